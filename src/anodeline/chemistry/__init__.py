@@ -1,0 +1,1 @@
+"""Chemistry: target formulas as molar mixtures, claim composition windows, film properties."""

@@ -1,0 +1,46 @@
+"""One base error for anodeline; each subclass is also the matching builtin.
+
+Modelled on Pint's ``errors.py``: the message says what was wrong, where, and what
+to do, and the structured fields (``code``, ``location``, ``hint``) let the CLI and
+the web layer report an error without parsing its text.
+"""
+
+from __future__ import annotations
+
+
+class AnodelineError(Exception):
+    """Base class of every error anodeline raises on purpose."""
+
+    code: str = "ANODELINE"
+
+    def __init__(self, message: str, *, hint: str = "", location: str = "") -> None:
+        self.message = message
+        self.hint = hint
+        self.location = location
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        return f"{text} (hint: {self.hint})" if self.hint else text
+
+
+class UnitError(AnodelineError, ValueError):
+    """A quantity is missing its unit, has an unknown unit or the wrong dimension."""
+
+    code = "UNIT"
+
+
+class FormulaError(AnodelineError, ValueError):
+    """A target formula or molar mixture cannot be parsed."""
+
+    code = "FORMULA"
+
+    def __init__(self, message: str, *, token: str = "", hint: str = "", location: str = "") -> None:
+        self.token = token
+        super().__init__(message, hint=hint, location=location)
+
+
+class RecipeError(AnodelineError, ValueError):
+    """A recipe file cannot be read at all (missing, unreadable)."""
+
+    code = "RECIPE"

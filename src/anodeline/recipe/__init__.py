@@ -1,0 +1,1 @@
+"""Recipes: the YAML language, loading with locations, and process-window validation."""

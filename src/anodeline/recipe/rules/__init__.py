@@ -1,0 +1,14 @@
+"""The rule table. Importing this package registers every rule, in code order per topic."""
+
+from anodeline.recipe.rules import (  # noqa: F401 - imported to register their rules
+    atmosphere,
+    geometry,
+    materials,
+    physics,
+    route,
+    schema,
+    thermal,
+)
+from anodeline.recipe.rules.base import RULES, Finding, Rule, checked_rules
+
+__all__ = ["RULES", "Finding", "Rule", "checked_rules"]

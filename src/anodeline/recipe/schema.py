@@ -1,0 +1,144 @@
+"""The recipe language as frozen pydantic models.
+
+The key names are a contract other tools read (see docs/recipes.md). The schema only
+checks structure, types and units; the process window (thickness limits, gases,
+temperatures…) is checked by :mod:`anodeline.recipe.rules`, so that each limit is
+reported with its claim number instead of a generic schema message.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from anodeline.units import Q_
+from anodeline.recipe.quantity import (
+    Conductivity,
+    Duration,
+    Fraction,
+    Length,
+    MolarEnergy,
+    Power,
+    Pressure,
+    Temperature,
+)
+
+#: claim 1 | claim 17 | claim 33
+Route = Literal["coat-lithium-base", "lithium-then-electrolyte", "two-apparatus"]
+ROUTES: tuple[str, ...] = ("coat-lithium-base", "lithium-then-electrolyte", "two-apparatus")
+LayerKind = Literal["solid-electrolyte", "lithium"]
+Storage = Literal["new", "reuse"]
+#: Substrates whose own surface is lithium (Example 17: two bonded 30 µm Li foils as base).
+LITHIUM_SURFACE_MATERIALS: tuple[str, ...] = ("Li", "Li-In", "Li-Ti", "Li-Zn", "Li-Bi", "Li-Sn")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+
+class Substrate(_Model):
+    """The base material the film stack is built on (a metal foil, SnO2, graphite, or Li)."""
+
+    material: str
+    thickness: Length
+    width: Length | None = None
+    length: Length | None = None
+
+
+class LithiumFoil(_Model):
+    """A lithium or lithium-alloy foil laminated on the substrate (Example 1: 50 µm Li on 10 µm Cu)."""
+
+    material: str = "Li"
+    thickness: Length
+
+
+class LithiumFilm(_Model):
+    """A lithium film vapour-deposited on the substrate in a preliminary step (claims 8, 9)."""
+
+    material: str = "Li"
+    thickness: Length
+    method: str
+
+
+class Base(_Model):
+    substrate: Substrate
+    lithium_foil: LithiumFoil | None = None
+    lithium_film: LithiumFilm | None = None
+
+
+class Anneal(_Model):
+    """Heat treatment after deposition (description: 40–200 °C, below Tg and 179 °C on Li)."""
+
+    temperature: Temperature
+    duration: Duration
+
+
+class Layer(_Model):
+    """One vapour-deposited film, in the order it is deposited."""
+
+    name: str
+    kind: LayerKind
+    target: str
+    method: str
+    thickness: Length
+    substrate_temperature: Temperature = Field(default_factory=lambda: Q_(25.0, "degC"))
+    anneal: Anneal | None = None
+    glass_transition: Temperature | None = None
+    power: Power | None = None
+
+
+class Atmosphere(_Model):
+    """The gas filling the glove chambers and the apparatus during transfers (claims 10, 11)."""
+
+    gas: str
+    purity: Fraction
+    dew_point: Temperature | None = None
+    max_o2: Fraction = Field(default_factory=lambda: Q_(10.0, "ppm"))
+    max_h2o: Fraction = Field(default_factory=lambda: Q_(10.0, "ppm"))
+
+
+class Deposition(_Model):
+    """Vacuum and process gas of the deposition apparatus."""
+
+    base_pressure: Pressure
+    process_gas: str | None = None
+    working_pressure: Pressure | None = None
+
+
+class Spec(_Model):
+    """Acceptance specification of the finished electrode."""
+
+    min_conductivity: Conductivity | None = None
+    max_activation_energy: MolarEnergy | None = None
+
+
+class Recipe(_Model):
+    """What to make: base, films, atmosphere, vacuum, route and acceptance spec."""
+
+    recipe: str = Field(min_length=1)
+    title: str = ""
+    route: Route
+    base: Base
+    layers: tuple[Layer, ...] = Field(min_length=1)
+    atmosphere: Atmosphere
+    deposition: Deposition
+    storage: Storage = "new"
+    spec: Spec = Spec()
+    notes: str = ""
+
+    def has_lithium_surface(self) -> bool:
+        """Does the base bring a lithium or lithium-alloy surface (claim 1's starting material)?"""
+        base = self.base
+        return bool(base.lithium_foil or base.lithium_film) or base.substrate.material in LITHIUM_SURFACE_MATERIALS
+
+    @property
+    def process_gas(self) -> str:
+        """The deposition gas: stated, or the atmosphere's gas."""
+        return self.deposition.process_gas or self.atmosphere.gas
+
+    def electrolyte_layers(self) -> tuple[Layer, ...]:
+        return tuple(layer for layer in self.layers if layer.kind == "solid-electrolyte")
+
+    def lithium_layers(self) -> tuple[Layer, ...]:
+        return tuple(layer for layer in self.layers if layer.kind == "lithium")

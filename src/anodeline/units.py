@@ -1,0 +1,145 @@
+"""The one pint registry of anodeline and helpers to parse quantities at the boundary.
+
+Every quantity that enters the package from a file or the command line goes through
+:func:`parse_quantity`, which insists on a unit and on the expected dimension, so that
+``10`` (no unit) or ``10 degC`` for a thickness is reported instead of guessed.
+Inside the package, a bare float that must stay bare carries its unit in its name
+(``thickness_um``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from anodeline.errors import UnitError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pint
+
+#: Dimensions by the names the recipe language and the docs use.
+DIMENSIONS: dict[str, str] = {
+    "length": "[length]",
+    "temperature": "[temperature]",
+    "pressure": "[pressure]",
+    "time": "[time]",
+    "fraction": "",
+    "conductivity": "[current] ** 2 * [time] ** 3 / [length] ** 3 / [mass]",
+    "molar_energy": "[length] ** 2 * [mass] / [substance] / [time] ** 2",
+    "power": "[length] ** 2 * [mass] / [time] ** 3",
+    "volume": "[length] ** 3",
+    "volumetric_flow": "[length] ** 3 / [time]",
+    "frequency": "1 / [time]",
+}
+
+#: An example written for each dimension, used in hints.
+EXAMPLES: dict[str, str] = {
+    "length": "10 um",
+    "temperature": "130 degC",
+    "pressure": "1.0e-4 Pa",
+    "time": "1 h",
+    "fraction": "99.99 %",
+    "conductivity": "1e-4 S/cm",
+    "molar_energy": "35 kJ/mol",
+    "power": "100 W",
+    "volume": "72 L",
+    "volumetric_flow": "12 m^3/h",
+    "frequency": "10 Hz",
+}
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """Return the package's single unit registry (created on first use: pint is slow to import)."""
+    import pint
+
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg.define("ppm = 1e-6 = ppmv")
+    ureg.define("ppb = 1e-9")
+    return ureg
+
+
+def Q_(value: Any, unit: str | None = None) -> pint.Quantity:  # noqa: N802 - pint's own idiom
+    """Build a quantity in the package registry."""
+    ureg = registry()
+    if unit is None:
+        return ureg.Quantity(value)
+    return ureg.Quantity(value, unit)
+
+
+def dimensionality(kind: str) -> Any:
+    """The pint dimensionality object of a named dimension."""
+    return registry().get_dimensionality(DIMENSIONS[kind])
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> pint.Quantity:
+    import pint
+
+    ureg = registry()
+    try:
+        return ureg.Quantity(text)
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as exc:
+        raise UnitError(f"unknown unit in {text!r} ({exc})") from None
+    except (ValueError, TypeError, AttributeError, KeyError, SyntaxError, TokenErrorType) as exc:
+        raise UnitError(f"cannot read {text!r} as a quantity ({exc})") from None
+
+
+class _NeverRaised(Exception):
+    pass
+
+
+try:  # tokenize.TokenError is what pint's parser lets escape on unbalanced brackets
+    from tokenize import TokenError as TokenErrorType
+except ImportError:  # pragma: no cover
+    TokenErrorType = _NeverRaised  # type: ignore[misc,assignment]
+
+
+def parse_quantity(value: Any, kind: str) -> pint.Quantity:
+    """Parse ``value`` (``"10 um"``, a pint quantity) as a quantity of dimension ``kind``.
+
+    Raises :class:`UnitError` with a hint when the unit is missing, unknown or of the
+    wrong dimension. A bare number is accepted only for ``fraction`` (``0.9999``).
+    """
+    import pint
+
+    example = EXAMPLES.get(kind, "")
+    if isinstance(value, pint.Quantity):
+        quantity = value
+    elif isinstance(value, bool) or value is None:
+        raise UnitError(f"expected a {kind} such as {example!r}, got {value!r}", hint=f"write e.g. {example}")
+    elif isinstance(value, int | float):
+        if kind == "fraction":
+            quantity = Q_(float(value), "dimensionless")
+        else:
+            raise UnitError(
+                f"{value!r} has no unit; a {kind} needs one",
+                hint=f"write the unit, e.g. {example}",
+            )
+    elif isinstance(value, str):
+        text = value.strip().replace("µ", "u").replace("μ", "u")
+        if not text:
+            raise UnitError(f"empty {kind}", hint=f"write e.g. {example}")
+        quantity = _parse_text(text)
+        if not isinstance(quantity, pint.Quantity):  # pragma: no cover - pint returns numbers for '2'
+            quantity = Q_(quantity)
+    else:
+        raise UnitError(
+            f"expected a {kind} such as {example!r}, got a {type(value).__name__}",
+            hint=f"write e.g. {example}",
+        )
+    if not isinstance(quantity.magnitude, int | float) or quantity.magnitude != quantity.magnitude:
+        raise UnitError(f"{value!r} is not a finite number with a unit", hint=f"write e.g. {example}")
+    if kind != "fraction" and quantity.dimensionless:
+        raise UnitError(f"{value!r} has no unit; a {kind} needs one", hint=f"write the unit, e.g. {example}")
+    if quantity.dimensionality != dimensionality(kind):
+        raise UnitError(
+            f"{value!r} is not a {kind} (its dimension is {quantity.dimensionality})",
+            hint=f"use a {kind} unit, e.g. {example}",
+        )
+    return quantity
+
+
+def format_quantity(quantity: pint.Quantity) -> str:
+    """Write a quantity so that :func:`parse_quantity` reads it back exactly."""
+    return f"{quantity.magnitude!r} {quantity.units}"
