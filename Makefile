@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/anodeline validate examples/patent/*.yaml
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -44,3 +44,9 @@ class RecipeError(AnodelineError, ValueError):
     """A recipe file cannot be read at all (missing, unreadable)."""
 
     code = "RECIPE"
+
+
+class ModelInputError(AnodelineError, ValueError):
+    """A physics or cell model was given an impossible input (negative power, unknown method…)."""
+
+    code = "MODEL_INPUT"

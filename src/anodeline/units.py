@@ -53,13 +53,13 @@ def registry() -> pint.UnitRegistry:
     """Return the package's single unit registry (created on first use: pint is slow to import)."""
     import pint
 
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("ppm = 1e-6 = ppmv")
     ureg.define("ppb = 1e-9")
     return ureg
 
 
-def Q_(value: Any, unit: str | None = None) -> pint.Quantity:  # noqa: N802 - pint's own idiom
+def Q_(value: Any, unit: str | None = None) -> pint.Quantity:
     """Build a quantity in the package registry."""
     ureg = registry()
     if unit is None:

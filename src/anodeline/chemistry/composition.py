@@ -90,8 +90,17 @@ def _parse_formula(token: str, where: str) -> Composition:
             token=token,
             hint="write element symbols with counts, e.g. Li2S or Li3PO3.9N0.1",
         )
+    from pymatgen.core.periodic_table import Element
+
+    for symbol in re.findall(r"[A-Z][a-z]?", token):
+        if not Element.is_valid_symbol(symbol):
+            raise FormulaError(
+                f"{symbol!r} in {token!r} (target {where!r}) is not an element",
+                token=symbol,
+                hint="check the element symbols (case matters: Si, not SI)",
+            )
     try:
-        composition = Composition(token)
+        composition = Composition(token, strict=True)  # strict: no dummy species
     except (ValueError, KeyError) as exc:
         raise FormulaError(
             f"{token!r} in {where!r} is not a chemical formula ({exc})",

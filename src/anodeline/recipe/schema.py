@@ -12,7 +12,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from anodeline.units import Q_
 from anodeline.recipe.quantity import (
     Conductivity,
     Duration,
@@ -23,6 +22,7 @@ from anodeline.recipe.quantity import (
     Pressure,
     Temperature,
 )
+from anodeline.units import Q_
 
 #: claim 1 | claim 17 | claim 33
 Route = Literal["coat-lithium-base", "lithium-then-electrolyte", "two-apparatus"]
@@ -88,7 +88,7 @@ class Layer(_Model):
     power: Power | None = None
 
 
-class Atmosphere(_Model):
+class AtmosphereSpec(_Model):
     """The gas filling the glove chambers and the apparatus during transfers (claims 10, 11)."""
 
     gas: str
@@ -121,7 +121,7 @@ class Recipe(_Model):
     route: Route
     base: Base
     layers: tuple[Layer, ...] = Field(min_length=1)
-    atmosphere: Atmosphere
+    atmosphere: AtmosphereSpec
     deposition: Deposition
     storage: Storage = "new"
     spec: Spec = Spec()

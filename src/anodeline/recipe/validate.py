@@ -130,7 +130,16 @@ def validate_text(text: str, file: str = "<recipe>") -> Report:
     for problem in document.problems:
         rule = YAML_SYNTAX if problem.kind == "syntax" else DUPLICATE_KEY
         violations.append(
-            Violation(rule.severity, rule.code, problem.path, problem.line, problem.column, problem.message, rule.hint, rule.source)
+            Violation(
+                rule.severity,
+                rule.code,
+                problem.path,
+                problem.line,
+                problem.column,
+                problem.message,
+                rule.hint,
+                rule.source,
+            )
         )
     if document.data is None and any(p.kind == "syntax" for p in document.problems):
         return Report(file, None, tuple(violations))
@@ -138,7 +147,14 @@ def validate_text(text: str, file: str = "<recipe>") -> Report:
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as exc:
-        violations.extend(_schema_violation(error, document.source_map) for error in exc.errors())
+        errors = exc.errors()
+
+        # pydantic also reports a sequence as too short when its only item failed: noise
+        def failed_inside(loc: tuple[Any, ...]) -> bool:
+            return any(len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc for e in errors)
+
+        errors = [e for e in errors if not (e["type"] == "too_short" and failed_inside(tuple(e["loc"])))]
+        violations.extend(_schema_violation(error, document.source_map) for error in errors)
         return Report(file, None, tuple(violations))
     violations.extend(_rule_violations(recipe, document.source_map))
     return Report(file, recipe, tuple(violations))

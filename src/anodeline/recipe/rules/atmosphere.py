@@ -141,7 +141,9 @@ def negative_limits(recipe: Recipe) -> Iterator[Finding]:
 def base_pressure(recipe: Recipe) -> Iterator[Finding]:
     pa = float(recipe.deposition.base_pressure.to("Pa").magnitude)
     if pa > window.BASE_PRESSURE_MAX_PA:
-        yield Finding("deposition.base_pressure", f"base pressure {pa:g} Pa is above {window.BASE_PRESSURE_MAX_PA:g} Pa")
+        yield Finding(
+            "deposition.base_pressure", f"base pressure {pa:g} Pa is above {window.BASE_PRESSURE_MAX_PA:g} Pa"
+        )
 
 
 @rule(

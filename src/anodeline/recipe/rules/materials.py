@@ -106,7 +106,9 @@ def oxygen_nitrogen_trace(recipe: Recipe) -> Iterator[Finding]:
 )  # fmt: skip
 def lithium_material(recipe: Recipe) -> Iterator[Finding]:
     places: list[tuple[str, str]] = [
-        (f"layers[{index}].target", layer.target) for index, layer in enumerate(recipe.layers) if layer.kind == "lithium"
+        (f"layers[{index}].target", layer.target)
+        for index, layer in enumerate(recipe.layers)
+        if layer.kind == "lithium"
     ]
     if recipe.base.lithium_foil is not None:
         places.append(("base.lithium_foil.material", recipe.base.lithium_foil.material))

@@ -125,4 +125,6 @@ def heating_below_tg(recipe: Recipe) -> Iterator[Finding]:
 def anneal_duration(recipe: Recipe) -> Iterator[Finding]:
     for index, layer in enumerate(recipe.layers):
         if layer.anneal is not None and layer.anneal.duration.magnitude <= 0:
-            yield Finding(f"layers[{index}].anneal.duration", f"anneal of {layer.name!r} lasts {layer.anneal.duration:~P}")
+            yield Finding(
+                f"layers[{index}].anneal.duration", f"anneal of {layer.name!r} lasts {layer.anneal.duration:~P}"
+            )

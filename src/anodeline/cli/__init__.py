@@ -1,0 +1,13 @@
+"""The ``anodeline`` command line. Each module registers its commands on :data:`app`."""
+
+from __future__ import annotations
+
+from anodeline.cli import validate as _validate  # noqa: F401 - registers commands
+from anodeline.cli.app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

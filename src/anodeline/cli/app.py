@@ -1,0 +1,22 @@
+"""The Typer application every command module registers on.
+
+Command modules import heavy libraries (pint, pymatgen, numpy…) inside their
+functions, so that ``anodeline --help`` answers fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="anodeline",
+    help="Run and simulate an air-free production line for thin-film lithium-metal anodes "
+    "(sulfide solid-electrolyte films by vapour deposition).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+calc_app = typer.Typer(
+    help="Quick physics calculations (composition, dew point, purge, pump-down).", no_args_is_help=True
+)
+app.add_typer(calc_app, name="calc")

@@ -1,0 +1,1 @@
+"""Physics: atmosphere (humidity, purge, pump-down, leaks, mixing), deposition, degradation."""

@@ -1,0 +1,1 @@
+"""Deposition physics: rates per method, target-to-film composition transfer, substrate heating."""

@@ -1,0 +1,100 @@
+"""`anodeline validate`, `explain` and `rules` on the shipped examples."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from anodeline.cli import app
+from tests.conftest import EXAMPLES, PATENT_EXAMPLES
+
+runner = CliRunner()
+
+
+def test_all_patent_examples_validate_with_exit_0() -> None:
+    result = runner.invoke(app, ["validate", *map(str, PATENT_EXAMPLES)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(PATENT_EXAMPLES)} of {len(PATENT_EXAMPLES)} recipe(s) valid" in result.output
+
+
+def test_json_output_has_the_contract_keys() -> None:
+    result = runner.invoke(app, ["validate", str(PATENT_EXAMPLES[0]), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    (entry,) = data["recipes"]
+    assert entry == {"file": str(PATENT_EXAMPLES[0]), "valid": True, "violations": []}
+
+
+def test_an_invalid_recipe_exits_1_and_reports_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(PATENT_EXAMPLES[0].read_text().replace("thickness: 1 um", "thickness: 12 um"))
+    result = runner.invoke(app, ["validate", str(bad), "--json"])
+    assert result.exit_code == 1
+    (violation,) = json.loads(result.stdout)["recipes"][0]["violations"]
+    assert set(violation) == {"severity", "code", "path", "line", "column", "message", "hint", "source"}
+    assert (violation["code"], violation["path"], violation["severity"]) == ("THK001", "layers[0].thickness", "error")
+    human = runner.invoke(app, ["validate", str(bad)])
+    assert human.exit_code == 1 and "THK001" in human.output and "invalid" in human.output
+
+
+def test_a_yaml_syntax_error_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("recipe: [x\n")
+    result = runner.invoke(app, ["validate", str(bad), "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["recipes"][0]["violations"][0]["code"] == "SCH001"
+
+
+def test_warnings_keep_exit_0(tmp_path: Path) -> None:
+    thick = tmp_path / "thick.yaml"
+    thick.write_text(PATENT_EXAMPLES[0].read_text().replace("thickness: 1 um", "thickness: 5 um"))
+    result = runner.invoke(app, ["validate", str(thick)])
+    assert result.exit_code == 0 and "THK002" in result.output
+
+
+def test_one_bad_recipe_among_good_ones_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("recipe: x\n")
+    result = runner.invoke(app, ["validate", str(PATENT_EXAMPLES[0]), str(bad)])
+    assert result.exit_code == 1
+
+
+def test_a_missing_file_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["validate", "no/such/recipe.yaml"])
+    assert result.exit_code == 2
+    assert "no such recipe file" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_bad_option_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["validate", "--frobnicate", str(PATENT_EXAMPLES[0])])
+    assert result.exit_code == 2
+
+
+def test_explain_prints_text_and_source() -> None:
+    result = runner.invoke(app, ["explain", "vac001"])
+    assert result.exit_code == 0
+    assert "1.33e-4 Pa" in result.output and "description" in result.output
+
+
+def test_explain_unknown_code_suggests() -> None:
+    result = runner.invoke(app, ["explain", "VAC01"])
+    assert result.exit_code == 2 and "VAC001" in result.stderr
+
+
+def test_rules_lists_every_code_as_json() -> None:
+    from anodeline.recipe.rules import RULES
+
+    result = runner.invoke(app, ["rules", "--json"])
+    assert {rule["code"] for rule in json.loads(result.stdout)["rules"]} == set(RULES)
+
+
+def test_the_installed_entry_point_runs() -> None:
+    exe = Path(sys.executable).parent / "anodeline"
+    done = subprocess.run(
+        [str(exe), "validate", str(EXAMPLES / "patent" / "example-05.yaml")], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
