@@ -1,0 +1,36 @@
+"""Calibration acceptance: leave-one-out errors on the patent data and the report files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from anodeline.chemistry.calibration import calibrate
+from anodeline.chemistry.conductivity import fitted_parameters
+
+
+def test_loo_median_relative_error_of_sigma25_is_at_most_10_percent() -> None:
+    result = calibrate(None)
+    assert len(result.samples) == 48
+    assert result.loo_sigma25_median_rel_error <= 0.10
+
+
+def test_loo_ea_beats_the_training_mean_baseline() -> None:
+    result = calibrate(None)
+    assert result.loo_ea_mae_kj_per_mol < result.ea_mean_baseline_mae_kj_per_mol
+
+
+def test_fitted_relaxation_is_physical() -> None:
+    p = fitted_parameters()
+    assert p.relaxation_gain > 0
+    assert 0 <= p.anneal_efficiency <= 1
+    assert p.ea_slope_kj_per_mol < 0  # higher σ25, lower Ea
+    assert p.heating_range_degc == (25.0, 160.0)
+
+
+def test_report_writes_plots_and_loo_table(tmp_path: Path) -> None:
+    result = calibrate(tmp_path)
+    names = {path.name for path in result.report_files}
+    assert names == {"parity.png", "arrhenius.png", "loo.csv"}
+    assert all(path.stat().st_size > 0 for path in result.report_files)
+    assert len((tmp_path / "loo.csv").read_text().splitlines()) == 49
+    assert result.as_dict()["report_files"]
