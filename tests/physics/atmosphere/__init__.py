@@ -1,0 +1,1 @@
+"""Tests of the atmosphere physics (humidity, purge, pump-down, glove box, mixing)."""

@@ -1,0 +1,95 @@
+"""Frost/dew point ↔ water content (Murphy & Koop 2005), against references and psychrolib."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from anodeline.physics.atmosphere import (
+    AtmosphereError,
+    NoFrostPointError,
+    dew_point_to_ppmv,
+    frost_point_to_ppmv,
+    ice_vapour_pressure_pa,
+    ppmv_to_dew_point,
+    ppmv_to_frost_point,
+    water_vapour_pressure_pa,
+)
+
+# shared/REFERENCES.md, "Atmosphere": frost point → ppmv at 101325 Pa.
+REFERENCE_PPMV = [(-40.0, 126.8), (-50.0, 38.9), (-60.0, 10.7), (-70.0, 2.58)]
+
+
+@pytest.mark.parametrize(("frost_point_degc", "ppmv"), REFERENCE_PPMV)
+def test_frost_point_matches_reference_within_1_percent(frost_point_degc: float, ppmv: float) -> None:
+    assert frost_point_to_ppmv(frost_point_degc) == pytest.approx(ppmv, rel=0.01)
+
+
+@pytest.mark.parametrize(("frost_point_degc", "ppmv"), REFERENCE_PPMV)
+def test_reference_ppmv_gives_back_its_frost_point(frost_point_degc: float, ppmv: float) -> None:
+    assert ppmv_to_frost_point(ppmv) == pytest.approx(frost_point_degc, abs=0.15)
+
+
+def test_ice_and_water_meet_at_the_triple_point() -> None:
+    assert ice_vapour_pressure_pa(273.16) == pytest.approx(611.657, rel=1e-4)
+    assert water_vapour_pressure_pa(273.16) == pytest.approx(611.657, rel=1e-4)
+
+
+def test_dew_point_over_supercooled_water_means_more_water_than_frost_point() -> None:
+    assert dew_point_to_ppmv(-40.0) > 1.4 * frost_point_to_ppmv(-40.0)
+
+
+def _psychrolib_ppmv(temperature_degc: float, pressure_pa: float = 101325.0) -> float:
+    import psychrolib
+
+    psychrolib.SetUnitSystem(psychrolib.SI)
+    vapour_pa = psychrolib.GetSatVapPres(temperature_degc)  # ASHRAE (Hyland–Wexler): ice below 0.01 °C
+    return vapour_pa / (pressure_pa - vapour_pa) * 1e6
+
+
+@pytest.mark.parametrize("frost_point_degc", [-80.0, -75.0, -70.0, -60.0, -50.0, -40.0, -30.0, -20.0, -10.0, 0.0])
+def test_frost_point_agrees_with_psychrolib_over_ice(frost_point_degc: float) -> None:
+    assert frost_point_to_ppmv(frost_point_degc) == pytest.approx(_psychrolib_ppmv(frost_point_degc), rel=0.005)
+
+
+@pytest.mark.parametrize("dew_point_degc", [1.0, 10.0, 20.0, 30.0, 40.0, 50.0])
+def test_dew_point_agrees_with_psychrolib_over_water(dew_point_degc: float) -> None:
+    assert dew_point_to_ppmv(dew_point_degc) == pytest.approx(_psychrolib_ppmv(dew_point_degc), rel=0.005)
+
+
+def test_lower_pressure_means_more_ppmv_for_the_same_frost_point() -> None:
+    assert frost_point_to_ppmv(-60.0, pressure_pa=100.0) > 1000 * frost_point_to_ppmv(-60.0)
+
+
+def test_wet_gas_has_no_frost_point() -> None:
+    with pytest.raises(NoFrostPointError, match="no frost point"):
+        ppmv_to_frost_point(20000.0)
+    assert ppmv_to_dew_point(20000.0) == pytest.approx(17.39, abs=0.05)
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan")])
+def test_non_positive_water_content_is_refused(bad: float) -> None:
+    with pytest.raises(AtmosphereError):
+        ppmv_to_frost_point(bad)
+
+
+def test_frost_point_above_triple_point_is_refused() -> None:
+    with pytest.raises(ValueError, match="outside"):
+        frost_point_to_ppmv(5.0)
+
+
+@given(st.floats(min_value=-120.0, max_value=0.0), st.floats(min_value=1e3, max_value=2e5))
+def test_frost_point_round_trips(frost_point_degc: float, pressure_pa: float) -> None:
+    ppmv = frost_point_to_ppmv(frost_point_degc, pressure_pa)
+    assert ppmv_to_frost_point(ppmv, pressure_pa) == pytest.approx(frost_point_degc, abs=1e-6)
+
+
+@given(st.floats(min_value=-100.0, max_value=50.0))
+def test_dew_point_round_trips(dew_point_degc: float) -> None:
+    assert ppmv_to_dew_point(dew_point_to_ppmv(dew_point_degc)) == pytest.approx(dew_point_degc, abs=1e-6)
+
+
+@given(st.floats(min_value=0.01, max_value=5000.0))
+def test_ppmv_round_trips_through_frost_point(ppmv: float) -> None:
+    assert frost_point_to_ppmv(ppmv_to_frost_point(ppmv)) == pytest.approx(ppmv, rel=1e-8)
