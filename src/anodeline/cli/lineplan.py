@@ -1,0 +1,175 @@
+"""``anodeline plan`` and ``anodeline verify``: compile a recipe for a line, prove it air-free.
+
+Heavy modules (pint, the line model) are imported inside the commands so that
+``anodeline --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from anodeline.cli.app import app
+from anodeline.cli.output import EXIT_FAIL, EXIT_OK, print_json, usage_error
+
+if TYPE_CHECKING:  # pragma: no cover
+    from anodeline.line.config import Line
+    from anodeline.line.state import LineState
+    from anodeline.line.verify import StepRecord
+    from anodeline.procedure.model import Procedure
+
+FORMATS = ("text", "json", "yaml")
+
+
+def _line(path: Path | None, route: str, name: str = "") -> Line:
+    from anodeline.line.errors import LineConfigError
+    from anodeline.line.load import default_line_path, load_line, shipped_lines_dir
+
+    if path is None and name:
+        candidate = shipped_lines_dir() / f"{name}.yaml"
+        path = candidate if candidate.is_file() else None
+        if path is None:
+            usage_error(f"the procedure names line {name!r}, which is not a shipped line", "pass --line LINE.yaml")
+    try:
+        return load_line(path if path is not None else default_line_path(route))
+    except LineConfigError as exc:
+        usage_error(f"{exc.location}: {exc.message}" if exc.location else exc.message, exc.hint)
+
+
+def _compile(recipe_path: Path, line_path: Path | None) -> tuple[Procedure, Line]:
+    from anodeline.errors import RecipeError
+    from anodeline.line.errors import ProcedureError
+    from anodeline.procedure.routes import compile_procedure
+    from anodeline.recipe.validate import load_recipe
+
+    try:
+        recipe = load_recipe(recipe_path)
+    except RecipeError as exc:
+        usage_error(f"{exc.location}: {exc.message}" if exc.location else exc.message, exc.hint)
+    line = _line(line_path, recipe.route)
+    try:
+        return compile_procedure(recipe, line), line
+    except ProcedureError as exc:
+        usage_error(exc.message, exc.hint)
+
+
+def _where(record: StepRecord) -> str:
+    data = record.action.to_dict()
+    if "space" in data:
+        return str(data["space"])
+    if "container" in data:
+        return record.before.containers[data["container"]].space
+    if "item" in data:
+        return record.before.space_of(data["item"])
+    return ""
+
+
+def _atm(state: LineState, space: str) -> str:
+    if space not in state.atmospheres:
+        return ""
+    a = state.atmospheres[space]
+    return f"{a.gas} {a.pressure_pa:.2g} Pa {a.o2_ppm:.2g}/{a.h2o_ppm:.2g}"
+
+
+def _args(record: StepRecord) -> str:
+    data = record.action.to_dict()
+    return ", ".join(f"{k}={v}" for k, v in data.items() if k not in ("action", "manual", "space"))
+
+
+def _print_plan(procedure: Procedure, line: Line) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from anodeline.procedure.verify import verify_procedure
+
+    verdict = verify_procedure(procedure, line, keep_trace=True)
+    table = Table(title=f"{procedure.name}: route {procedure.route} on line {line.line}", show_lines=False)
+    for column in ("#", "action", "space", "arguments", "before (O2/H2O ppm)", "after", "claim step"):
+        table.add_column(column, overflow="fold")
+    for record in verdict.trace:
+        space = _where(record)
+        mark = " ✋ glove" if record.action.glove else (" ✋" if record.action.manual else "")
+        table.add_row(str(record.index), record.action.kind + mark, space, _args(record), _atm(record.before, space),
+                      _atm(record.after, space), procedure.note(record.index))  # fmt: skip
+    console = Console(width=max(Console().width, 180))
+    console.print(table)
+    if verdict.air_free:
+        console.print(f"[green]air-free[/green]: {verdict.steps} steps verified (✋ = operator, glove = glove work)")
+    else:
+        assert verdict.failure is not None
+        console.print(f"[red]NOT air-free[/red] at step {verdict.failure.step}: {verdict.failure}")
+
+
+@app.command()
+def plan(
+    recipe: Annotated[Path, typer.Argument(help="Recipe YAML file.", show_default=False)],
+    line: Annotated[
+        Path | None, typer.Option("--line", help="Line YAML (default: the shipped line of the route).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text | json | yaml")] = "text",
+) -> None:
+    """Compile a recipe for a line into the ordered physical steps (a procedure)."""
+    if fmt not in FORMATS:
+        usage_error(f"unknown format {fmt!r}", f"use one of {', '.join(FORMATS)}")
+    if not recipe.is_file():
+        usage_error(f"no such recipe file: {recipe}", "check the path")
+    procedure, line_model = _compile(recipe, line)
+    if fmt == "json":
+        print_json(procedure.to_dict())
+    elif fmt == "yaml":
+        from anodeline.procedure.io import dump
+
+        typer.echo(dump(procedure, "yaml"), nl=False)
+    else:
+        _print_plan(procedure, line_model)
+
+
+def _load_procedure(path: Path) -> Procedure:
+    from anodeline.line.errors import ProcedureError
+    from anodeline.procedure.io import load_procedure
+
+    try:
+        return load_procedure(path)
+    except ProcedureError as exc:
+        lines = [f"{path}:{v.line}:{v.column}: {v.code} {v.message}" for v in exc.violations] or [exc.message]
+        usage_error("unusable procedure\n" + "\n".join(lines), exc.hint)
+
+
+@app.command()
+def verify(
+    file: Annotated[Path, typer.Argument(help="A recipe, or a procedure file (YAML/JSON).", show_default=False)],
+    line: Annotated[
+        Path | None, typer.Option("--line", help="Line YAML (default: the recipe's or procedure's).")
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Prove a procedure air-free on a line, or name the first step that would expose an item.
+
+    Exit 0 when air-free, 1 when a step is refused, 2 for usage errors.
+    """
+    from anodeline.procedure.io import looks_like_procedure
+    from anodeline.procedure.verify import verify_procedure
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        usage_error(f"cannot read {file}: {exc}", "check the path")
+    if looks_like_procedure(text):
+        procedure = _load_procedure(file)
+        line_model = _line(line, procedure.route, procedure.line if line is None else "")
+    else:
+        procedure, line_model = _compile(file, line)
+    verdict = verify_procedure(procedure, line_model)
+    result: dict[str, Any] = verdict.to_dict()
+    if json_output:
+        print_json(result)
+    elif verdict.air_free:
+        typer.echo(f"air-free: {verdict.steps} steps on line {line_model.line}")
+    else:
+        f = result["failed_step"]
+        typer.echo(f"NOT air-free: step {f['index']} ({f['action']}) refused: {f['code']} {f['reason']}")
+        if f.get("hint"):
+            typer.echo(f"hint: {f['hint']}")
+    raise typer.Exit(EXIT_OK if verdict.air_free else EXIT_FAIL)

@@ -1,0 +1,131 @@
+"""Load a line configuration from YAML; report every problem with a code and a location.
+
+Nothing here raises for a bad line except :func:`load_line`, which raises a
+:class:`~anodeline.line.errors.LineConfigError` carrying the violations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from anodeline.errors import AnodelineError
+from anodeline.line.config import Line
+from anodeline.line.errors import LineConfigError
+from anodeline.line.rules import LINE_RULES
+from anodeline.recipe.violations import Severity, Violation
+from anodeline.recipe.yamlsource import SourceMap, join_path, read_yaml
+
+_LANGUAGE = "line language (docs/lines.md)"
+
+
+@dataclass(frozen=True)
+class LineReport:
+    """The outcome of checking one line file."""
+
+    file: str
+    line: Line | None
+    violations: tuple[Violation, ...] = field(default_factory=tuple)
+
+    @property
+    def valid(self) -> bool:
+        return self.line is not None and not any(v.is_error for v in self.violations)
+
+    @property
+    def errors(self) -> tuple[Violation, ...]:
+        return tuple(v for v in self.violations if v.is_error)
+
+
+def _schema_violation(error: Any, source_map: SourceMap) -> Violation:
+    path = ""
+    for part in error["loc"]:
+        if isinstance(part, str | int):
+            path = join_path(path, part)
+    line, column = source_map.locate(path)
+    kind = error["type"]
+    cause = (error.get("ctx") or {}).get("error")
+    if kind == "extra_forbidden":
+        code, message, hint = "LSC002", f"unknown key {path.rsplit('.', 1)[-1]!r}", "docs/lines.md lists every key"
+    elif kind == "missing":
+        code, message, hint = "LSC003", f"missing required key {path.rsplit('.', 1)[-1]!r}", "add the key"
+    elif isinstance(cause, AnodelineError):
+        code, message, hint = "LSC004", cause.message, cause.hint or "write the value with its unit"
+    else:
+        code, message = "LSC004", str(error["msg"]).removeprefix("Value error, ")
+        hint = "write the value as docs/lines.md shows"
+    return Violation(Severity.ERROR, code, path, line, column, message, hint, _LANGUAGE)
+
+
+def validate_line_text(text: str, file: str = "<line>") -> LineReport:
+    """Check line YAML text against the schema and the topology rules. Never raises."""
+    document = read_yaml(text)
+    found = [
+        Violation(Severity.ERROR, "LSC001" if p.kind == "syntax" else "LSC005", p.path, p.line, p.column,
+                  p.message, "fix the YAML at the line shown", "YAML")
+        for p in document.problems
+    ]  # fmt: skip
+    if document.data is None and found:
+        return LineReport(file, None, tuple(found))
+    if not isinstance(document.data, dict):
+        found.append(Violation(Severity.ERROR, "LSC004", "", 1, 1, "a line must be a YAML mapping",
+                               "start with line:, spaces:, doors:, apparatus:", _LANGUAGE))  # fmt: skip
+        return LineReport(file, None, tuple(found))
+    try:
+        line = Line.model_validate(document.data)
+    except ValidationError as exc:
+        found.extend(_schema_violation(error, document.source_map) for error in exc.errors())
+        return LineReport(file, None, tuple(found))
+    for rule in LINE_RULES.values():
+        for finding in rule.check(line):
+            row, column = document.source_map.locate(finding.path)
+            found.append(Violation(rule.severity, rule.code, finding.path, row, column, finding.message,
+                                   finding.hint or rule.hint, rule.source))  # fmt: skip
+    return LineReport(file, line, tuple(found))
+
+
+def validate_line_file(path: str | Path) -> LineReport:
+    """Check a line file; raises :class:`LineConfigError` only when it cannot be read."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LineConfigError(f"no such line file: {file}", hint="check the path") from None
+    except IsADirectoryError:
+        raise LineConfigError(f"{file} is a directory, not a line file", hint="pass a .yaml file") from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise LineConfigError(f"cannot read {file}: {exc}", hint="check the file") from None
+    return validate_line_text(text, str(path))
+
+
+def load_line(path: str | Path) -> Line:
+    """Load a line that must be valid (warnings allowed); raises :class:`LineConfigError` otherwise."""
+    report = validate_line_file(path)
+    if report.line is None or not report.valid:
+        first = report.errors[0]
+        raise LineConfigError(
+            f"{first.code} {first.message}", violations=report.violations, hint=first.hint,
+            location=f"{path}:{first.line}:{first.column}",
+        )  # fmt: skip
+    return report.line
+
+
+def shipped_lines_dir() -> Path:
+    """The folder of the shipped line files (``examples/lines`` of the source tree, or installed data)."""
+    from importlib import resources
+
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "examples" / "lines"
+        if (candidate / "fig1.yaml").is_file():
+            return candidate
+    data = resources.files("anodeline") / "data" / "lines"
+    return Path(str(data))
+
+
+def default_line_path(route: str) -> Path:
+    """The shipped line a route runs on by default: fig1 (claims 1, 17) or two-apparatus (claim 33)."""
+    name = "two-apparatus.yaml" if route == "two-apparatus" else "fig1.yaml"
+    return shipped_lines_dir() / name

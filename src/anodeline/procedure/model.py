@@ -1,0 +1,100 @@
+"""A procedure: the materials a batch starts from and the ordered actions, as plain data.
+
+It round-trips through dict/JSON/YAML (:mod:`anodeline.procedure.io`), so an exported
+plan can be edited by an engineer as a custom SOP and verified again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from anodeline.line.actions import Action
+from anodeline.line.policy import AirPolicy
+from anodeline.line.state import Container, Item, LineState, frozen
+from anodeline.physics.atmosphere.state import Atmosphere
+
+if TYPE_CHECKING:  # pragma: no cover
+    from anodeline.line.machine import Machine
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """An item as it arrives: a substrate, a lithium-faced base or a target."""
+
+    name: str
+    kind: str
+    sensitive: bool
+    lithium: bool = False
+    layers: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "sensitive": self.sensitive, "lithium": self.lithium,
+                "layers": list(self.layers)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """A container as it arrives in the room: closed (sealed under ``sealed``) with its items."""
+
+    name: str
+    items: tuple[ItemSpec, ...] = ()
+    closed: bool = True
+    sealed: Atmosphere | None = None
+    space: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "closed": self.closed, "items": [i.to_dict() for i in self.items]}
+        if self.sealed is not None:
+            data["sealed"] = self.sealed.to_dict()
+        if self.space:
+            data["space"] = self.space
+        return data
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """Materials + ordered actions for one batch on one line, with the policy they are judged by."""
+
+    name: str
+    line: str
+    route: str
+    policy: AirPolicy
+    materials: tuple[ContainerSpec, ...]
+    steps: tuple[Action, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    recipe: str = ""
+    variant: tuple[tuple[str, str], ...] = ()
+
+    def note(self, index: int) -> str:
+        return self.notes[index] if index < len(self.notes) else ""
+
+    def initial_state(self, machine: Machine) -> LineState:
+        """The line's initial state with the materials placed (in the room unless stated)."""
+        state = machine.initial_state()
+        containers = dict(state.containers)
+        items = dict(state.items)
+        for spec in self.materials:
+            space = spec.space or machine.line.room
+            containers[spec.name] = Container(spec.name, space, spec.closed, spec.sealed if spec.closed else None)
+            for it in spec.items:
+                items[it.name] = Item(it.name, it.kind, it.sensitive, spec.name, it.layers, it.lithium)
+        return LineState(state.atmospheres, state.doors, frozen(containers), frozen(items), state.heaters)
+
+    def to_dict(self) -> dict[str, Any]:
+        steps = []
+        for index, action in enumerate(self.steps):
+            data = {"index": index, **action.to_dict()}
+            if self.note(index):
+                data["note"] = self.note(index)
+            steps.append(data)
+        return {
+            "procedure": self.name,
+            "recipe": self.recipe,
+            "line": self.line,
+            "route": self.route,
+            "variant": dict(self.variant),
+            "policy": self.policy.to_dict(),
+            "materials": [spec.to_dict() for spec in self.materials],
+            "steps": steps,
+        }
