@@ -1,0 +1,42 @@
+"""``anodeline predict``: the film, times and cell a recipe will give, before anything moves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from anodeline.cli.app import app
+from anodeline.cli.output import EXIT_FAIL, print_json, usage_error
+
+
+@app.command()
+def predict(
+    recipe: Annotated[Path, typer.Argument(help="Recipe YAML file.", show_default=False)],
+    json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Predict film composition, σ25, Ea, σ(T), amorphous, area resistance, deposition times and the cell."""
+    from anodeline.errors import AnodelineError, RecipeError
+    from anodeline.prediction import predict_recipe
+    from anodeline.recipe.validate import load_recipe
+
+    try:
+        loaded = load_recipe(recipe)
+    except RecipeError as exc:
+        if not recipe.is_file():
+            usage_error(exc.message, exc.hint)
+        typer.echo(f"error: {exc}", err=True)
+        typer.echo("hint: run 'anodeline validate' on the recipe for every problem", err=True)
+        raise typer.Exit(EXIT_FAIL) from None
+    try:
+        result = predict_recipe(loaded)
+    except AnodelineError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_FAIL) from None
+    if json_output:
+        print_json(result.to_dict())
+        return
+    from anodeline.cli.predict_view import print_prediction
+
+    print_prediction(result)

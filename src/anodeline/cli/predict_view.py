@@ -1,0 +1,56 @@
+"""Rich rendering of a recipe prediction."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from anodeline.prediction import RecipePrediction
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min" if seconds < 3600 else f"{seconds / 3600:.2f} h"
+
+
+def print_prediction(result: RecipePrediction, console: Console | None = None) -> None:
+    console = console or Console()
+    layers = Table(title=f"{result.recipe}: layers", title_justify="left")
+    for column in ("layer", "kind", "method", "thickness", "deposition time"):
+        layers.add_column(column)
+    for layer in result.layers:
+        layers.add_row(
+            layer.name, layer.kind, layer.method, f"{layer.thickness_um:g} µm", _minutes(layer.deposition_seconds)
+        )
+    console.print(layers)
+    for layer in result.layers:
+        film = layer.film
+        if film is None:
+            continue
+        table = Table(title=f"electrolyte film {layer.name!r}", title_justify="left", show_header=False)
+        table.add_column("property")
+        table.add_column("value")
+        composition = "  ".join(f"{el} {x:.3f}" for el, x in sorted(film.film_fractions.items(), key=lambda kv: -kv[1]))
+        low, high = film.sigma25_interval_s_per_cm
+        table.add_row("composition (at. fraction)", composition)
+        table.add_row(
+            "σ(25 °C)",
+            f"{film.sigma25_s_per_cm:.2e} S/cm  (±{100 * film.sigma25_rel_uncertainty:.0f} %, {low:.1e}–{high:.1e})",
+        )
+        table.add_row("Ea", f"{film.ea_kj_per_mol:.1f} ± {film.ea_uncertainty_kj_per_mol:.1f} kJ/mol")
+        for temperature, sigma in layer.sigma_at_degc:
+            table.add_row(f"σ({temperature:g} °C)", f"{sigma:.2e} S/cm")
+        table.add_row("amorphous", "yes" if film.amorphous else "no (heated at or above Tg)")
+        if film.area_resistance_ohm_cm2 is not None:
+            table.add_row("area resistance", f"{film.area_resistance_ohm_cm2:.3g} Ω·cm²")
+        console.print(table)
+        for warning in film.warnings:
+            console.print(f"[yellow]warning:[/yellow] {warning}")
+    cell = result.cell
+    table = Table(title="cell (claims 7, 23, 39)", title_justify="left", show_header=False)
+    table.add_column("property")
+    table.add_column("value")
+    table.add_row("capacity", f"{cell.capacity_ah:.3f} Ah ({cell.faces} electrode face(s))")
+    table.add_row("energy", f"{cell.energy_wh:.2f} Wh")
+    table.add_row("energy density", f"{cell.stack_wh_per_l:.0f} Wh/L stack, {cell.packaged_wh_per_l:.0f} Wh/L packaged")
+    table.add_row("n/p ratio", f"{cell.n_p_ratio:.2f}")
+    console.print(table)

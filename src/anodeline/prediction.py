@@ -1,0 +1,123 @@
+"""What a recipe will make, before anything moves: film, deposition times and the cell.
+
+Ties the models together for one recipe (no new physics here):
+
+- film composition, σ25, Ea, amorphous, area resistance of each electrolyte layer —
+  :func:`anodeline.chemistry.properties.predict_film`, calibrated on Tables 1–5;
+- σ at −20, 0 and 60 °C by the Arrhenius law of that model;
+- deposition time of every layer — :mod:`anodeline.physics.deposition.rates` with the
+  layer's stated power (sputtering) or the method's default parameters;
+- the cell an electrode like this gives (claims 7, 23, 39) — :mod:`anodeline.cell`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from anodeline.cell.design import ElectrodeStack
+from anodeline.cell.model import CellEstimate, estimate_cell
+from anodeline.chemistry.properties import FilmPrediction, predict_film, sigma_at
+from anodeline.physics.deposition.rates import DEFAULT_PARAMS, deposition_time_s
+from anodeline.recipe.schema import Layer, Recipe
+
+#: Temperatures at which σ is reported besides 25 °C (cold start, freezing, hot operation).
+REPORT_TEMPERATURES_DEGC: tuple[float, ...] = (-20.0, 0.0, 60.0)
+
+
+@dataclass(frozen=True)
+class LayerPrediction:
+    """One layer: how long it takes, and for an electrolyte the film it gives."""
+
+    name: str
+    kind: str
+    method: str
+    thickness_um: float
+    deposition_seconds: float
+    film: FilmPrediction | None
+    sigma_at_degc: tuple[tuple[float, float], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "method": self.method,
+            "thickness_um": self.thickness_um,
+            "deposition_seconds": self.deposition_seconds,
+        }
+        if self.film is not None:
+            film = self.film
+            data.update(
+                composition=film.film_fractions,
+                sigma25_S_per_cm=film.sigma25_s_per_cm,
+                sigma25_rel_uncertainty=film.sigma25_rel_uncertainty,
+                sigma25_interval_S_per_cm=list(film.sigma25_interval_s_per_cm),
+                ea_kj_per_mol=film.ea_kj_per_mol,
+                ea_uncertainty_kj_per_mol=film.ea_uncertainty_kj_per_mol,
+                sigma0_S_per_cm=film.sigma0_s_per_cm,
+                sigma_S_per_cm_at_degc={f"{t:g}": s for t, s in self.sigma_at_degc},
+                amorphous=film.amorphous,
+                glass_transition_degc=film.glass_transition_degc,
+                area_resistance_ohm_cm2=film.area_resistance_ohm_cm2,
+                in_domain=film.in_domain,
+                warnings=list(film.warnings),
+            )
+        return data
+
+
+@dataclass(frozen=True)
+class RecipePrediction:
+    recipe: str
+    layers: tuple[LayerPrediction, ...]
+    cell: CellEstimate
+
+    @property
+    def electrolyte(self) -> LayerPrediction:
+        """The top electrolyte layer: the one the electrode's properties are judged by."""
+        return [layer for layer in self.layers if layer.film is not None][-1]
+
+    @property
+    def total_deposition_seconds(self) -> float:
+        return sum(layer.deposition_seconds for layer in self.layers)
+
+    def to_dict(self) -> dict[str, Any]:
+        cell = self.cell
+        return {
+            "recipe": self.recipe,
+            "layers": [layer.to_dict() for layer in self.layers],
+            "total_deposition_seconds": self.total_deposition_seconds,
+            "cell": {
+                "capacity_ah": cell.capacity_ah,
+                "energy_wh": cell.energy_wh,
+                "areal_capacity_mah_per_cm2": cell.areal_capacity_mah_per_cm2,
+                "faces": cell.faces,
+                "repeat_unit_um": cell.repeat_unit_um,
+                "stack_wh_per_l": cell.stack_wh_per_l,
+                "packaged_wh_per_l": cell.packaged_wh_per_l,
+                "n_p_ratio": cell.n_p_ratio,
+            },
+        }
+
+
+def _degc(quantity: Any) -> float:
+    return float(quantity.to("degC").magnitude)
+
+
+def _layer(layer: Layer) -> LayerPrediction:
+    thickness_um = float(layer.thickness.to("um").magnitude)
+    params = DEFAULT_PARAMS
+    if layer.power is not None:
+        params = params.override(power_w=float(layer.power.to("W").magnitude))
+    seconds = deposition_time_s(layer.method, layer.kind, thickness_um, params)
+    if layer.kind != "solid-electrolyte":
+        return LayerPrediction(layer.name, layer.kind, layer.method, thickness_um, seconds, None, ())
+    anneal = _degc(layer.anneal.temperature) if layer.anneal is not None else None
+    film = predict_film(layer.target, layer.method, _degc(layer.substrate_temperature), anneal, thickness_um)
+    at = tuple((t, sigma_at(film, t)) for t in REPORT_TEMPERATURES_DEGC)
+    return LayerPrediction(layer.name, layer.kind, layer.method, thickness_um, seconds, film, at)
+
+
+def predict_recipe(recipe: Recipe) -> RecipePrediction:
+    """Predict every layer and the cell of a (validated) recipe."""
+    layers = tuple(_layer(layer) for layer in recipe.layers)
+    return RecipePrediction(recipe.recipe, layers, estimate_cell(ElectrodeStack.from_recipe(recipe)))
