@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/anodeline validate examples/patent/*.yaml
+	$(BIN)/anodeline predict examples/patent/example-01.yaml
+	$(BIN)/anodeline verify examples/patent/example-01.yaml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2
