@@ -1,0 +1,82 @@
+"""Errors of the batch-record store; each is an :class:`AnodelineError` and a builtin.
+
+Every repository call is one transaction: when it fails, nothing of it is kept and
+one of these is raised with the store's URL (password hidden) and what to do next.
+"""
+
+from __future__ import annotations
+
+from anodeline.errors import AnodelineError
+
+
+class RecordsError(AnodelineError, RuntimeError):
+    """The batch-record store could not do what was asked; the transaction was rolled back."""
+
+    code = "RECORDS"
+
+
+class StoreUnavailableError(RecordsError):
+    """The database behind the store cannot be reached or opened."""
+
+    code = "RECORDS_UNAVAILABLE"
+
+    def __init__(self, url: str, reason: str, *, hint: str = "") -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(
+            f"cannot reach the batch-record store at {url}: {reason}",
+            hint=hint
+            or "check that the database server is running and the URL is right, or use a local file "
+            "store such as sqlite:///anodeline.sqlite",
+        )
+
+
+class SchemaMissingError(RecordsError):
+    """The database is reachable but has no (or an old) batch-record schema."""
+
+    code = "RECORDS_SCHEMA"
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        super().__init__(
+            f"the store at {url} has no usable batch-record schema: {reason}",
+            hint="run Store.migrate() (Alembic upgrade head) once on this database",
+        )
+
+
+class RecordNotFoundError(RecordsError, LookupError):
+    """A batch, item, lot or alarm id is not in the store."""
+
+    code = "RECORDS_NOT_FOUND"
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"no {kind} {key!r} in the store", hint=f"list the {kind}s first or check the id")
+
+
+class RecordConflictError(RecordsError):
+    """A write clashes with what is stored (duplicate id, missing parent row, concurrent writer)."""
+
+    code = "RECORDS_CONFLICT"
+
+
+class RecordInputError(RecordsError, ValueError):
+    """A value given to the store or to a recorder is impossible (negative time, NaN, time going back)."""
+
+    code = "RECORDS_INPUT"
+
+
+class BatchStateError(RecordsError):
+    """A batch cannot make the asked status transition (e.g. finish a batch that never started)."""
+
+    code = "RECORDS_BATCH_STATE"
+
+    def __init__(self, batch_id: str, current: str, wanted: str) -> None:
+        self.batch_id = batch_id
+        self.current = current
+        self.wanted = wanted
+        super().__init__(
+            f"batch {batch_id!r} is {current!r} and cannot become {wanted!r}",
+            hint="see anodeline.records.status.TRANSITIONS for the legal transitions",
+        )

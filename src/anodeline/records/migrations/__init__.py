@@ -1,0 +1,1 @@
+"""Alembic environment of the batch-record store (see ``anodeline.records.migrate``)."""

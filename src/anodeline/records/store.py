@@ -1,0 +1,245 @@
+"""The batch-record store: one object the engine writes through and reports read from.
+
+Every method is one transaction: it commits with its audit entry, or rolls back and
+raises a :class:`~anodeline.records.errors.RecordsError` naming the store and the fix.
+Callers get frozen value objects, never ORM rows, so nothing lazy-loads after the
+session is gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+from anodeline.records import audit, batches, execution, genealogy, migrate
+from anodeline.records.audit import AuditHead, ChainReport
+from anodeline.records.connection import make_engine, normalise_url, shown, translated_errors
+from anodeline.records.exposure import ExposureInterval
+from anodeline.records.telemetry import TelemetrySample
+from anodeline.records.values import (
+    AlarmRecord,
+    BatchRecord,
+    ExposureRecord,
+    Genealogy,
+    ItemRecord,
+    LotRecord,
+    StepRecord,
+)
+
+T = TypeVar("T")
+ACTOR = "anodeline"
+
+
+def open_store(url: str | None = None, *, echo: bool = False) -> Store:
+    """Open the store at ``url`` (default ``sqlite:///anodeline.sqlite``); no connection is made yet.
+
+    ``postgresql://user@host:5432/db`` uses psycopg 3. Call :meth:`Store.migrate` once
+    on a new database.
+    """
+    parsed = normalise_url(url)
+    with translated_errors(parsed):
+        return Store(parsed, make_engine(parsed, echo=echo))
+
+
+class Store:
+    """Repository of batch records on one database (SQLite file or PostgreSQL)."""
+
+    def __init__(self, url: URL, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def __repr__(self) -> str:
+        return f"Store({shown(self.url)!r})"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+    # ---- schema -------------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Alembic ``upgrade head``: a fresh database gets the whole schema, an old one the missing steps."""
+        with translated_errors(self.url):
+            migrate.upgrade_head(self.engine)
+
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the database is at (None before :meth:`migrate`)."""
+        with translated_errors(self.url):
+            return migrate.current_revision(self.engine)
+
+    # ---- batches ------------------------------------------------------------------------------
+
+    def create_batch(
+        self,
+        *,
+        recipe_id: str,
+        recipe_snapshot: Mapping[str, Any],
+        line_snapshot: Mapping[str, Any],
+        route: str,
+        seed: int | None = None,
+        batch_id: str | None = None,
+        sim_s: float = 0.0,
+        actor: str = ACTOR,
+    ) -> BatchRecord:
+        return self._run(
+            lambda s: batches.create_batch(
+                s, recipe_id=recipe_id, recipe_snapshot=recipe_snapshot, line_snapshot=line_snapshot,
+                route=route, seed=seed, batch_id=batch_id, sim_s=sim_s, actor=actor,
+            )
+        )  # fmt: skip
+
+    def start_batch(self, batch_id: str, *, sim_s: float, actor: str = ACTOR) -> BatchRecord:
+        return self._run(lambda s: batches.start_batch(s, batch_id, sim_s=sim_s, actor=actor))
+
+    def finish_batch(
+        self, batch_id: str, *, sim_s: float, verdict: str, reasons: Iterable[str] = (), actor: str = ACTOR
+    ) -> BatchRecord:
+        """``running → completed`` with verdict ``pass`` or ``fail``."""
+        return self._run(
+            lambda s: batches.finish_batch(
+                s, batch_id, sim_s=sim_s, verdict=verdict, reasons=reasons, aborted=False, actor=actor
+            )
+        )
+
+    def abort_batch(self, batch_id: str, *, sim_s: float, reasons: Iterable[str], actor: str = ACTOR) -> BatchRecord:
+        """``created/running/held → aborted``; the verdict is ``fail``."""
+        return self._run(
+            lambda s: batches.finish_batch(
+                s, batch_id, sim_s=sim_s, verdict="fail", reasons=reasons, aborted=True, actor=actor
+            )
+        )
+
+    def get_batch(self, batch_id: str) -> BatchRecord:
+        return self._run(lambda s: BatchRecord.of(batches.load_batch(s, batch_id)))
+
+    def list_batches(self, *, status: str | None = None) -> list[BatchRecord]:
+        return self._run(lambda s: batches.list_batches(s, status=status))
+
+    # ---- execution ----------------------------------------------------------------------------
+
+    def record_step(
+        self,
+        batch_id: str,
+        *,
+        index: int,
+        action: str,
+        started_sim_s: float,
+        ended_sim_s: float,
+        outcome: str = "ok",
+        arguments: Mapping[str, Any] | None = None,
+        manual: bool = False,
+        readings: Mapping[str, Any] | None = None,
+        actor: str = ACTOR,
+    ) -> StepRecord:
+        return self._run(
+            lambda s: execution.record_step(
+                s, batch_id, index=index, action=action, arguments=arguments or {}, manual=manual,
+                started_sim_s=started_sim_s, ended_sim_s=ended_sim_s, outcome=outcome,
+                readings=readings or {}, actor=actor,
+            )
+        )  # fmt: skip
+
+    def steps(self, batch_id: str) -> list[StepRecord]:
+        return self._run(lambda s: execution.steps(s, batch_id))
+
+    def record_telemetry(self, batch_id: str, samples: Sequence[TelemetrySample], *, actor: str = ACTOR) -> int:
+        """Store samples a :class:`~anodeline.records.telemetry.TelemetryRecorder` kept; returns the count."""
+        return self._run(lambda s: execution.record_telemetry(s, batch_id, samples, actor=actor))
+
+    def telemetry(self, batch_id: str, channel: str | None = None) -> list[TelemetrySample]:
+        return self._run(lambda s: execution.telemetry(s, batch_id, channel))
+
+    def raise_alarm(
+        self, batch_id: str, *, sim_s: float, code: str, message: str = "", hold: bool = False, actor: str = ACTOR
+    ) -> AlarmRecord:
+        return self._run(
+            lambda s: execution.raise_alarm(
+                s, batch_id, sim_s=sim_s, code=code, message=message, hold=hold, actor=actor
+            )
+        )
+
+    def clear_alarm(self, alarm_id: int, *, sim_s: float, actor: str = ACTOR) -> AlarmRecord:
+        return self._run(lambda s: execution.clear_alarm(s, alarm_id, sim_s=sim_s, actor=actor))
+
+    def alarms(self, batch_id: str) -> list[AlarmRecord]:
+        return self._run(lambda s: execution.alarms(s, batch_id))
+
+    # ---- items, lots, genealogy, exposure -----------------------------------------------------
+
+    def register_lot(
+        self, lot_id: str, *, material: str, supplier: str = "", note: str = "", actor: str = ACTOR
+    ) -> LotRecord:
+        return self._run(
+            lambda s: genealogy.register_lot(s, lot_id, material=material, supplier=supplier, note=note, actor=actor)
+        )
+
+    def register_item(
+        self,
+        item_id: str,
+        *,
+        kind: str,
+        lot_id: str | None = None,
+        batch_id: str | None = None,
+        air_sensitive: bool = True,
+        sim_s: float = 0.0,
+        actor: str = ACTOR,
+    ) -> ItemRecord:
+        return self._run(
+            lambda s: genealogy.register_item(
+                s, item_id, kind=kind, lot_id=lot_id, batch_id=batch_id, air_sensitive=air_sensitive,
+                sim_s=sim_s, actor=actor,
+            )
+        )  # fmt: skip
+
+    def link(self, parent_id: str, child_id: str, *, batch_id: str | None = None, actor: str = ACTOR) -> None:
+        """Record that ``parent_id`` went into ``child_id``."""
+        self._run(lambda s: genealogy.link(s, parent_id, child_id, batch_id=batch_id, actor=actor))
+
+    def genealogy(self, item_id: str) -> Genealogy:
+        return self._run(lambda s: genealogy.genealogy(s, item_id))
+
+    def items_from_lot(self, lot_id: str) -> list[ItemRecord]:
+        return self._run(lambda s: genealogy.items_from_lot(s, lot_id))
+
+    def record_exposure(
+        self, interval: ExposureInterval, *, batch_id: str | None = None, actor: str = ACTOR
+    ) -> ExposureRecord:
+        return self._run(lambda s: genealogy.record_exposure(s, interval, batch_id=batch_id, actor=actor))
+
+    def exposures(self, item_id: str) -> list[ExposureRecord]:
+        return self._run(lambda s: genealogy.exposures(s, item_id))
+
+    # ---- audit --------------------------------------------------------------------------------
+
+    def verify_chain(self, *, anchor: AuditHead | None = None) -> ChainReport:
+        """Recompute the audit chain; ``anchor`` is a head printed earlier (e.g. in a batch report)."""
+        return self._run(lambda s: audit.verify_chain(s, anchor=anchor))
+
+    def audit_head(self) -> AuditHead | None:
+        """The chain's newest sequence and hash: print it where the database cannot reach."""
+        return self._run(audit.chain_head)
+
+    # ---- plumbing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction (commit on success, rollback on error) with errors translated."""
+        with translated_errors(self.url), self._sessions.begin() as session:
+            yield session
+
+    def _run(self, work: Callable[[Session], T]) -> T:
+        with self.session() as session:
+            return work(session)

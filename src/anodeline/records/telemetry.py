@@ -1,0 +1,114 @@
+"""Which telemetry samples to keep: deadband plus maximum interval, as glove-box loggers do.
+
+A logger that wrote every 10 Hz O2 reading would bury a batch record in numbers that
+say nothing; one that wrote only on change would leave hours without proof that the
+reading was still there. The classic compromise (data historians' "exception
+deviation" with a "max time" heartbeat) keeps a sample when
+
+* it is the first of its channel,
+* its value differs from the last kept one by more than the channel's deadband,
+* or the last kept sample is ``max_interval_s`` old;
+
+and, so that no gap between kept samples exceeds ``max_interval_s`` unless the raw
+samples themselves were that far apart, the last seen but unkept sample is kept just
+before a sample that would open a longer gap. :meth:`TelemetryRecorder.flush` keeps
+each channel's last sample, so the end of a run is always recorded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from anodeline.records.errors import RecordInputError
+
+
+@dataclass(frozen=True, slots=True)
+class TelemetrySample:
+    """One reading of a channel (``chamber4.o2_ppm``) at a simulated time in seconds."""
+
+    channel: str
+    sim_s: float
+    value: float
+
+
+@dataclass(slots=True)
+class _ChannelState:
+    last_kept: TelemetrySample | None = None
+    pending: TelemetrySample | None = None
+    last_seen_s: float = -math.inf
+
+
+@dataclass
+class TelemetryRecorder:
+    """Deadband + maximum-interval filter over many channels; pure, no I/O.
+
+    ``deadband`` is the default absolute band (in the channel's unit), ``deadbands``
+    overrides it per channel; ``max_interval_s`` is the longest silence allowed.
+    """
+
+    deadband: float = 0.0
+    max_interval_s: float = 60.0
+    deadbands: Mapping[str, float] = field(default_factory=dict)
+    _channels: dict[str, _ChannelState] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        bands = [self.deadband, *self.deadbands.values()]
+        if any(not math.isfinite(b) or b < 0 for b in bands):
+            raise RecordInputError(f"deadbands must be finite and ≥ 0, got {bands}")
+        if not math.isfinite(self.max_interval_s) or self.max_interval_s <= 0:
+            raise RecordInputError(f"max_interval_s must be finite and > 0, got {self.max_interval_s!r}")
+
+    def offer(self, channel: str, sim_s: float, value: float) -> list[TelemetrySample]:
+        """Feed one reading; return the samples to store now (zero, one or two, in time order)."""
+        sample = self._checked(channel, sim_s, value)
+        state = self._channels.setdefault(channel, _ChannelState())
+        state.last_seen_s = sample.sim_s
+        if state.last_kept is None:
+            state.last_kept = sample
+            return [sample]
+        kept: list[TelemetrySample] = []
+        if state.pending is not None and sample.sim_s - state.last_kept.sim_s > self.max_interval_s:
+            kept.append(state.pending)
+            state.last_kept, state.pending = state.pending, None
+        if self._worth_keeping(channel, state.last_kept, sample):
+            kept.append(sample)
+            state.last_kept, state.pending = sample, None
+        else:
+            state.pending = sample
+        return kept
+
+    def offer_many(self, samples: Iterable[TelemetrySample]) -> list[TelemetrySample]:
+        """Feed readings in time order; return every sample kept along the way."""
+        kept: list[TelemetrySample] = []
+        for s in samples:
+            kept.extend(self.offer(s.channel, s.sim_s, s.value))
+        return kept
+
+    def flush(self) -> list[TelemetrySample]:
+        """Keep each channel's last seen sample if it is not kept yet (end of run)."""
+        kept = []
+        for state in self._channels.values():
+            if state.pending is not None:
+                kept.append(state.pending)
+                state.last_kept, state.pending = state.pending, None
+        return sorted(kept, key=lambda s: (s.sim_s, s.channel))
+
+    def _worth_keeping(self, channel: str, last: TelemetrySample, sample: TelemetrySample) -> bool:
+        band = self.deadbands.get(channel, self.deadband)
+        return abs(sample.value - last.value) > band or sample.sim_s - last.sim_s >= self.max_interval_s
+
+    def _checked(self, channel: str, sim_s: float, value: float) -> TelemetrySample:
+        if not channel:
+            raise RecordInputError("a telemetry channel needs a name such as 'chamber4.o2_ppm'")
+        t, v = float(sim_s), float(value)
+        if not math.isfinite(t) or t < 0 or not math.isfinite(v):
+            raise RecordInputError(f"{channel}: time and value must be finite, time ≥ 0; got t={sim_s!r}, v={value!r}")
+        state = self._channels.get(channel)
+        if state is not None and t < state.last_seen_s:
+            raise RecordInputError(
+                f"{channel}: time went back from {state.last_seen_s} s to {t} s",
+                hint="offer each channel's readings in time order",
+            )
+        return TelemetrySample(channel, t, v)
