@@ -1,93 +1,13 @@
-"""Fixtures: a migrated store on SQLite (tmp file) and on PostgreSQL (a throw-away database).
+"""Helpers of the records tests: raw-SQL tampering and a started batch.
 
-The PostgreSQL variant needs the server at 127.0.0.1:5432 (trust auth, user postgres);
-it is probed once with a 1 s timeout and skipped with the reason when absent. Each
-test gets its own schema inside a database created for this test session and dropped
-at its end.
+The ``store`` / ``store_url`` fixtures (SQLite and PostgreSQL) live in tests/conftest.py.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import text
 
-from anodeline.records import Store, open_store
-
-#: libpq conninfo of the admin connection; point ANODELINE_TEST_PG elsewhere (or at a dead port to see the skip).
-PG_ADMIN = os.environ.get("ANODELINE_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test")
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-def _pg_probe() -> str | None:
-    """None when the server answers, else why not."""
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, connect_timeout=1):
-            return None
-    except Exception as exc:  # any failure means "no server here"; the reason goes in the skip
-        return f"PostgreSQL ({PG_ADMIN}) unreachable: {str(exc).strip().splitlines()[0]}"
-
-
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    """Name of a fresh database for this test session (skips when there is no server)."""
-    reason = _pg_probe()
-    if reason is not None:
-        pytest.skip(reason)
-    import psycopg
-
-    name = f"anodeline_records_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield name
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def pg_url(database: str, schema: str) -> str:
-    """SQLAlchemy URL of ``schema`` in ``database`` on the admin connection's server."""
-    import psycopg
-
-    info = psycopg.conninfo.conninfo_to_dict(PG_ADMIN)
-    host, port, user = info.get("host", "127.0.0.1"), info.get("port", 5432), info.get("user", "postgres")
-    return f"postgresql://{user}@{host}:{port}/{database}?options=-csearch_path%3D{schema}"
-
-
-@pytest.fixture
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """URL of an empty database of the parametrised backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'records.sqlite'}"
-        return
-    import psycopg
-
-    database = request.getfixturevalue("pg_database")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(f"{PG_ADMIN} dbname={database}", autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield pg_url(database, schema)
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    """A migrated, empty store on the parametrised backend."""
-    s = open_store(store_url)
-    s.migrate()
-    yield s
-    s.close()
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "store_url" in metafunc.fixturenames:
-        metafunc.parametrize("store_url", BACKENDS, indirect=True)
+from anodeline.records import Store
 
 
 def drop_guards(s: Store) -> None:

@@ -1,0 +1,107 @@
+"""The engine's journal, written to the batch-record store as the batch runs.
+
+Each step, alarm and state change is committed when it happens (one transaction with
+its audit entry), so a crash or a power loss loses at most the telemetry samples since
+the last step; telemetry goes through the deadband + maximum-interval filter and is
+flushed at every step end. Exposure readings feed one :class:`ExposureLedger` per item;
+their intervals are written when the batch ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from anodeline.line.actions import Action
+from anodeline.records import Store
+from anodeline.records.exposure import ExposureInterval, ExposureLedger
+from anodeline.records.telemetry import TelemetryRecorder, TelemetrySample
+
+#: Deadbands per channel suffix (sensor resolution scale, est.) and the longest silence kept.
+DEADBANDS = {"o2_ppm": 0.05, "h2o_ppm": 0.05, "pressure_pa": 0.0, "temperature_degc": 0.5, "thickness_um": 0.01}
+MAX_INTERVAL_S = 300.0
+
+
+class RecordsJournal:
+    """Writes what the engine reports into one batch of a :class:`~anodeline.records.Store`."""
+
+    def __init__(self, store: Store, batch_id: str, item_ids: Mapping[str, str]) -> None:
+        self.store = store
+        self.batch_id = batch_id
+        self.item_ids = dict(item_ids)  # procedure item name → records item id
+        self.ledgers: dict[str, ExposureLedger] = {}
+        self.deposited_um: dict[str, float] = {}
+        self.deposited_at: dict[str, float] = {}
+        self.intervals: dict[str, list[ExposureInterval]] = {}
+        self.states: list[tuple[float, str, str, str]] = []
+        self.alarms: list[str] = []
+        self.last_sim_s = 0.0
+        self._started: dict[int, float] = {}
+        self._bands: dict[str, float] = {}  # filled per channel; the recorder reads this same dict
+        self._recorder = TelemetryRecorder(max_interval_s=MAX_INTERVAL_S, deadbands=self._bands)
+        self._buffer: list[TelemetrySample] = []
+
+    # ---- engine callbacks ----------------------------------------------------------------------
+    def batch_started(self, procedure: Any, seed: int, faults: Iterable[Any]) -> None:
+        self.store.start_batch(self.batch_id, sim_s=0.0)
+
+    def state_changed(self, sim_s: float, old: str, new: str, reason: str) -> None:
+        self._advance(sim_s)
+        self.states.append((sim_s, old, new, reason))
+
+    def step_started(self, sim_s: float, index: int, action: Action) -> None:
+        self._started[index] = sim_s
+
+    def step_finished(
+        self, sim_s: float, index: int, action: Action, outcome: str, readings: Mapping[str, float]
+    ) -> None:
+        self._advance(sim_s)
+        arguments = {k: v for k, v in action.to_dict().items() if k not in ("action", "manual")}
+        self.store.record_step(
+            self.batch_id, index=index, action=action.kind, started_sim_s=self._started.pop(index, sim_s),
+            ended_sim_s=sim_s, outcome=outcome, arguments=arguments, manual=action.manual, readings=dict(readings),
+        )  # fmt: skip
+        self.flush_telemetry()
+
+    def telemetry(self, sim_s: float, channel: str, value: float) -> None:
+        self._advance(sim_s)
+        if channel not in self._bands:
+            self._bands[channel] = DEADBANDS.get(channel.rsplit(".", 1)[-1], 0.0)
+        self._buffer.extend(self._recorder.offer(channel, sim_s, value))
+
+    def alarm(self, sim_s: float, code: str, message: str, hold: bool) -> str:
+        self._advance(sim_s)
+        record = self.store.raise_alarm(self.batch_id, sim_s=sim_s, code=code, message=message, hold=hold)
+        self.alarms.append(f"{code}: {message}")
+        return str(record.alarm_id)
+
+    def alarm_cleared(self, sim_s: float, alarm_id: str) -> None:
+        self._advance(sim_s)
+        self.store.clear_alarm(int(alarm_id), sim_s=sim_s)
+
+    def exposure(self, sim_s: float, item: str, space: str, o2_ppm: float, h2o_ppm: float, sealed: bool) -> None:
+        ledger = self.ledgers.setdefault(item, ExposureLedger(self.item_ids.get(item, item)))
+        ledger.observe(sim_s, space, o2_ppm, h2o_ppm, sealed=sealed)
+
+    def deposited(self, sim_s: float, layer: str, item: str, thickness_um: float) -> None:
+        self.deposited_um[layer] = thickness_um
+        self.deposited_at[layer] = sim_s
+
+    def batch_finished(self, sim_s: float, status: str, reasons: list[str]) -> None:
+        self._advance(sim_s)
+        self._buffer.extend(self._recorder.flush())
+        self.flush_telemetry()
+        for item, ledger in self.ledgers.items():
+            self.intervals[item] = ledger.close()
+            for interval in self.intervals[item]:
+                self.store.record_exposure(interval, batch_id=self.batch_id)
+
+    # ---- helpers ---------------------------------------------------------------------------------
+    def flush_telemetry(self) -> None:
+        """Write the samples the deadband filter kept since the last flush."""
+        if self._buffer:
+            self.store.record_telemetry(self.batch_id, self._buffer)
+            self._buffer = []
+
+    def _advance(self, sim_s: float) -> None:
+        self.last_sim_s = max(self.last_sim_s, sim_s)
