@@ -22,7 +22,9 @@ def test_composition_json_sums_to_one_and_checks_the_window() -> None:
 
 
 def test_composition_with_a_method_predicts_the_film() -> None:
-    result = runner.invoke(app, ["calc", "composition", "57Li2S-38SiS2-5(Li2O-P2O5)", "--method", "sputtering", "--json"])
+    result = runner.invoke(
+        app, ["calc", "composition", "57Li2S-38SiS2-5(Li2O-P2O5)", "--method", "sputtering", "--json"]
+    )
     film = json.loads(result.stdout)["film_composition"]
     assert film["O"] < 0.02  # oxygen arrives depleted (Example 9: 0.008)
 
