@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from anodeline.errors import AnodelineError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from anodeline.documents.violations import Violation
     from anodeline.physics.atmosphere.state import Atmosphere
-    from anodeline.recipe.violations import Violation
 
 
 class LineConfigError(AnodelineError, ValueError):

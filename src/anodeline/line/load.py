@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
-from anodeline.errors import AnodelineError
+from anodeline.documents import SchemaCodes, Severity, Violation, read_yaml, schema_violations
+from anodeline.documents.schema import SchemaCode
 from anodeline.line.config import Line
 from anodeline.line.errors import LineConfigError
 from anodeline.line.rules import LINE_RULES
-from anodeline.recipe.violations import Severity, Violation
-from anodeline.recipe.yamlsource import SourceMap, join_path, read_yaml
 
 _LANGUAGE = "line language (docs/lines.md)"
 
@@ -39,24 +37,13 @@ class LineReport:
         return tuple(v for v in self.violations if v.is_error)
 
 
-def _schema_violation(error: Any, source_map: SourceMap) -> Violation:
-    path = ""
-    for part in error["loc"]:
-        if isinstance(part, str | int):
-            path = join_path(path, part)
-    line, column = source_map.locate(path)
-    kind = error["type"]
-    cause = (error.get("ctx") or {}).get("error")
-    if kind == "extra_forbidden":
-        code, message, hint = "LSC002", f"unknown key {path.rsplit('.', 1)[-1]!r}", "docs/lines.md lists every key"
-    elif kind == "missing":
-        code, message, hint = "LSC003", f"missing required key {path.rsplit('.', 1)[-1]!r}", "add the key"
-    elif isinstance(cause, AnodelineError):
-        code, message, hint = "LSC004", cause.message, cause.hint or "write the value with its unit"
-    else:
-        code, message = "LSC004", str(error["msg"]).removeprefix("Value error, ")
-        hint = "write the value as docs/lines.md shows"
-    return Violation(Severity.ERROR, code, path, line, column, message, hint, _LANGUAGE)
+_CODES = SchemaCodes(
+    model=Line,
+    unknown_key=SchemaCode("LSC002", "docs/lines.md lists every key", _LANGUAGE),
+    missing=SchemaCode("LSC003", "add the key", _LANGUAGE),
+    bad_value=SchemaCode("LSC004", "write the value as docs/lines.md shows, with its unit", _LANGUAGE),
+    not_a_mapping="a line must be a YAML mapping",
+)
 
 
 def validate_line_text(text: str, file: str = "<line>") -> LineReport:
@@ -76,7 +63,7 @@ def validate_line_text(text: str, file: str = "<line>") -> LineReport:
     try:
         line = Line.model_validate(document.data)
     except ValidationError as exc:
-        found.extend(_schema_violation(error, document.source_map) for error in exc.errors())
+        found.extend(schema_violations(exc, document.source_map, _CODES))
         return LineReport(file, None, tuple(found))
     for rule in LINE_RULES.values():
         for finding in rule.check(line):

@@ -2,7 +2,7 @@
 
 Each rule is data (code, title, hint, source) plus a check that yields findings at a
 path of the line YAML; :mod:`anodeline.line.load` turns them into located
-:class:`~anodeline.recipe.violations.Violation` s, exactly like recipe rules.
+:class:`~anodeline.documents.violations.Violation` s, exactly like recipe rules.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from anodeline import window
 from anodeline.chemistry import gases
+from anodeline.documents.violations import Severity
 from anodeline.line.config import Line
-from anodeline.recipe.violations import Severity
 
 E, W = Severity.ERROR, Severity.WARNING
 

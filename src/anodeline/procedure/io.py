@@ -2,7 +2,7 @@
 
 An exported plan may be edited by an engineer (a custom SOP). Reading never raises for
 a bad file: unknown actions, missing or mistyped arguments come back as
-:class:`~anodeline.recipe.violations.Violation` s (codes ``PRC…``) pointing at the step.
+:class:`~anodeline.documents.violations.Violation` s (codes ``PRC…``) pointing at the step.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from typing import Any
 
 import yaml
 
+from anodeline.documents.source import SourceMap, read_yaml
+from anodeline.documents.violations import Severity, Violation
 from anodeline.line.actions import ACTION_TYPES, Action, action_fields
 from anodeline.line.errors import ProcedureError
 from anodeline.line.policy import AirPolicy
 from anodeline.physics.atmosphere.errors import AtmosphereError
 from anodeline.physics.atmosphere.state import Atmosphere
 from anodeline.procedure.model import ContainerSpec, ItemSpec, Procedure
-from anodeline.recipe.violations import Severity, Violation
-from anodeline.recipe.yamlsource import SourceMap, read_yaml
 
 _SOURCE = "procedure files (docs/procedures.md)"
 _STEP_META = {"action", "index", "manual", "note"}

@@ -7,20 +7,18 @@ the recipe path, the YAML line and column, a message, a hint and a source.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from anodeline.errors import AnodelineError, RecipeError
+from anodeline.documents import SchemaCodes, SourceMap, Violation, read_yaml, schema_violations
+from anodeline.documents.schema import SchemaCode
+from anodeline.errors import RecipeError
 from anodeline.recipe.rules import RULES, checked_rules
 from anodeline.recipe.rules.schema import BAD_VALUE, DUPLICATE_KEY, MISSING_FIELD, UNKNOWN_KEY, YAML_SYNTAX
 from anodeline.recipe.schema import Recipe
-from anodeline.recipe.violations import Violation
-from anodeline.recipe.yamlsource import SourceMap, join_path, read_yaml
 
 
 @dataclass(frozen=True)
@@ -47,65 +45,13 @@ class Report:
         return {"file": self.file, "valid": self.valid, "violations": [v.to_dict() for v in self.violations]}
 
 
-def _loc_path(loc: Sequence[str | int]) -> str:
-    path = ""
-    for part in loc:
-        path = join_path(path, part)
-    return path
-
-
-def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The pydantic model that owns the last key of ``loc`` (for spelling suggestions)."""
-    model: Any = Recipe
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
-        if info is None:
-            return None
-        model = _inner_model(info.annotation)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    for candidate in (annotation, *getattr(annotation, "__args__", ())):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-        inner = getattr(candidate, "__args__", ())
-        for sub in inner:
-            if isinstance(sub, type) and issubclass(sub, BaseModel):
-                return sub
-    return None
-
-
-def _schema_violation(error: Any, source_map: SourceMap) -> Violation:
-    loc = tuple(part for part in error["loc"] if isinstance(part, str | int))
-    path = _loc_path(loc)
-    line, column = source_map.locate(path)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        rule = UNKNOWN_KEY
-        key = str(loc[-1]) if loc else ""
-        model = _model_at(loc)
-        known = list(model.model_fields) if model else []
-        close = difflib.get_close_matches(key, known, n=1)
-        message = f"unknown key {key!r}"
-        hint = f"did you mean {close[0]!r}?" if close else (f"allowed here: {', '.join(known)}" if known else rule.hint)
-    elif kind == "missing":
-        rule = MISSING_FIELD
-        message = f"missing required key {str(loc[-1])!r}" if loc else "missing required key"
-        hint = rule.hint
-    else:
-        rule = BAD_VALUE
-        cause = (error.get("ctx") or {}).get("error")
-        if isinstance(cause, AnodelineError):
-            message, hint = cause.message, cause.hint or rule.hint
-        else:
-            message = str(error["msg"]).removeprefix("Value error, ")
-            hint = rule.hint
-        if kind in ("model_type", "dict_type") and not path:
-            message = "a recipe must be a YAML mapping of keys (recipe, route, base, layers, ...)"
-    return Violation(rule.severity, rule.code, path, line, column, message, hint, rule.source)
+_CODES = SchemaCodes(
+    model=Recipe,
+    unknown_key=SchemaCode(UNKNOWN_KEY.code, UNKNOWN_KEY.hint, UNKNOWN_KEY.source),
+    missing=SchemaCode(MISSING_FIELD.code, MISSING_FIELD.hint, MISSING_FIELD.source),
+    bad_value=SchemaCode(BAD_VALUE.code, BAD_VALUE.hint, BAD_VALUE.source),
+    not_a_mapping="a recipe must be a YAML mapping of keys (recipe, route, base, layers, ...)",
+)
 
 
 def _rule_violations(recipe: Recipe, source_map: SourceMap) -> list[Violation]:
@@ -147,14 +93,7 @@ def validate_text(text: str, file: str = "<recipe>") -> Report:
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-
-        # pydantic also reports a sequence as too short when its only item failed: noise
-        def failed_inside(loc: tuple[Any, ...]) -> bool:
-            return any(len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc for e in errors)
-
-        errors = [e for e in errors if not (e["type"] == "too_short" and failed_inside(tuple(e["loc"])))]
-        violations.extend(_schema_violation(error, document.source_map) for error in errors)
+        violations.extend(schema_violations(exc, document.source_map, _CODES))
         return Report(file, None, tuple(violations))
     violations.extend(_rule_violations(recipe, document.source_map))
     return Report(file, recipe, tuple(violations))

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from anodeline.documents.violations import Severity
 from anodeline.recipe.schema import Recipe
-from anodeline.recipe.violations import Severity
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from anodeline import window
 from anodeline.chemistry.composition import Mixture, parse_mixture
+from anodeline.documents.violations import Severity
 from anodeline.errors import FormulaError
 from anodeline.recipe.rules.base import Finding, rule
 from anodeline.recipe.schema import LITHIUM_SURFACE_MATERIALS, Recipe
-from anodeline.recipe.violations import Severity
 
 E, W = Severity.ERROR, Severity.WARNING
 

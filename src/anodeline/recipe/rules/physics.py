@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from anodeline.chemistry import gases
+from anodeline.documents.violations import Severity
 from anodeline.recipe.rules.base import Finding, rule
 from anodeline.recipe.rules.thermal import heatings, lithium_present
 from anodeline.recipe.schema import Recipe
-from anodeline.recipe.violations import Severity
 
 
 @rule(

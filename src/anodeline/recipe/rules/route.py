@@ -6,9 +6,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from anodeline import window
+from anodeline.documents.violations import Severity
 from anodeline.recipe.rules.base import Finding, rule
 from anodeline.recipe.schema import Recipe
-from anodeline.recipe.violations import Severity
 
 E, W = Severity.ERROR, Severity.WARNING
 

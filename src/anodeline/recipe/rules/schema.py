@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from anodeline.documents.violations import Severity
 from anodeline.recipe.rules.base import register
-from anodeline.recipe.violations import Severity
 
 E = Severity.ERROR
 

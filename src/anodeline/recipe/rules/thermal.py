@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from anodeline import window
 from anodeline.chemistry.composition import parse_mixture
 from anodeline.chemistry.glass import estimate_tg_degc
+from anodeline.documents.violations import Severity
 from anodeline.errors import FormulaError
 from anodeline.recipe.rules.base import Finding, rule
 from anodeline.recipe.schema import Recipe
-from anodeline.recipe.violations import Severity
 
 E, W = Severity.ERROR, Severity.WARNING
 

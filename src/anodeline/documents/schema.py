@@ -1,0 +1,111 @@
+"""Pydantic validation errors turned into located violations, the same way for every document.
+
+Each document language names its own codes (recipes ``SCH…``, lines ``LSC…``) for three
+kinds of schema problem: an unknown key (with a spelling suggestion from the model's
+fields), a missing key, and a bad value (wrong type, unit or choice — a unit error keeps
+the hint :func:`anodeline.units.parse_quantity` wrote).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from anodeline.documents.source import SourceMap, join_path
+from anodeline.documents.violations import Severity, Violation
+from anodeline.errors import AnodelineError
+
+
+@dataclass(frozen=True)
+class SchemaCode:
+    code: str
+    hint: str
+    source: str
+
+
+@dataclass(frozen=True)
+class SchemaCodes:
+    """The codes a document language reports schema problems with."""
+
+    model: type[BaseModel]
+    unknown_key: SchemaCode
+    missing: SchemaCode
+    bad_value: SchemaCode
+    not_a_mapping: str  # the message when the document is not a mapping at all
+
+
+def _loc_path(loc: Sequence[Any]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, str | int):
+            path = join_path(path, part)
+    return path
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The pydantic model inside ``X``, ``X | None`` or ``tuple[X, ...]``."""
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        for sub in getattr(candidate, "__args__", ()):
+            if isinstance(sub, type) and issubclass(sub, BaseModel):
+                return sub
+    return None
+
+
+def _model_at(root: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | None:
+    """The model that owns the last key of ``loc`` (for spelling suggestions)."""
+    model: Any = root
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = model.model_fields if isinstance(model, type) and issubclass(model, BaseModel) else {}
+        info = fields.get(part)
+        if info is None:
+            return None
+        model = _inner_model(info.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _violation(error: Any, source_map: SourceMap, codes: SchemaCodes) -> Violation:
+    loc = tuple(part for part in error["loc"] if isinstance(part, str | int))
+    path = _loc_path(loc)
+    line, column = source_map.locate(path)
+    kind = error["type"]
+    key = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        code = codes.unknown_key
+        model = _model_at(codes.model, loc)
+        known = list(model.model_fields) if model else []
+        close = difflib.get_close_matches(key, known, n=1)
+        message = f"unknown key {key!r}"
+        hint = f"did you mean {close[0]!r}?" if close else (f"allowed here: {', '.join(known)}" if known else code.hint)
+    elif kind == "missing":
+        code = codes.missing
+        message, hint = (f"missing required key {key!r}" if key else "missing required key"), code.hint
+    else:
+        code = codes.bad_value
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, AnodelineError):
+            message, hint = cause.message, cause.hint or code.hint
+        else:
+            message, hint = str(error["msg"]).removeprefix("Value error, "), code.hint
+        if kind in ("model_type", "dict_type") and not path:
+            message = codes.not_a_mapping
+    return Violation(Severity.ERROR, code.code, path, line, column, message, hint, code.source)
+
+
+def schema_violations(exc: ValidationError, source_map: SourceMap, codes: SchemaCodes) -> list[Violation]:
+    """Every schema problem of ``exc`` as a located violation."""
+    errors = exc.errors()
+
+    def failed_inside(loc: tuple[Any, ...]) -> bool:
+        return any(len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc for e in errors)
+
+    # pydantic also reports a sequence as too short when its only item failed: noise
+    kept = [e for e in errors if not (e["type"] == "too_short" and failed_inside(tuple(e["loc"])))]
+    return [_violation(error, source_map, codes) for error in kept]
