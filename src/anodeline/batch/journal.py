@@ -17,8 +17,10 @@ from anodeline.records import Store
 from anodeline.records.exposure import ExposureInterval, ExposureLedger
 from anodeline.records.telemetry import TelemetryRecorder, TelemetrySample
 
-#: Deadbands per channel suffix (sensor resolution scale, est.) and the longest silence kept.
-DEADBANDS = {"o2_ppm": 0.05, "h2o_ppm": 0.05, "pressure_pa": 0.0, "temperature_degc": 0.5, "thickness_um": 0.01}
+#: Deadband of every channel: 1 % of the reading, at least 0.05 in the channel's unit (est.: the
+#: resolution of glove-box O2/H2O analysers and gauges); a reading is kept at least every 5 min.
+RELATIVE_DEADBAND = 0.01
+ABSOLUTE_DEADBAND = 0.05
 MAX_INTERVAL_S = 300.0
 
 
@@ -37,7 +39,7 @@ class RecordsJournal:
         self.alarms: list[str] = []
         self.last_sim_s = 0.0
         self._started: dict[int, float] = {}
-        self._bands: dict[str, float] = {}  # filled per channel; the recorder reads this same dict
+        self._bands: dict[str, float] = {}  # updated per channel; the recorder reads this same dict
         self._recorder = TelemetryRecorder(max_interval_s=MAX_INTERVAL_S, deadbands=self._bands)
         self._buffer: list[TelemetrySample] = []
 
@@ -65,9 +67,10 @@ class RecordsJournal:
 
     def telemetry(self, sim_s: float, channel: str, value: float) -> None:
         self._advance(sim_s)
-        if channel not in self._bands:
-            self._bands[channel] = DEADBANDS.get(channel.rsplit(".", 1)[-1], 0.0)
-        self._buffer.extend(self._recorder.offer(channel, sim_s, value))
+        kept = self._recorder.offer(channel, sim_s, value)
+        if kept:  # the band follows the last kept reading (percent-of-reading deadband)
+            self._bands[channel] = max(ABSOLUTE_DEADBAND, RELATIVE_DEADBAND * abs(kept[-1].value))
+            self._buffer.extend(kept)
 
     def alarm(self, sim_s: float, code: str, message: str, hold: bool) -> str:
         self._advance(sim_s)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from anodeline.cli import batch as _batch  # noqa: F401 - registers commands
 from anodeline.cli import calc as _calc  # noqa: F401 - registers commands
 from anodeline.cli import calibrate as _calibrate  # noqa: F401 - registers commands
 from anodeline.cli import composition as _composition  # noqa: F401 - registers commands

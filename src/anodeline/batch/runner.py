@@ -1,0 +1,155 @@
+"""Run one batch: recipe + line → verified procedure → the twin (or hardware) → record and verdict.
+
+Order matters and nothing moves before it is safe to: the recipe must be valid, the line
+able to run its route, and the compiled procedure proven air-free by the verifier; only
+then is a batch record created and the engine started. Every step is committed to the
+record as it happens; if the engine fails unexpectedly the batch is aborted in the record
+with the reason, so nothing that happened is lost.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from anodeline.batch.journal import RecordsJournal
+from anodeline.batch.materials import register_materials
+from anodeline.batch.outcome import Electrode, Exposure, Judgement, electrode_from, judge, summarise
+from anodeline.errors import AnodelineError
+from anodeline.line import load_line
+from anodeline.line.load import default_line_path
+from anodeline.prediction import predict_recipe
+from anodeline.procedure import can_run, compile_procedure, verify_procedure
+from anodeline.recipe.validate import load_recipe
+from anodeline.records import Store, open_store
+
+Progress = Callable[[float, int, int, Any], None]
+
+
+class BatchRefusedError(AnodelineError, ValueError):
+    """The batch cannot start: the line cannot run the route, or the procedure is not air-free."""
+
+    code = "BATCH"
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What ``anodeline run`` reports."""
+
+    batch: str
+    status: str
+    verdict: str | None
+    simulated_seconds: float
+    wall_seconds: float
+    steps: int
+    electrode: Electrode | None
+    exposure: tuple[Exposure, ...]
+    reasons: tuple[str, ...]
+    db: str
+    audit_head: str | None = None
+    line: str = ""
+    faults: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "batch": self.batch,
+            "status": self.status,
+            "verdict": self.verdict,
+            "simulated_seconds": self.simulated_seconds,
+            "wall_seconds": self.wall_seconds,
+            "steps": self.steps,
+            "electrode": self.electrode.to_dict() if self.electrode else None,
+            "exposure": [e.to_dict() for e in self.exposure],
+            "reasons": list(self.reasons),
+            "line": self.line,
+            "faults": list(self.faults),
+            "db": self.db,
+            "audit_head": self.audit_head,
+        }
+
+
+def run_batch(
+    recipe_path: str | Path,
+    *,
+    line_path: str | Path | None = None,
+    db_url: str | None = None,
+    seed: int = 0,
+    faults: Iterable[str] = (),
+    lots: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    store: Store | None = None,
+) -> BatchReport:
+    """Make the electrode of ``recipe_path`` on the twin; record it; judge it."""
+    from anodeline.engine import run_procedure
+
+    faults = tuple(faults)
+    recipe = load_recipe(recipe_path)
+    line = load_line(line_path or default_line_path(recipe.route))
+    reason = can_run(recipe, line)
+    if reason:
+        raise BatchRefusedError(f"line {line.line!r} cannot run recipe {recipe.recipe!r}: {reason}",
+                                hint="choose another line with --line")  # fmt: skip
+    procedure = compile_procedure(recipe, line)
+    verdict = verify_procedure(procedure, line)
+    if not verdict.air_free:
+        failure = verdict.failure
+        why = f"step {failure.step}: {failure.rule} {failure.reason}" if failure else "unknown step"
+        raise BatchRefusedError(f"the procedure is not air-free ({why})", hint="run 'anodeline verify' for the details")
+    prediction = predict_recipe(recipe)
+    owned = store is None
+    store = store or open_store(db_url)
+    try:
+        store.migrate()
+        record = store.create_batch(
+            recipe_id=recipe.recipe, recipe_snapshot=recipe.model_dump(mode="json"),
+            line_snapshot=line.model_dump(mode="json"), route=recipe.route, seed=seed,
+        )  # fmt: skip
+        batch_id = record.batch_id
+        materials = register_materials(store, batch_id, recipe, procedure, lots or {})
+        journal = RecordsJournal(store, batch_id, materials.item_ids)
+        wall = time.perf_counter()
+        try:
+            result = run_procedure(procedure, line, seed=seed, faults=faults, journal=journal, progress=progress)
+        except Exception as exc:  # the record must say why the batch stopped, whatever it was
+            store.abort_batch(batch_id, sim_s=journal.last_sim_s, reasons=[f"engine failure: {exc!r}"])
+            raise
+        wall = time.perf_counter() - wall
+        exposures = tuple(summarise(item, journal.intervals.get(item, [])) for item in sorted(journal.intervals))
+        electrode = None
+        if result.status == "complete":
+            top = recipe.layers[-1].name
+            since = journal.deposited_at.get(top, 0.0)
+            work = journal.intervals.get(materials.workpiece, [])
+            electrode = electrode_from(
+                materials.electrode_id, recipe, prediction, journal.deposited_um,
+                summarise(materials.workpiece, work, since), summarise(materials.workpiece, work),
+            )  # fmt: skip
+        judgement = judge(recipe, result.status, electrode, list(exposures))
+        reasons = tuple(dict.fromkeys([*result.reasons, *judgement.reasons]))
+        _finish(store, batch_id, result.status, judgement, reasons, journal.last_sim_s)
+        head = store.audit_head()
+        return BatchReport(
+            batch=batch_id, status=result.status, verdict=None if result.status == "held" else judgement.verdict,
+            simulated_seconds=result.simulated_seconds, wall_seconds=wall, steps=result.steps_executed,
+            electrode=electrode, exposure=exposures, reasons=reasons, db=repr(store),
+            audit_head=head.hash if head else None, line=line.line, faults=faults,
+        )  # fmt: skip
+    finally:
+        if owned:
+            store.close()
+
+
+def _finish(
+    store: Store, batch_id: str, status: str, judgement: Judgement, reasons: tuple[str, ...], sim_s: float
+) -> None:
+    current = store.get_batch(batch_id).status
+    if status == "complete" and current == "running":
+        store.finish_batch(batch_id, sim_s=sim_s, verdict=judgement.verdict, reasons=reasons)
+    elif status == "held":
+        if current == "running":  # the record shows the hold and why, awaiting a person's decision
+            store.raise_alarm(batch_id, sim_s=sim_s, code="HELD", message="; ".join(reasons), hold=True)
+    elif current in ("created", "running", "held"):
+        store.abort_batch(batch_id, sim_s=sim_s, reasons=reasons or (f"batch {status}",))

@@ -1,0 +1,104 @@
+"""Build the digital twin of a line for a procedure: the plant and its devices, named by the line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from anodeline.devices import naming
+from anodeline.devices.protocols import Device
+from anodeline.devices.sim.devices import (
+    Mains,
+    SimDevice,
+    SimDoor,
+    SimHeater,
+    SimPump,
+    SimPurifier,
+    SimSensor,
+    SimSource,
+    SimValve,
+)
+from anodeline.devices.sim.faults import Fault, parse_fault
+from anodeline.devices.sim.operator import SimOperator
+from anodeline.devices.sim.params import TwinParams
+from anodeline.devices.sim.plant import Plant
+from anodeline.line.config import Line
+from anodeline.line.machine import Machine
+from anodeline.line.state import LineState
+from anodeline.procedure.model import Procedure
+
+
+class _HasNow(Protocol):
+    @property
+    def now(self) -> float: ...
+
+
+@dataclass
+class Twin:
+    """The plant (true state) and the devices acting on it, by name (:mod:`anodeline.devices.naming`)."""
+
+    line: Line
+    plant: Plant
+    devices: dict[str, Device]
+    doors: dict[str, SimDoor]
+    operator: SimOperator
+    sources: tuple[str, ...]
+    faults: tuple[Fault, ...] = field(default_factory=tuple)
+
+    @property
+    def sim_devices(self) -> dict[str, SimDevice]:
+        """The devices as the twin's own classes (for faults and tests that reach behind the protocols)."""
+        return {name: device for name, device in self.devices.items() if isinstance(device, SimDevice)}
+
+    def true_state(self) -> LineState:
+        """The line as it really is now (what no sensor may fully show)."""
+        self.plant.advance()
+        return self.plant.state
+
+
+def build_twin(
+    line: Line,
+    procedure: Procedure,
+    *,
+    clock: _HasNow,
+    seed: int = 0,
+    faults: Iterable[str | Fault] = (),
+    params: TwinParams | None = None,
+) -> Twin:
+    """The twin of ``line`` loaded with ``procedure``'s materials, with ``faults`` installed."""
+    parsed = tuple(parse_fault(f) for f in faults)
+    real = line
+    for fault in parsed:
+        real = fault.alter_line(real)
+    state = procedure.initial_state(Machine(line, procedure.policy))
+    plant = Plant(real, state, lambda: clock.now, params or TwinParams())
+    devices: dict[str, Device] = {}
+    for name, space in line.spaces.items():
+        if space.pump:
+            devices[space.pump] = SimPump(space.pump, plant, name, seed)
+        if space.purifier:
+            devices[space.purifier] = SimPurifier(space.purifier, plant, name, seed)
+            plant.purifiers_on[name] = space.initial != "air"  # a box kept under gas circulates
+        for supply in space.supplies:
+            valve = naming.valve(name, supply)
+            devices[valve] = SimValve(valve, plant, name, line.supplies[supply].gas, seed)
+    for name, sensor in line.sensors.items():
+        devices[name] = SimSensor(name, plant, sensor.space, sensor.measures, seed)
+    doors = {name: SimDoor(name, plant, seed) for name in line.doors}
+    devices.update(doors)
+    sources: list[str] = []
+    for app_name, app in line.apparatus.items():
+        if app.heater is not None:
+            devices[naming.heater(app_name)] = SimHeater(naming.heater(app_name), plant, app.space, seed)
+        for src in app.sources:
+            device = naming.source(app_name, src.name)
+            devices[device] = SimSource(device, plant, src.method, seed)
+            sources.append(device)
+    operator = SimOperator(naming.OPERATOR, plant, seed)
+    devices[naming.OPERATOR] = operator
+    devices[naming.MAINS] = Mains(naming.MAINS, plant, seed)
+    twin = Twin(line, plant, devices, doors, operator, tuple(sources), parsed)
+    for fault in parsed:
+        fault.install(twin)
+    return twin

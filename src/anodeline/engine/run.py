@@ -1,0 +1,83 @@
+"""``run_procedure``: one batch on the digital twin (or on devices you pass), with a journal."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+
+from anodeline.devices.protocols import Device
+from anodeline.devices.sim.faults import Fault
+from anodeline.devices.sim.twin import build_twin
+from anodeline.engine.clock import Clock, SimClock
+from anodeline.engine.journal import Journal, NullJournal
+from anodeline.engine.result import ExposureSummary, RunResult
+from anodeline.engine.runner import Engine, EngineSettings, Progress
+from anodeline.line.config import Line
+from anodeline.line.state import LineState
+from anodeline.procedure.model import Procedure
+
+
+def run_procedure(
+    procedure: Procedure,
+    line: Line,
+    *,
+    seed: int = 0,
+    faults: Iterable[str | Fault] = (),
+    journal: Journal | None = None,
+    clock: Clock | None = None,
+    progress: Progress | None = None,
+    settings: EngineSettings | None = None,
+) -> RunResult:
+    """Run ``procedure`` on the twin of ``line`` (simulated clock unless given); same seed → same result."""
+    clock = clock or SimClock()
+    journal = journal or NullJournal()
+    twin = build_twin(line, procedure, clock=clock, seed=seed, faults=faults)
+    engine = Engine(procedure, line, twin.devices, clock, journal, progress=progress, settings=settings)
+    return _run(engine, clock, journal, seed, tuple(str(f) for f in twin.faults), twin.true_state)
+
+
+def run_on_devices(
+    procedure: Procedure,
+    line: Line,
+    devices: Mapping[str, Device],
+    clock: Clock,
+    *,
+    journal: Journal | None = None,
+    progress: Progress | None = None,
+    settings: EngineSettings | None = None,
+) -> RunResult:
+    """Run ``procedure`` on given devices (hardware); the final state is what the engine observed."""
+    journal = journal or NullJournal()
+    engine = Engine(procedure, line, devices, clock, journal, progress=progress, settings=settings)
+    return _run(engine, clock, journal, 0, (), lambda: engine.observed)
+
+
+def _run(
+    engine: Engine, clock: Clock, journal: Journal, seed: int, faults: tuple[str, ...], final: Callable[[], LineState]
+) -> RunResult:
+    journal.batch_started(engine.procedure, seed, faults)
+    start_s, wall0 = clock.now, time.perf_counter()
+    clock.run(engine.run())
+    status = engine.status if engine.status in ("complete", "held", "aborted", "stopped") else "held"
+    journal.batch_finished(clock.now, status, list(engine.reasons))
+    exposure = {
+        item: ExposureSummary(
+            item,
+            max((i.max_o2_ppm for i in ledger.intervals), default=0.0),
+            max((i.max_h2o_ppm for i in ledger.intervals), default=0.0),
+            ledger.o2_dose_ppm_s,
+            ledger.h2o_dose_ppm_s,
+        )
+        for item, ledger in sorted(engine.ledgers.items())
+    }
+    return RunResult(
+        status=status,
+        simulated_seconds=clock.now - start_s,
+        steps_executed=engine.steps_executed,
+        reasons=tuple(engine.reasons),
+        final_state=final(),
+        thickness_um=MappingProxyType(dict(engine.films)),
+        exposure=MappingProxyType(exposure),
+        wall_seconds=time.perf_counter() - wall0,
+    )

@@ -1,0 +1,306 @@
+"""The engine: runs a procedure on devices, step by step, under the interlocks and the suspenders.
+
+Before every action it polls every device, overlays the readings on its model of the line
+(:mod:`anodeline.engine.observe`) and asks the Machine whether the action is safe — at the
+recipe's limits and at the suspender ceiling. A refusal holds the batch instead of acting.
+Device faults (timeouts, a stuck door, a stopped pump, lost power, impure gas) abort it,
+after protecting every sensitive item it can. States follow :mod:`anodeline.engine.states`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from anodeline.devices.protocols import Device
+from anodeline.engine import execute
+from anodeline.engine.clock import Clock
+from anodeline.engine.errors import DeviceFaultError
+from anodeline.engine.journal import Journal
+from anodeline.engine.observe import equivalent_ppm, overlay
+from anodeline.engine.states import BatchStateMachine
+from anodeline.engine.suspenders import Suspenders, ceiling_machine, protective_actions, scaled, tripped, undo
+from anodeline.line import actions as act
+from anodeline.line.config import Line
+from anodeline.line.errors import InterlockError
+from anodeline.line.machine import Machine
+from anodeline.line.state import LineState
+from anodeline.procedure.model import Procedure
+from anodeline.records.exposure import ExposureLedger
+
+Progress = Callable[[float, int, int, act.Action], None]
+Steps = Generator[Any, Any, None]
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Polling and limits of a run."""
+
+    suspenders: Suspenders = field(default_factory=Suspenders)
+    period_s: float = 30.0  # poll period while nothing sensitive is exposed at pressure
+    exposed_period_s: float = 10.0  # while a sensitive item is unsealed in a glove chamber
+    max_run_s: float = 7 * 86400.0
+
+
+class Engine:
+    """One batch: a procedure, the devices of a line, a clock and a journal."""
+
+    def __init__(
+        self,
+        procedure: Procedure,
+        line: Line,
+        devices: Mapping[str, Device],
+        clock: Clock,
+        journal: Journal,
+        *,
+        progress: Progress | None = None,
+        settings: EngineSettings | None = None,
+    ) -> None:
+        self.procedure, self.line, self.devices, self.clock, self.journal = procedure, line, devices, clock, journal
+        self.progress = progress
+        self.settings = settings or EngineSettings()
+        self.machine = Machine(line, procedure.policy)
+        self.ceiling = ceiling_machine(self.machine, self.settings.suspenders)
+        self.resume_policy = scaled(procedure.policy, self.settings.suspenders.resume_share)
+        self.belief: LineState = procedure.initial_state(self.machine)
+        self.observed: LineState = self.belief
+        self.readings: dict[str, float] = {}
+        self.batch = BatchStateMachine(self._state_changed)
+        self.reasons: list[str] = []
+        self.steps_executed = 0
+        self.films: dict[str, float] = {}
+        self.ledgers: dict[str, ExposureLedger] = {}
+        self.trips: dict[str, str] = {}
+        self.status = "idle"
+        self._power_fault_raised = False
+
+    # --- devices and readings ------------------------------------------------------------------
+    def command(self, device: str, value: Any) -> None:
+        self.devices[device].set(value)
+
+    def poll(self) -> LineState:
+        """Read every device, journal the samples, update the observed state, exposures and trips."""
+        now = self.clock.now
+        readings: dict[str, float] = {}
+        for device in self.devices.values():
+            for channel, reading in device.read().items():
+                readings[channel] = reading.value
+                self.journal.telemetry(now, channel, reading.value)
+        self.readings = readings
+        self.observed = overlay(self.line, self.belief, readings)
+        self._record_exposure(now)
+        if self.batch.state == "running":
+            for space, why in tripped(self.ceiling.policy, self.observed).items():
+                self.trips.setdefault(space, why)
+        if readings.get("mains.power", 1.0) < 0.5 and not self._power_fault_raised:
+            self._power_fault_raised = True
+            raise DeviceFaultError("POWER", "mains power lost: pumps, valves, purifiers, heaters and sources stopped")
+        return self.observed
+
+    def _record_exposure(self, now: float) -> None:
+        state = self.observed
+        for name, item in state.items.items():
+            if not item.sensitive:
+                continue
+            atm, container = state.exposure(name)
+            o2, h2o = equivalent_ppm(atm)
+            space = state.space_of(name)
+            sealed = container is not None
+            self.journal.exposure(now, name, space, o2, h2o, sealed)
+            self.ledgers.setdefault(name, ExposureLedger(name)).observe(now, space, o2, h2o, sealed=sealed)
+
+    def period(self) -> float:
+        """Poll faster while a sensitive item is unsealed at pressure in a glove chamber."""
+        vacuum = self.machine.policy.vacuum_below_pa
+        for name, item in self.observed.items.items():
+            if not item.sensitive:
+                continue
+            atm, container = self.observed.exposure(name)
+            space = self.line.spaces.get(self.observed.space_of(name))
+            if container is None and atm.pressure_pa >= vacuum and space is not None and space.kind == "glove-chamber":
+                return self.settings.exposed_period_s
+        return self.settings.period_s
+
+    def wait_until(
+        self,
+        label: str,
+        done: Callable[[], bool],
+        timeout_s: float,
+        eta: Callable[[], float] | None = None,
+        fault: Callable[[], str | None] | None = None,
+        *,
+        period: float | None = None,
+        code: str = "TIMEOUT",
+    ) -> Steps:
+        """Poll until ``done()``; a ``fault()`` message or the timeout raises :class:`DeviceFaultError`."""
+        t0 = self.clock.now
+        while True:
+            self.poll()
+            if done():
+                return
+            message = fault() if fault is not None else None
+            if message:
+                raise DeviceFaultError("DEVICE", message)
+            elapsed = self.clock.now - t0
+            if elapsed >= timeout_s:
+                raise DeviceFaultError(code, f"{label}: not done after {elapsed:.0f} s (timeout {timeout_s:.0f} s)")
+            dt = period or self.period()
+            if eta is not None:
+                dt = min(dt, max(eta() + 0.25, 0.5))
+            yield self.clock.timeout(min(dt, timeout_s - elapsed + 0.01))
+
+    def pause(self, seconds: float) -> Steps:
+        """Wait ``seconds``, polling on the way."""
+        end = self.clock.now + seconds
+        while self.clock.now < end:
+            self.poll()
+            yield self.clock.timeout(min(self.period(), end - self.clock.now))
+        self.poll()
+
+    def record_film(self, action: act.Deposit, thickness_um: float) -> None:
+        self.films[action.layer] = thickness_um
+        self.journal.deposited(self.clock.now, action.layer, action.onto, thickness_um)
+
+    # --- checks ----------------------------------------------------------------------------
+    def check(self, observed: LineState, action: act.Action) -> tuple[InterlockError | None, LineState]:
+        """The Machine's verdict on ``action`` from the observed state, at the limits then at the ceiling."""
+        try:
+            predicted = self.machine.apply(observed, action)
+            self.ceiling.apply(observed, action)
+        except InterlockError as refusal:
+            return refusal, observed
+        return None, predicted
+
+    # --- the batch -------------------------------------------------------------------------
+    def _state_changed(self, old: str, new: str, reason: str) -> None:
+        self.status = new
+        self.journal.state_changed(self.clock.now, old, new, reason)
+
+    def run(self) -> Steps:
+        """The batch, as a clock process."""
+        steps = self.procedure.steps
+        index, started = 0, False
+        self.batch.to("running", f"procedure {self.procedure.name} on {self.line.line}")
+        try:
+            self._start_purifiers()
+            while index < len(steps):
+                action = steps[index]
+                if self.clock.now > self.settings.max_run_s:
+                    raise DeviceFaultError("TIMEOUT", f"the run exceeded {self.settings.max_run_s:.0f} s")
+                observed = self.poll()
+                if self.trips:
+                    why = "; ".join(self.trips.values())
+                    spaces = set(self.trips)
+                    if not (yield from self._hold("SUSPEND", f"above the ceiling: {why}", spaces, action)):
+                        return
+                    continue
+                refusal, predicted = self.check(observed, action)
+                if refusal is not None:
+                    text = f"step {index} {action.describe()} refused: {refusal.rule} {refusal.reason}"
+                    if not (yield from self._hold(refusal.rule, text, set(), action)):
+                        return
+                    continue
+                if self.progress is not None:
+                    self.progress(self.clock.now, index, len(steps), action)
+                self.journal.step_started(self.clock.now, index, action)
+                started = True
+                yield from execute.execute(self, action, predicted)
+                self.belief = predicted
+                self.steps_executed += 1
+                self.journal.step_finished(self.clock.now, index, action, "ok", dict(self.readings))
+                started = False
+                index += 1
+            self.poll()
+            self.batch.to("complete", "every step done")
+        except DeviceFaultError as fault:
+            if started:
+                self.journal.step_finished(self.clock.now, index, steps[index], "failed", dict(self.readings))
+            yield from self._abort(fault)
+
+    def _start_purifiers(self) -> None:
+        for config in self.line.spaces.values():
+            if config.purifier and config.kind == "glove-chamber":
+                self.command(config.purifier, config.initial != "air")
+
+    def _hold(self, code: str, reason: str, spaces: set[str], action: act.Action) -> Generator[Any, Any, bool]:
+        """Hold (making safe the tripped ``spaces``); True when the batch may go on, False when it stays held."""
+        alarm_id = self.journal.alarm(self.clock.now, code, reason, True)
+        self.reasons.append(reason)
+        self.batch.to("holding", reason)
+        made = (yield from self._protect(spaces)) if spaces else []
+        self.trips.clear()
+        self.batch.to("held", reason)
+        s = self.settings.suspenders
+        t0, ok_since = self.clock.now, None
+        while self.clock.now - t0 < s.max_hold_s:
+            yield self.clock.timeout(self.settings.period_s)
+            observed = self.poll()
+            if spaces:
+                ok = all(self.resume_policy.is_inactive(observed.atmospheres[sp]) for sp in spaces)
+            else:
+                ok = self.check(observed, action)[0] is None
+            ok_since = (ok_since if ok_since is not None else self.clock.now) if ok else None
+            if ok_since is None or self.clock.now - ok_since < (s.settle_s if spaces else 0.0):
+                continue
+            self.batch.to("restarting", "cleared")
+            if (yield from self._undo(made)):
+                self.journal.alarm_cleared(self.clock.now, alarm_id)
+                self.trips.clear()
+                self.batch.to("running", "resumed")
+                return True
+            self.batch.to("holding", "could not restore the state before the hold")
+            self.batch.to("held", reason)
+            ok_since = None
+        self.reasons.append(f"the hold did not clear within {s.max_hold_s:.0f} s; the batch waits for a person")
+        return False
+
+    def _protect(self, spaces: set[str] | None) -> Generator[Any, Any, list[tuple[act.Action, LineState]]]:
+        """Make safe: close doors, gather and seal sensitive items (each step checked by the Machine)."""
+        made: list[tuple[act.Action, LineState]] = []
+        skip_manual = self.readings.get("operator.busy", 0.0) > 0.5
+        for action in protective_actions(self.line, self.observed, spaces):
+            if action.manual and skip_manual:
+                self.reasons.append(f"could not {action.describe()} to make safe: the operator does not answer")
+                continue
+            observed = self.poll()
+            try:
+                predicted = self.machine.apply(observed, action)
+            except InterlockError as refusal:
+                self.reasons.append(f"could not {action.describe()} to make safe: {refusal.reason}")
+                continue
+            try:
+                yield from execute.execute(self, action, predicted)
+            except DeviceFaultError as fault:
+                self.reasons.append(f"could not {action.describe()} to make safe: {fault.message}")
+                continue
+            made.append((action, observed))
+            self.belief = predicted
+        return made
+
+    def _undo(self, made: list[tuple[act.Action, LineState]]) -> Generator[Any, Any, bool]:
+        for action, before in reversed(made):
+            inverse = undo(action, before)
+            if inverse is None:
+                continue
+            refusal, predicted = self.check(self.poll(), inverse)
+            if refusal is not None:
+                return False
+            yield from execute.execute(self, inverse, predicted)
+            self.belief = predicted
+        made.clear()
+        return True
+
+    def _abort(self, fault: DeviceFaultError) -> Steps:
+        reason = fault.message
+        self.journal.alarm(self.clock.now, fault.alarm, reason, False)
+        self.reasons.append(reason)
+        self.batch.to("aborting", reason)
+        self._power_fault_raised = True
+        try:
+            yield from self._protect(None)
+        finally:
+            for device in self.devices.values():
+                device.stop()
+            self.poll()
+            self.batch.to("aborted", reason)

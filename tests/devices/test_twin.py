@@ -1,0 +1,120 @@
+"""The twin's plant: lazy analytic evolution, noise with a seed, doors and faults."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+import simpy
+
+from anodeline.devices.sim import FAULTS, FaultError, build_twin, parse_fault
+from anodeline.engine.clock import SimClock
+from anodeline.line import actions as act
+from anodeline.line.load import load_line
+from anodeline.procedure.routes import compile_procedure
+from anodeline.recipe.validate import load_recipe
+
+ROOT = Path(__file__).resolve().parents[2]
+LINE = load_line(ROOT / "examples" / "lines" / "fig1.yaml")
+PROCEDURE = compile_procedure(load_recipe(ROOT / "examples" / "patent" / "example-01.yaml"), LINE)
+
+
+def _readings_after(seed: int, seconds: float) -> list[float]:
+    clock = SimClock()
+    twin = build_twin(LINE, PROCEDURE, clock=clock, seed=seed)
+    out: list[float] = []
+
+    def run() -> Generator[simpy.Event, None, None]:
+        for _ in range(3):
+            yield clock.timeout(seconds)
+            out.append(twin.devices["gauge-1"].read()["gauge-1"].value)
+
+    clock.run(run())
+    return out
+
+
+def test_sensor_noise_is_seeded() -> None:
+    assert _readings_after(3, 10.0) == _readings_after(3, 10.0)
+    assert _readings_after(3, 10.0) != _readings_after(4, 10.0)
+
+
+def test_a_door_reports_its_position_and_opens_after_its_travel() -> None:
+    clock = SimClock()
+    twin = build_twin(LINE, PROCEDURE, clock=clock, seed=0)
+    seen: list[float] = []
+
+    def run() -> Generator[simpy.Event, None, None]:
+        twin.devices["inlet-2"].set(True)
+        yield clock.timeout(4.0)
+        seen.append(twin.devices["inlet-2"].read()["inlet-2.position"].value)
+        yield clock.timeout(10.0)
+        seen.append(twin.devices["inlet-2"].read()["inlet-2.position"].value)
+
+    clock.run(run())
+    assert 0.0 < seen[0] < 1.0 and seen[1] == 1.0
+    assert twin.true_state().doors["inlet-2"]
+
+
+def test_a_stuck_door_does_not_move() -> None:
+    clock = SimClock()
+    twin = build_twin(LINE, PROCEDURE, clock=clock, seed=0, faults=["stuck-door"])
+    twin.devices["inlet-2"].set(True)
+    clock.run_for(60.0)
+    assert twin.devices["inlet-2"].read()["inlet-2.position"].value == 0.0
+
+
+def test_a_leak_drives_a_purified_chamber_to_its_steady_state() -> None:
+    clock = SimClock()
+    twin = build_twin(LINE, PROCEDURE, clock=clock, seed=0, faults=["leak:chamber-5"])
+    twin.plant.state = twin.plant.state.with_atmosphere("chamber-5", twin.plant.state.atmospheres["apparatus-1"])
+    twin.devices["purifier-5"].set(True)
+    clock.run_for(3600.0)
+    o2 = twin.true_state().atmospheres["chamber-5"].o2_ppm
+    assert 9.0 < o2 < 12.0  # λ·c_air/(λ + F/V) = 2.5e-3·209460/50 ≈ 10.5 ppm (glovebox.py)
+
+
+def test_power_loss_stops_sources_and_pumps() -> None:
+    clock = SimClock()
+    twin = build_twin(LINE, PROCEDURE, clock=clock, seed=0)
+    twin.devices["turbo-1"].set(True)
+    twin.devices["mains"].set(False)
+    assert twin.devices["turbo-1"].read()["turbo-1.running"].value == 0.0
+    assert twin.devices["mains"].read()["mains.power"].value == 0.0
+
+
+def test_the_operator_applies_glove_work_after_a_lognormal_time() -> None:
+    clock = SimClock()
+    twin = build_twin(LINE, PROCEDURE, clock=clock, seed=0)
+    twin.devices["operator"].set(act.Load("source-1", "chamber-4"))
+    assert twin.devices["operator"].read()["operator.busy"].value == 1.0
+    clock.run_for(3600.0)
+    assert twin.devices["operator"].read()["operator.done"].value == 1.0
+    assert twin.true_state().containers["source-1"].space == "chamber-4"
+
+
+@pytest.mark.parametrize(
+    ("spec", "name", "target", "at_s", "scale"),
+    [("leak", "leak", None, None, None), ("leak:chamber-5@600*2", "leak", "chamber-5", 600.0, 2.0),
+     ("stuck-door:outlet-3", "stuck-door", "outlet-3", None, None), ("power-loss@30", "power-loss", None, 30.0, None)],
+)  # fmt: skip
+def test_fault_specs_parse(spec: str, name: str, target: str | None, at_s: float | None, scale: float | None) -> None:
+    fault = parse_fault(spec)
+    assert (fault.name, fault.target, fault.at_s, fault.scale) == (name, target, at_s, scale)
+    assert str(parse_fault(str(fault))) == str(fault)
+
+
+def test_an_unknown_fault_lists_the_known_ones() -> None:
+    with pytest.raises(FaultError) as info:
+        parse_fault("gremlins")
+    assert all(name in str(info.value) for name in FAULTS)
+
+
+def test_a_fault_on_an_unknown_target_is_refused() -> None:
+    with pytest.raises(FaultError, match="no door"):
+        build_twin(LINE, PROCEDURE, clock=SimClock(), faults=["stuck-door:nope"])
+
+
+def test_every_fault_has_a_description() -> None:
+    assert {"leak", "impure-gas", "stuck-door", "pump-failure", "power-loss"} <= set(FAULTS)
+    assert all(kind.description for kind in FAULTS.values())
