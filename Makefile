@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/anodeline validate examples/patent/*.yaml
-	$(BIN)/anodeline predict examples/patent/example-01.yaml
 	$(BIN)/anodeline verify examples/patent/example-01.yaml
+	@mkdir -p runs
+	$(BIN)/anodeline run examples/patent/example-01.yaml --db sqlite:///runs/anodeline.sqlite
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2

@@ -25,6 +25,7 @@ from anodeline.prediction import predict_recipe
 from anodeline.procedure import can_run, compile_procedure, verify_procedure
 from anodeline.recipe.validate import load_recipe
 from anodeline.records import Store, open_store
+from anodeline.records.connection import shown
 
 Progress = Callable[[float, int, int, Any], None]
 
@@ -134,7 +135,7 @@ def run_batch(
         return BatchReport(
             batch=batch_id, status=result.status, verdict=None if result.status == "held" else judgement.verdict,
             simulated_seconds=result.simulated_seconds, wall_seconds=wall, steps=result.steps_executed,
-            electrode=electrode, exposure=exposures, reasons=reasons, db=repr(store),
+            electrode=electrode, exposure=exposures, reasons=reasons, db=shown(store.url),
             audit_head=head.hash if head else None, line=line.line, faults=faults,
         )  # fmt: skip
     finally:

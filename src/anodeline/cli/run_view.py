@@ -77,8 +77,9 @@ def print_report(report: BatchReport, console: Console | None = None) -> None:
         console.print(table)
     for reason in report.reasons:
         console.print(f"[{colour}]reason:[/{colour}] {reason}")
-    console.print(f"record: {report.db}, batch {report.batch}; audit head {report.audit_head}")
-    console.print(f"see it with: anodeline record {report.batch}")
+    console.print(f"record: batch {report.batch} in {report.db}")
+    console.print(f"audit head: {report.audit_head}  (keep it outside the database to detect a rewrite)")
+    console.print(f"see it with: anodeline record {report.batch} --db {report.db}")
 
 
 def print_record(data: dict[str, Any], console: Console | None = None) -> None:
