@@ -57,3 +57,19 @@ def test_a_line_that_cannot_run_the_route_is_refused_before_anything_is_recorded
             db_url=f"sqlite:///{db}",
         )
     assert not db.exists()
+
+
+def _pairs() -> list[tuple[Path, Path]]:
+    from anodeline.line import load_line
+    from anodeline.procedure import can_run
+    from anodeline.recipe.validate import load_recipe
+
+    lines = sorted((EXAMPLES / "lines").glob("*.yaml"))
+    recipes = sorted((EXAMPLES / "patent").glob("*.yaml"))
+    return [(r, ln) for r in recipes for ln in lines if can_run(load_recipe(r), load_line(ln)) is None]
+
+
+@pytest.mark.parametrize(("recipe", "line"), _pairs(), ids=lambda p: p.stem)
+def test_every_example_passes_on_every_line_that_can_run_it(recipe: Path, line: Path, tmp_path: Path) -> None:
+    report = run_batch(recipe, line_path=line, db_url=f"sqlite:///{tmp_path / 'r.sqlite'}")
+    assert (report.status, report.verdict) == ("complete", "pass"), report.reasons
