@@ -44,11 +44,14 @@ SUBSTRATE_THICKNESS_UM = Bound(1.0, 100.0, "µm", "patent description (base mate
 #: Film composition windows in atomic fraction (claims 12, 28, 44; description).
 LITHIUM_FRACTION = Bound(0.30, 0.65, "atomic fraction", "claims 12, 28 and 44")
 NETWORK_FORMER_FRACTION = Bound(
-    0.001, 0.30, "atomic fraction", "claims 12, 28, 44 and the description (element B 0.1–30 at%)"
+    0.001, 0.30, "atomic fraction",
+    "patent description (element B 0.1–30 at%); claims 12, 28, 44 require one of P, Si, B, Ge, Ga",
+)  # fmt: skip
+SULFUR_FRACTION = Bound(
+    0.20, 0.60, "atomic fraction", "patent description (S 20–60 at%); claims 12, 28, 44 require sulfur"
 )
-SULFUR_FRACTION = Bound(0.20, 0.60, "atomic fraction", "claims 12, 28, 44 and the description (S 20–60 at%)")
 OXYGEN_NITROGEN_FRACTION = Bound(
-    0.001, 0.10, "atomic fraction", "claims 13, 29, 45 and the description (O and/or N 0.1–10 at%)"
+    0.001, 0.10, "atomic fraction", "patent description (O and/or N 0.1–10 at%); claims 13, 29, 45 allow them"
 )
 #: Element group B of the claims.
 NETWORK_FORMERS: tuple[str, ...] = ("P", "Si", "B", "Ge", "Ga")
@@ -66,6 +69,9 @@ BASE_PRESSURE_MAX_PA = 1.33e-4
 GAS_PURITY_MIN = 0.9999
 #: Dry air is acceptable only with a dew point at or below −50 °C (claims 10, 11, 26, 27, 42, 43).
 DRY_AIR_DEW_POINT_MAX_DEGC = -50.0
+#: The same limit as water content: frost point −50 °C at 101325 Pa (Murphy & Koop 2005; a test checks it
+#: against physics.atmosphere.humidity.frost_point_to_ppmv).
+DRY_AIR_H2O_MAX_PPMV = 38.9
 
 #: Film properties the patent claims or reports.
 CONDUCTIVITY_MIN_S_PER_CM = 1e-4  # claims 15, 31, 47

@@ -139,3 +139,12 @@ def test_run_usage_errors(db: str) -> None:
     unknown = runner.invoke(app, ["run", EX1, "--db", db, "--fault", "gremlins"])
     assert unknown.exit_code == 2 and "leak" in unknown.stderr
     assert runner.invoke(app, ["run", EX1, "--db", db, "--lot", "nonsense"]).exit_code == 2
+
+
+@pytest.mark.parametrize("fault", ["nosuch", "leak*0", "leak@-5", "leak*inf", "leak@nan", "leak:nowhere"])
+def test_a_bad_fault_is_a_usage_error_that_records_nothing(tmp_path: Path, fault: str) -> None:
+    path = tmp_path / "records.sqlite"
+    result = runner.invoke(app, ["run", EX1, "--db", f"sqlite:///{path}", "--fault", fault])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert not path.exists()

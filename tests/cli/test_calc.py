@@ -79,7 +79,7 @@ def test_human_output_is_a_table() -> None:
         (["dew-point", "-60 degC", "--pressure", "-1 bar"], "not a positive pressure"),
         (["frost-point", "20000"], "no frost point"),
         (["frost-point", "lots"], "PPMV"),
-        (["purge", "--low", "-1 mbar", "--cycles", "3"], "negative pressure"),
+        (["purge", "--low", "-1 mbar", "--cycles", "3"], "not a reachable pressure"),
         (["purge", "--low", "1 parsec", "--cycles", "3"], "not a pressure"),
         (["purge", "--low", "1 mbar", "--cycles", "3", "--fill-purity", "120 %"], "purity"),
         (["pumpdown", "--volume", "72 kg", "--speed", "12 m^3/h", "--to", "0.1 mbar"], "not a volume"),
@@ -109,3 +109,11 @@ def test_calc_help_starts_without_heavy_imports() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_purge_refuses_a_fill_gas_that_is_not_inert() -> None:
+    for gas in ("Xx", "air", "dry-air"):
+        result = CliRunner().invoke(app, ["calc", "purge", "--low", "1 mbar", "--cycles", "3", "--fill-gas", gas])
+        assert result.exit_code == 2 and "not an inert purge gas" in result.stderr
+    zero = CliRunner().invoke(app, ["calc", "purge", "--low", "0 Pa", "--cycles", "3"])
+    assert zero.exit_code == 2

@@ -37,3 +37,10 @@ def test_calibrate_prints_a_table_and_writes_the_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Leave-one-out" in result.stdout
     assert (tmp_path / "report" / "parity.png").exists()
+
+
+def test_an_unwritable_report_directory_is_a_usage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = CliRunner().invoke(app, ["calibrate", "--report", str(blocker)])
+    assert result.exit_code == 2 and "cannot write the report" in result.stderr

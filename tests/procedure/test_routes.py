@@ -120,3 +120,18 @@ def test_a_chamber_purifier_finishes_the_purge_with_a_hold(tmp_path: Path) -> No
     holds = [s for s in procedure.steps if isinstance(s, act.Hold) and s.space == "chamber-4"]
     assert holds and holds[0].seconds > 0  # 99.99 % Ar carries 20 ppm O2: the purifier must finish the job
     assert verify_procedure(procedure, line).air_free
+
+
+def test_two_apparatus_steps_carry_claim_33_letters() -> None:
+    from anodeline.line import load_line
+    from anodeline.procedure import compile_procedure
+    from anodeline.recipe.validate import load_recipe
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    procedure = compile_procedure(
+        load_recipe(root / "patent" / "two-apparatus-01.yaml"), load_line(root / "lines" / "two-apparatus.yaml")
+    )
+    notes = " ".join(procedure.notes)
+    for letter in ("b)", "c)", "d)", "e)", "f)", "g)", "I)", "j)", "k)", "l)", "m)", "n)", "o)"):
+        assert f"claim 33 {letter}" in notes
+    assert "claim 33 h)" not in notes  # h) is "providing a second closed container", not a step of the line

@@ -84,7 +84,8 @@ def run_batch(
     store: Store | None = None,
 ) -> BatchReport:
     """Make the electrode of ``recipe_path`` on the twin; record it; judge it."""
-    from anodeline.engine import run_procedure
+    from anodeline.devices.sim.twin import build_twin
+    from anodeline.engine import SimClock, run_procedure
 
     faults = tuple(faults)
     recipe = load_recipe(recipe_path)
@@ -99,6 +100,8 @@ def run_batch(
         failure = verdict.failure
         why = f"step {failure.step}: {failure.rule} {failure.reason}" if failure else "unknown step"
         raise BatchRefusedError(f"the procedure is not air-free ({why})", hint="run 'anodeline verify' for the details")
+    # build the twin once before anything is recorded: an unknown fault or fault target is a usage error
+    build_twin(line, procedure, clock=SimClock(), seed=seed, faults=faults)
     prediction = predict_recipe(recipe)
     owned = store is None
     store = store or open_store(db_url)

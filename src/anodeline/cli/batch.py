@@ -37,7 +37,7 @@ def _store(url: str | None) -> Any:
 
 @app.command()
 def run(
-    recipe: Annotated[Path, typer.Argument(help="Recipe YAML file.", show_default=False)],
+    recipe: Annotated[Path | None, typer.Argument(help="Recipe YAML file.", show_default=False)] = None,
     line: Annotated[Path | None, typer.Option("--line", help="Line YAML (default: the route's shipped line).")] = None,
     db: _DB = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the twin (same seed, same batch).")] = 0,
@@ -66,8 +66,8 @@ def run(
         if not sep or not role or not lot_id:
             usage_error(f"--lot {entry!r} is not ROLE=LOT-ID", "e.g. --lot substrate=CU-2611 --lot electrolyte=T-77")
         lots[role.strip()] = lot_id.strip()
-    if not recipe.is_file():
-        usage_error(f"no such recipe file: {recipe}", "check the path")
+    if recipe is None or not recipe.is_file():
+        usage_error(f"no such recipe file: {recipe}" if recipe else "missing RECIPE", "anodeline run RECIPE.yaml")
     from anodeline.batch.runner import BatchRefusedError, run_batch
     from anodeline.cli.run_view import RunProgress, print_report
 
@@ -84,7 +84,7 @@ def run(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_FAIL) from None
     except AnodelineError as exc:  # a bad line file, an unknown fault, an unreachable database
-        usage_error(exc.message, exc.hint)
+        usage_error(f"{exc.location}: {exc.message}" if exc.location else exc.message, exc.hint)
     if json_output:
         print_json(report.to_dict())
     else:

@@ -149,12 +149,20 @@ def purge_cmd(
     json_output: _JSON = False,
 ) -> None:
     """O2 and H2O left after evacuate/backfill cycles, starting from room air (20 °C, 50 % RH)."""
+    from anodeline.chemistry import gases
     from anodeline.physics.atmosphere import HARMFUL_SPLIT, TYPICAL_SPLIT, AtmosphereError, FillGas, room_air
     from anodeline.physics.atmosphere.purge import purge_history
 
+    parts = gases.components(fill_gas)
+    if not parts or any(part not in gases.CHAMBER_GASES for part in parts):
+        usage_error(
+            f"--fill-gas: {fill_gas!r} is not an inert purge gas",
+            f"use {', '.join(gases.CHAMBER_GASES)} or a mixture such as Ar+He (dry air is not a purge gas here)",
+        )
+    fill_gas = "+".join(parts)
     low_pa = _magnitude(low, "pressure", "Pa", "--low")
-    if low_pa < 0.0:
-        usage_error(f"--low: {low!r} is a negative pressure", "an absolute pressure, e.g. '1 mbar'")
+    if low_pa <= 0.0:
+        usage_error(f"--low: {low!r} is not a reachable pressure", "an absolute pressure above zero, e.g. '1 mbar'")
     fill_pa = _positive_pa(fill_pressure, "--fill-pressure")
     purity = _magnitude(fill_purity, "fraction", "dimensionless", "--fill-purity")
     try:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from anodeline.cli.app import app
-from anodeline.cli.output import EXIT_OK, print_json
+from anodeline.cli.output import EXIT_OK, print_json, usage_error
 
 if TYPE_CHECKING:  # pragma: no cover
     from anodeline.chemistry.calibration import CalibrationResult
@@ -25,7 +25,10 @@ def calibrate(
     """Fit σ25, Ea and composition transfer on the patent's Tables 1–5 and Examples; print leave-one-out errors."""
     from anodeline.chemistry.calibration import calibrate as run_calibration
 
-    result = run_calibration(report)
+    try:
+        result = run_calibration(report)
+    except OSError as exc:
+        usage_error(f"cannot write the report to {report}: {exc.strerror or exc}", "choose a writable directory")
     if json_output:
         print_json(result.as_dict())
     else:

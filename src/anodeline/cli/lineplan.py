@@ -7,7 +7,7 @@ Heavy modules (pint, the line model) are imported inside the commands so that
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -44,15 +44,23 @@ def _compile(recipe_path: Path, line_path: Path | None) -> tuple[Procedure, Line
     from anodeline.procedure.routes import compile_procedure
     from anodeline.recipe.validate import load_recipe
 
+    if not recipe_path.is_file():
+        usage_error(f"no such recipe file: {recipe_path}", "check the path")
     try:
         recipe = load_recipe(recipe_path)
-    except RecipeError as exc:
-        usage_error(f"{exc.location}: {exc.message}" if exc.location else exc.message, exc.hint)
+    except RecipeError as exc:  # an invalid recipe fails like `validate` does: exit 1
+        _fail(f"{exc.location}: {exc.message}" if exc.location else exc.message, exc.hint)
     line = _line(line_path, recipe.route)
     try:
         return compile_procedure(recipe, line), line
-    except ProcedureError as exc:
-        usage_error(exc.message, exc.hint)
+    except ProcedureError as exc:  # e.g. the line cannot run the route: exit 1, as `run` does
+        _fail(exc.message, exc.hint)
+
+
+def _fail(message: str, hint: str = "") -> NoReturn:
+    """What was checked failed (an invalid recipe, a route the line cannot run): stderr and exit 1."""
+    typer.echo(f"error: {message}" + (f"\nhint: {hint}" if hint else ""), err=True)
+    raise typer.Exit(EXIT_FAIL)
 
 
 def _where(record: StepRecord) -> str:

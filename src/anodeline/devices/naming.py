@@ -26,14 +26,6 @@ def source(apparatus: str, source_name: str) -> str:
     return f"{apparatus}/{source_name}"
 
 
-def pump_of(line: Line, space: str) -> str | None:
-    return line.spaces[space].pump
-
-
-def purifier_of(line: Line, space: str) -> str | None:
-    return line.spaces[space].purifier
-
-
 def valve_for(line: Line, space: str, gas: str) -> str | None:
     """The valve that fills ``space`` with ``gas`` (the first supply of that gas)."""
     for name in line.spaces[space].supplies:

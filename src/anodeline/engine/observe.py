@@ -48,19 +48,6 @@ def overlay(line: Line, belief: LineState, readings: Mapping[str, float]) -> Lin
     return state
 
 
-def unmeasured(line: Line) -> dict[str, list[str]]:
-    """Per space, the quantities the engine takes from the model (no sensor)."""
-    missing: dict[str, list[str]] = {}
-    for space, config in line.spaces.items():
-        if config.kind == "room":
-            continue
-        have = {FIELD[s.measures] for s in line.sensors.values() if s.space == space}
-        lacking = [f for f in ("o2_ppm", "h2o_ppm", "pressure_pa") if f not in have]
-        if lacking:
-            missing[space] = lacking
-    return missing
-
-
 def equivalent_ppm(atm: Atmosphere) -> tuple[float, float]:
     """O2 and H2O as atmosphere-equivalent ppm: fraction × p / 1 atm (partial pressure in ppm of 1 atm)."""
     share = min(atm.pressure_pa / STANDARD_PRESSURE_PA, 1.0)

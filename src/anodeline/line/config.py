@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import pint
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
+from anodeline.line.policy import AirPolicy
 from anodeline.recipe.quantity import Fraction, Pressure, Temperature
 from anodeline.units import Q_, format_quantity, parse_quantity
 
@@ -156,9 +157,9 @@ class Apparatus(_Model):
 class Policy(_Model):
     """How the interlocks judge an atmosphere and a door (docs/lines.md, the interlock table)."""
 
-    vacuum_below: Pressure = Field(default_factory=lambda: Q_(0.1, "Pa"))
-    door_pressure_tolerance: Pressure = Field(default_factory=lambda: Q_(5000.0, "Pa"))
-    glove_pressure_min: Pressure = Field(default_factory=lambda: Q_(90000.0, "Pa"))
+    vacuum_below: Pressure = Field(default_factory=lambda: Q_(AirPolicy.vacuum_below_pa, "Pa"))
+    door_pressure_tolerance: Pressure = Field(default_factory=lambda: Q_(AirPolicy.door_tolerance_pa, "Pa"))
+    glove_pressure_min: Pressure = Field(default_factory=lambda: Q_(AirPolicy.glove_pressure_min_pa, "Pa"))
 
 
 class Line(_Model):

@@ -32,7 +32,7 @@ class AirPolicy:
     max_o2_ppm: float = DEFAULT_MAX_PPM
     max_h2o_ppm: float = DEFAULT_MAX_PPM
     vacuum_below_pa: float = 0.1
-    dry_air_h2o_max_ppm: float = 38.9
+    dry_air_h2o_max_ppm: float = window.DRY_AIR_H2O_MAX_PPMV
     base_pressure_pa: float = window.BASE_PRESSURE_MAX_PA
     door_tolerance_pa: float = 5000.0
     glove_pressure_min_pa: float = 90000.0

@@ -57,6 +57,8 @@ class Pass:
     output: str
     output_is_new: bool
     claim: str
+    #: the claim's step letters for: load, open, transfer in, film, transfer out, pack, take out
+    letters: tuple[str, str, str, str, str, str, str] = ("b)", "c)", "d)", "e)", "f)", "g)", "h)")
 
 
 def target_name(target: str) -> str:
@@ -96,21 +98,32 @@ def packing_atmosphere(recipe: Recipe) -> Atmosphere:
 
 
 def run_pass(b: Builder, p: Pass, gas: str, reuse_travels: bool) -> None:
-    """Emit the steps of one pass (claim 1 steps b)-h); claim 33 steps b)-g) and i)-o))."""
+    """Emit the steps of one pass (claims 1/17 steps b)-h); claim 33 steps b)-g), then I)-o) in the second system)."""
     m, line = b.machine, b.machine.line
     app = line.apparatus[p.system]
     inlet, outlet, space = app.inlet, app.outlet, app.space
     carried = [p.workpiece, *dict.fromkeys(f.target for f in p.films)]
+    load, opening, into, forming, out, pack, takeout = p.letters
+    temporary = p.output.startswith("temporary")
+    container = "temporary" if temporary and load == "b)" else "storage"
+    if temporary and load != "b)":
+        container = "storage (the temporary one, reused: claim 38)"
+    carried_on = takeout.endswith(":")  # claim 33's first system: the container goes on to the second
+    takeout_note = (
+        f"{p.claim} {takeout} the closed container out of the outlet chamber"
+        if carried_on
+        else f"{p.claim} {takeout}: closed container out into the air"
+    )
     if p.output_is_new:
-        b.add(sb.load([p.output], outlet), f"{p.claim}: storage container placed in the outlet chamber in advance")
-    b.add(sb.load(list(p.inputs), inlet), f"{p.claim} b): closed containers into the inlet chamber")
-    b.add(sb.purge_space(m, b.state, inlet, gas), f"{p.claim} b): inlet chamber evacuated and filled with {gas}")
+        b.add(sb.load([p.output], outlet), f"{p.claim}: {container} container placed in the outlet chamber in advance")
+    b.add(sb.load(list(p.inputs), inlet), f"{p.claim} {load}: closed containers into the inlet chamber")
+    b.add(sb.purge_space(m, b.state, inlet, gas), f"{p.claim} {load}: inlet chamber evacuated and filled with {gas}")
     b.add(sb.purge_space(m, b.state, space, gas), f"{p.claim}: apparatus filled with {gas}")
-    b.add(sb.open_all(list(p.inputs)), f"{p.claim} c): containers opened by the gloves")
+    b.add(sb.open_all(list(p.inputs)), f"{p.claim} {opening}: containers opened by the gloves")
     moving = carried + ([p.output] if reuse_travels else [])
-    b.add(sb.transfer(m, moving, inlet, space), f"{p.claim} d): into the apparatus without exposure to air")
+    b.add(sb.transfer(m, moving, inlet, space), f"{p.claim} {into}: into the apparatus without exposure to air")
     for film in p.films:
-        note = f"{p.claim} e): {film.material} film {film.layer!r} by {film.method}"
+        note = f"{p.claim} {forming}: {film.material} film {film.layer!r} by {film.method}"
         b.add(sb.set_heater(b.state, space, film.substrate_degc), note)
         b.add(sb.pump_to_base(m, b.state, space), note)
         b.add([_deposit(space, film, p.workpiece)], note)
@@ -119,12 +132,12 @@ def run_pass(b: Builder, p: Pass, gas: str, reuse_travels: bool) -> None:
             b.add([sb.act.Hold(space, film.anneal_s)], f"{note}: heat treatment")
         b.add(sb.set_heater(b.state, space, ROOM_TEMPERATURE_DEGC), note)
     b.add(sb.purge_space(m, b.state, space, gas), f"{p.claim}: apparatus filled with {gas}")
-    b.add(sb.purge_space(m, b.state, outlet, gas), f"{p.claim} f): outlet chamber evacuated and filled with {gas}")
+    b.add(sb.purge_space(m, b.state, outlet, gas), f"{p.claim} {out}: outlet chamber evacuated and filled with {gas}")
     out_moving = [p.workpiece] + ([p.output] if reuse_travels else [])
-    b.add(sb.transfer(m, out_moving, space, outlet), f"{p.claim} f): into the outlet chamber without exposure")
+    b.add(sb.transfer(m, out_moving, space, outlet), f"{p.claim} {out}: into the outlet chamber without exposure")
     closed = b.state.containers[p.output].closed
-    b.add(sb.pack([p.workpiece], p.output, closed), f"{p.claim} g): into the storage container, closed")
-    b.add([sb.act.Unload(p.output, outlet)], f"{p.claim} h): closed container out into the air")
+    b.add(sb.pack([p.workpiece], p.output, closed), f"{p.claim} {pack}: into the {container} container, closed")
+    b.add([sb.act.Unload(p.output, outlet)], takeout_note)
     for name in p.inputs:
         if name != p.output and b.state.containers[name].space == inlet:
             tidy = [] if b.state.containers[name].closed else [sb.act.CloseContainer(name)]
@@ -174,12 +187,14 @@ def _passes(recipe: Recipe, line: Line) -> tuple[list[Pass], list[ContainerSpec]
         materials.append(ContainerSpec("source-1", a_items, True, sealed))
         materials.append(ContainerSpec("temporary-1", (), True, empty))
         inputs_a = tuple(dict.fromkeys([*first_inputs, "source-1"]))
-        passes.append(Pass(system_a, inputs_a, work, li, "temporary-1", True, "claim 33"))
+        first = ("b)", "c)", "d)", "e)", "f)", "g)", "g)-I) temporary container carried to the second system:")
+        passes.append(Pass(system_a, inputs_a, work, li, "temporary-1", True, "claim 33", first))
         materials.append(ContainerSpec("source-2", _targets(recipe, el), True, sealed))
         output = "temporary-1" if reuse else "storage-1"
         if not reuse:
             materials.append(ContainerSpec("storage-1", (), True, empty))
-        passes.append(Pass(system_b, ("temporary-1", "source-2"), work, el, output, not reuse, "claim 33 (i-o)"))
+        second = ("I)", "j)", "k)", "l)", "m)", "n)", "o)")
+        passes.append(Pass(system_b, ("temporary-1", "source-2"), work, el, output, not reuse, "claim 33", second))
         return passes, materials
     claim = "claim 1" if recipe.route == "coat-lithium-base" else "claim 17"
     system = pick_system(line, films)

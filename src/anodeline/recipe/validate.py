@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from anodeline.documents import SchemaCodes, SourceMap, Violation, read_yaml, schema_violations
 from anodeline.documents.schema import SchemaCode
 from anodeline.errors import RecipeError
-from anodeline.recipe.rules import RULES, checked_rules
+from anodeline.recipe.rules import checked_rules
 from anodeline.recipe.rules.schema import BAD_VALUE, DUPLICATE_KEY, MISSING_FIELD, UNKNOWN_KEY, YAML_SYNTAX
 from anodeline.recipe.schema import Recipe
 
@@ -124,7 +124,3 @@ def load_recipe(path: str | Path) -> Recipe:
         detail = f"{first.code} {first.message}" if first else "invalid recipe"
         raise RecipeError(f"{detail}", hint=(first.hint if first else ""), location=where)
     return report.recipe
-
-
-def rule_codes() -> list[str]:
-    return sorted(RULES)

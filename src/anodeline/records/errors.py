@@ -26,8 +26,12 @@ class StoreUnavailableError(RecordsError):
         super().__init__(
             f"cannot reach the batch-record store at {url}: {reason}",
             hint=hint
-            or "check that the database server is running and the URL is right, or use a local file "
-            "store such as sqlite:///anodeline.sqlite",
+            or (
+                "check that the SQLite file's folder exists and is writable"
+                if url.startswith("sqlite")
+                else "check that the database server is running and the URL is right, or use a local file "
+                "store such as sqlite:///anodeline.sqlite"
+            ),
         )
 
 

@@ -93,3 +93,11 @@ def test_dew_point_round_trips(dew_point_degc: float) -> None:
 @given(st.floats(min_value=0.01, max_value=5000.0))
 def test_ppmv_round_trips_through_frost_point(ppmv: float) -> None:
     assert frost_point_to_ppmv(ppmv_to_frost_point(ppmv)) == pytest.approx(ppmv, rel=1e-8)
+
+
+def test_the_dry_air_limit_of_the_window_is_the_minus_50_frost_point() -> None:
+    from anodeline import window
+
+    assert (
+        pytest.approx(frost_point_to_ppmv(window.DRY_AIR_DEW_POINT_MAX_DEGC), rel=1e-3) == window.DRY_AIR_H2O_MAX_PPMV
+    )

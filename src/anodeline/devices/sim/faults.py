@@ -9,6 +9,7 @@ description; :func:`parse_fault` refuses an unknown name and lists the known one
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -190,8 +191,8 @@ def parse_fault(spec: str | Fault) -> Fault:
             scale = float(factor)
         except ValueError:
             raise FaultError(f"fault {spec!r}: {factor!r} is not a number", hint="write e.g. leak*5") from None
-        if scale <= 0:
-            raise FaultError(f"fault {spec!r}: the scale must be > 0")
+        if not math.isfinite(scale) or scale <= 0:
+            raise FaultError(f"fault {spec!r}: the scale must be a finite number > 0", hint="write e.g. leak*5")
     if "@" in text:
         text, when = text.rsplit("@", 1)
         try:
@@ -199,8 +200,8 @@ def parse_fault(spec: str | Fault) -> Fault:
         except ValueError:
             message = f"fault {spec!r}: {when!r} is not a number of seconds"
             raise FaultError(message, hint="write e.g. leak@600") from None
-        if at_s < 0:
-            raise FaultError(f"fault {spec!r}: the time must be >= 0 s")
+        if not math.isfinite(at_s) or at_s < 0:
+            raise FaultError(f"fault {spec!r}: the time must be a finite number of seconds >= 0", hint="e.g. leak@600")
     name, _, target = text.partition(":")
     if name not in FAULTS:
         known = ", ".join(FAULTS)

@@ -12,8 +12,6 @@ from anodeline.recipe.schema import Recipe
 
 E, W = Severity.ERROR, Severity.WARNING
 
-#: Water content of gas at a −50 °C frost point, 101325 Pa (Murphy & Koop 2005; shared/REFERENCES.md).
-H2O_PPMV_AT_FROST_POINT_MINUS_50 = 38.9
 _GAS_SOURCE = "claims 10, 11, 26, 27, 42 and 43"
 
 
@@ -116,7 +114,7 @@ def nitrogen_process_gas(recipe: Recipe) -> Iterator[Finding]:
 )  # fmt: skip
 def water_limit(recipe: Recipe) -> Iterator[Finding]:
     ppm = float(recipe.atmosphere.max_h2o.to("ppm").magnitude)
-    if ppm > H2O_PPMV_AT_FROST_POINT_MINUS_50:
+    if ppm > window.DRY_AIR_H2O_MAX_PPMV:
         yield Finding("atmosphere.max_h2o", f"max_h2o {ppm:g} ppm allows more water than a -50 °C dew point")
 
 
