@@ -15,11 +15,20 @@ from pathlib import Path
 
 import pytest
 
+from anodeline.line.config import Line
+from anodeline.line.load import load_line
+from anodeline.line.machine import Machine
+from anodeline.procedure.model import Procedure
+from anodeline.procedure.routes import compile_procedure
+from anodeline.recipe.validate import load_recipe
 from anodeline.records import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 PATENT_EXAMPLES = sorted((EXAMPLES / "patent").glob("example-*.yaml"))
+LINES = EXAMPLES / "lines"
+PATENT = EXAMPLES / "patent"
+LINE_NAMES = ("fig1", "single-port", "two-apparatus")
 
 
 @pytest.fixture
@@ -97,3 +106,21 @@ def store(store_url: str) -> Iterator[Store]:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "store_url" in metafunc.fixturenames:
         metafunc.parametrize("store_url", BACKENDS, indirect=True)
+
+
+# ---- the shipped lines, their machines and Example 1's procedure on Fig. 1 --------------------
+
+
+@pytest.fixture(scope="session")
+def fig1() -> Line:
+    return load_line(LINES / "fig1.yaml")
+
+
+@pytest.fixture(scope="session")
+def example_1_procedure(fig1: Line) -> Procedure:
+    return compile_procedure(load_recipe(PATENT / "example-01.yaml"), fig1)
+
+
+@pytest.fixture(scope="session")
+def fig1_machine(fig1: Line, example_1_procedure: Procedure) -> Machine:
+    return Machine(fig1, example_1_procedure.policy)

@@ -119,3 +119,19 @@ def test_capacity_scales_with_layers_and_energy_density_does_not(layers: int) ->
     many = estimate_cell(EXAMPLE_1_ELECTRODE, replace(EXAMPLE_1_CELL, layers=layers))
     assert many.capacity_ah == pytest.approx(layers * one.capacity_ah)
     assert many.stack_wh_per_l == pytest.approx(one.stack_wh_per_l)
+
+
+@pytest.mark.parametrize("number", [5, 6, 7, 8, 13, 14, 15, 16])
+def test_thin_film_examples_stay_within_15_percent_of_the_patents_490_wh_per_l(number: int) -> None:
+    # The patent says these cells gave "the same results as Example 1" (490 Wh/L). The model, with
+    # less lithium than Example 1's 50 µm foil, predicts ~551 Wh/L: a known over-estimate of ~12 %
+    # (docs/models/cell.md); this test keeps it from growing.
+    from pathlib import Path
+
+    from anodeline.cell import ElectrodeStack
+    from anodeline.recipe.validate import load_recipe
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "patent" / f"example-{number:02d}.yaml"
+    estimate = estimate_cell(ElectrodeStack.from_recipe(load_recipe(path)))
+    assert estimate.packaged_wh_per_l == pytest.approx(490.0, rel=0.15)
+    assert estimate.packaged_wh_per_l > 490.0  # thinner lithium can only raise the model's figure

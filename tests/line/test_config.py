@@ -6,7 +6,7 @@ import pytest
 
 from anodeline.line.errors import LineConfigError
 from anodeline.line.load import load_line, validate_line_text
-from tests.line.conftest import LINE_NAMES, LINES
+from tests.conftest import LINE_NAMES, LINES
 
 GOOD = (LINES / "fig1.yaml").read_text()
 

@@ -24,7 +24,7 @@ from anodeline.physics.atmosphere.state import Atmosphere
 from anodeline.procedure.model import Procedure
 from anodeline.procedure.routes import compile_procedure
 from anodeline.recipe.validate import load_recipe
-from tests.line.conftest import LINES, PATENT
+from tests.conftest import LINES, PATENT
 
 RECIPE = {"fig1": "example-05.yaml", "single-port": "example-01.yaml", "two-apparatus": "two-apparatus-01.yaml"}
 

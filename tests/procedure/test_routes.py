@@ -14,7 +14,7 @@ from anodeline.procedure.verify import verify_procedure
 from anodeline.recipe.schema import LithiumFilm
 from anodeline.recipe.validate import load_recipe
 from anodeline.units import Q_
-from tests.procedure.conftest import LINE_NAMES, LINES, PATENT
+from tests.conftest import LINE_NAMES, LINES, PATENT
 
 EXAMPLES = sorted(PATENT.glob("*.yaml"))
 

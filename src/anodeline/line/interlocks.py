@@ -74,14 +74,16 @@ def exposed_item(m: Machine, s: LineState) -> InterlockError | None:
            source="claims 1 d), f), g), 2, 10, 11 (without exposure to air; spaces inactive to lithium)",
            hint="keep the item in a closed container, or purge the space to the inert limits first")  # fmt: skip
 def _air(m: Machine, s: LineState, a: act.Action) -> InterlockError | None:
-    return None  # judged by exposed_item after every action (AIR001 loose, AIR002 in a container)
+    refusal = exposed_item(m, s)  # the invariant, after every action
+    return refusal if refusal is not None and refusal.rule == "AIR001" else None
 
 
 @interlock("AIR002", "A sensitive item is sealed under an active atmosphere", actions=ALL, when="after",
            source="claims 1 g), 33 g) (the container is closed in a space inactive to lithium)",
            hint="close containers only in a purged glove chamber")  # fmt: skip
 def _sealed(m: Machine, s: LineState, a: act.Action) -> InterlockError | None:
-    return None  # judged by exposed_item
+    refusal = exposed_item(m, s)
+    return refusal if refusal is not None and refusal.rule == "AIR002" else None
 
 
 def _space_doors(m: Machine, s: LineState, space: str, but: str = "") -> list[str]:

@@ -1,7 +1,8 @@
 """The line state machine: apply an action to a state, or refuse it with an interlock code.
 
 ``apply`` runs, in order: the ``before`` interlocks of the table, the transition (the
-physics of the action), the ``after`` interlocks and the air-free invariant. It is a
+physics of the action), then the ``after`` interlocks, among them the air-free invariant
+(AIR001, AIR002). It is a
 pure function of (line, policy, state, action); a refusal raises
 :class:`~anodeline.line.errors.InterlockError` and leaves the caller's state untouched.
 Raising (rather than returning a result) matches a machine controller: an engine that
@@ -89,13 +90,10 @@ class Machine:
             new: LineState = transition(self, state, action)
         except AtmosphereError as exc:
             raise InterlockError("ACT005", exc.message, hint=exc.hint) from None
-        for rule in interlocks_for(action, "after"):
+        for rule in interlocks_for(action, "after"):  # AIR001/AIR002 among them: the air-free invariant
             refusal = rule.check(self, new, action)
             if refusal is not None:
                 raise refusal
-        refusal = exposed_item(self, new)
-        if refusal is not None:
-            raise refusal
         return new
 
     def check(self, state: LineState) -> InterlockError | None:
