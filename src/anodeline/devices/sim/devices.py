@@ -10,6 +10,7 @@ Fault hooks (``on_set``) let :mod:`anodeline.devices.sim.faults` strike on a com
 from __future__ import annotations
 
 import random
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,7 @@ from anodeline.physics.deposition.rates import deposition_rate_nm_per_s
 Hook = Callable[[Any], None]
 
 
-class SimDevice:
+class SimDevice(ABC):
     """Common plumbing: a name, the plant, a seeded RNG and command hooks."""
 
     def __init__(self, name: str, plant: Plant, seed: int = 0) -> None:
@@ -49,14 +50,17 @@ class SimDevice:
             hook(value)
         self._command(value)
 
-    def _command(self, value: Any) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def _command(self, value: Any) -> None:
+        """Act on the plant (each settable device kind its own way); a sensor is read-only."""
+        raise TypeError(f"{self._name} is a read-only device: it cannot be set to {value!r}")
 
-    def read(self) -> dict[str, Reading]:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abstractmethod
+    def read(self) -> dict[str, Reading]:
+        """The device's readings, with the plant's time."""
 
-    def stop(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abstractmethod
+    def stop(self) -> None:
+        """Make the device safe."""
 
 
 class SimPump(SimDevice):
