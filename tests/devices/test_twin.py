@@ -118,3 +118,37 @@ def test_a_fault_on_an_unknown_target_is_refused() -> None:
 def test_every_fault_has_a_description() -> None:
     assert {"leak", "impure-gas", "stuck-door", "pump-failure", "power-loss"} <= set(FAULTS)
     assert all(kind.description for kind in FAULTS.values())
+
+
+def _turbo_pressures(stop_after_s: float | None, times_s: tuple[float, ...]) -> tuple[list[float], float]:
+    clock = SimClock()
+    twin = build_twin(LINE, PROCEDURE, clock=clock, seed=0)
+    out: list[float] = []
+
+    def run() -> Generator[simpy.Event, None, None]:
+        twin.devices["turbo-1"].set(True)
+        for t in times_s:
+            yield clock.timeout(t - clock.now)
+            if stop_after_s is not None and clock.now >= stop_after_s:
+                twin.devices["turbo-1"].set(False)
+            out.append(twin.true_state().atmospheres["apparatus-1"].pressure_pa)
+
+    clock.run(run())
+    return out, twin.plant.high_vacuum_s["apparatus-1"]
+
+
+def test_the_turbo_needs_its_backing_pump_and_the_outgassing_to_reach_base_pressure() -> None:
+    # backing pump: 8.4 min to the 10 Pa crossover; then the turbo against outgassing ∝ 1/t (PumpSet)
+    pressures, elapsed = _turbo_pressures(None, (60.0, 480.0, 1200.0, 2100.0))
+    assert pressures[0] > 1e4 and pressures[1] > 10.0  # still roughing: no high vacuum within seconds
+    assert 1e-4 < pressures[2] < 1e-3
+    assert pressures[3] < 1e-4  # 34 min to 1e-4 Pa
+    pumps = LINE.pump_set("apparatus-1")
+    assert pumps is not None
+    assert elapsed == pytest.approx(2100.0 - pumps.wall_age_at_crossover_s, rel=1e-6)
+
+
+def test_the_high_vacuum_clock_resets_when_the_pump_stops() -> None:
+    pressures, elapsed = _turbo_pressures(1200.0, (1200.0, 1300.0))
+    assert elapsed == 0.0
+    assert pressures[1] >= pressures[0]  # sealed in vacuum: only the leak acts

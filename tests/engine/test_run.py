@@ -86,3 +86,15 @@ def test_a_wall_clock_runs_the_same_engine(example_1: Procedure, fig1: Line) -> 
     short = replace(example_1, steps=example_1.steps[:2], notes=())
     assert run_procedure(short, fig1, clock=clock).status == "complete"
     assert isinstance(SimClock().now, float)
+
+
+def test_the_apparatus_pump_down_takes_the_two_stage_time(example_1: Procedure, fig1: Line) -> None:
+    journal = MemoryJournal()
+    run_procedure(example_1, fig1, seed=7, journal=journal)
+    index = next(i for i, a in enumerate(example_1.steps) if isinstance(a, act.Evacuate) and a.space == "apparatus-1")
+    started, finished = (t for t, i, _, _ in journal.steps if i == index)
+    pumps = fig1.pump_set("apparatus-1")
+    assert pumps is not None
+    expected = pumps.time_to(101325.0, 0.9e-4)  # the engine aims at 90 % of the 1e-4 Pa target
+    assert 600.0 < finished - started < 7200.0
+    assert finished - started == pytest.approx(expected, rel=0.05)

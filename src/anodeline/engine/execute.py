@@ -1,7 +1,9 @@
 """Each action kind executed on devices: commands, then a wait on readings with a timeout.
 
 * evacuate — pump on, until the gauge reads 90 % of the target (so gauge noise cannot
-  flip the next interlock); timeout: the pump-down physics × 2 + 2 min;
+  flip the next interlock); timeout: the pump-down physics (``Line.pump_set(space).time_to``:
+  one-stage rough pump, or backing pump to crossover then turbo against decaying
+  outgassing) × 2 + 2 min;
 * backfill — pump isolated, valve open until the gauge reads the target (−1 %), valve
   closed; a glove chamber's purifier is then switched on and its analysers settle 60 s;
   a reading far above the Machine's prediction means the gas is not what its label says;
@@ -24,7 +26,6 @@ from anodeline.devices.commands import SourceCommand
 from anodeline.engine.errors import DeviceFaultError
 from anodeline.line import actions as act
 from anodeline.line.state import LineState
-from anodeline.physics.atmosphere import pumpdown
 from anodeline.physics.deposition.rates import deposition_time_s
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,14 +59,15 @@ def evacuate(eng: Engine, a: act.Evacuate) -> Steps:
     line = eng.line
     config = line.spaces[a.space]
     pump_name = config.pump or ""
-    pump = line.pumps[pump_name]
+    pumps = line.pump_set(a.space)
+    if pumps is None:  # pragma: no cover - refused before by the Machine (no pump)
+        raise DeviceFaultError("DEV-PUMP", f"{a.space} has no pump")
     if config.purifier:
         eng.command(config.purifier, False)  # the purifier does not circulate a vacuum
-    floor = pump.ultimate_pa
+    floor = pumps.ultimate()
     aim = a.pressure_pa * EVACUATE_AIM if a.pressure_pa * EVACUATE_AIM > floor * 1.01 else a.pressure_pa
     start = _pressure(eng, a.space)
-    speed, volume, load = pump.speed_m3_per_s, config.volume_m3, pump.speed_m3_per_s * floor
-    model_s = pumpdown.pumpdown_time(volume, speed, max(start, aim), aim, load) if start > aim else 0.0
+    model_s = pumps.time_to(start, aim) if start > aim else 0.0
     eng.command(pump_name, True)
     gauge = _gauge(eng, a.space)
     t0 = eng.clock.now
@@ -79,7 +81,7 @@ def evacuate(eng: Engine, a: act.Evacuate) -> Steps:
         p = _pressure(eng, a.space) if gauge else start
         if gauge is None:
             return model_s * 1.2 - (eng.clock.now - t0)
-        return pumpdown.pumpdown_time(volume, speed, p, aim, load) if p > aim else 0.0
+        return pumps.time_to(p, aim) if p > aim else 0.0
 
     def fault() -> str | None:
         if eng.readings.get(f"{pump_name}.running", 1.0) < 0.5:

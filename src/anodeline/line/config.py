@@ -15,6 +15,7 @@ import pint
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from anodeline.line.policy import AirPolicy
+from anodeline.physics.atmosphere.pumpdown import PumpSet
 from anodeline.recipe.quantity import Fraction, Pressure, Temperature
 from anodeline.units import Q_, format_quantity, parse_quantity
 
@@ -68,10 +69,16 @@ class Space(_Model):
 
 
 class Pump(_Model):
-    """A vacuum pump: effective speed and the lowest pressure it reaches."""
+    """A vacuum pump: effective speed and the lowest pressure it reaches.
+
+    ``backing_speed`` makes it a high-vacuum pump (turbo) with a backing pump of that speed:
+    the backing pump roughs the space to the crossover, then the pump works against the
+    decaying wall outgassing (:class:`anodeline.physics.atmosphere.pumpdown.PumpSet`).
+    """
 
     speed: VolumetricFlow
     ultimate: Pressure
+    backing_speed: VolumetricFlow | None = None
 
     @property
     def speed_m3_per_s(self) -> float:
@@ -80,6 +87,10 @@ class Pump(_Model):
     @property
     def ultimate_pa(self) -> float:
         return float(self.ultimate.to("Pa").magnitude)
+
+    @property
+    def backing_speed_m3_per_s(self) -> float | None:
+        return None if self.backing_speed is None else float(self.backing_speed.to("m^3/s").magnitude)
 
 
 class GasPurifier(_Model):
@@ -201,6 +212,19 @@ class Line(_Model):
             if supply is not None and supply.gas == gas:
                 return supply
         return None
+
+    def pump_set(self, space: str) -> PumpSet | None:
+        """The pump model of ``space`` (its volume, pump and backing pump), or None if it has no pump."""
+        config = self.spaces[space]
+        pump = self.pumps.get(config.pump or "")
+        if pump is None:
+            return None
+        return PumpSet(
+            volume_m3=config.volume_m3,
+            speed_m3_per_s=pump.speed_m3_per_s,
+            ultimate_pa=pump.ultimate_pa,
+            backing_speed_m3_per_s=pump.backing_speed_m3_per_s,
+        )
 
     def apparatus_in(self, space: str) -> str | None:
         return next((name for name, app in self.apparatus.items() if app.space == space), None)

@@ -18,7 +18,6 @@ from anodeline.devices import naming
 from anodeline.devices.sim.params import FAULT_LEAK_PER_H, FAULT_PURITY
 from anodeline.errors import AnodelineError
 from anodeline.line.config import Line
-from anodeline.physics.atmosphere import pumpdown
 from anodeline.physics.atmosphere.glovebox import ISO_CLASS_1_LEAK_PER_H
 from anodeline.physics.atmosphere.state import STANDARD_PRESSURE_PA
 from anodeline.physics.deposition.rates import deposition_rate_nm_per_s
@@ -120,9 +119,10 @@ def _pump_failure(fault: Fault, twin: Twin) -> None:
     config, spec = line.spaces[space], line.pumps[pump]
     low = float(config.purge_to.to("Pa").magnitude) if config.purge_to else 10.0 * spec.ultimate_pa
     delay = fault.at_s
-    if delay is None:
-        load = spec.speed_m3_per_s * spec.ultimate_pa
-        delay = 0.5 * pumpdown.pumpdown_time(config.volume_m3, spec.speed_m3_per_s, STANDARD_PRESSURE_PA, low, load)
+    if delay is None:  # half-way through its pump-down, by the same pump model the twin and engine use
+        pump_set = line.pump_set(space)
+        assert pump_set is not None  # the space was found by its pump
+        delay = 0.5 * pump_set.time_to(STANDARD_PRESSURE_PA, low)
     armed = [True]
 
     def on_set(value: Any) -> None:

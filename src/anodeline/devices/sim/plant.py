@@ -5,9 +5,13 @@ space from the last instant to ``now`` with the analytic solutions of
 :mod:`anodeline.physics` (docs/models.md), splitting the span at scheduled events (a door
 reaching its end stop, an operator finishing, a fault striking):
 
-* a pumped space follows the pump-down curve ``p(t) = Q/S + (p0 − Q/S)·e^(−S·t/V)``
-  (:func:`~anodeline.physics.atmosphere.pumpdown.pressure_at`, Q = S × ultimate + leak) and
-  keeps its composition (:func:`anodeline.line.transitions.evacuate`: the one model of the line);
+* a pumped space follows its pump set (:meth:`~anodeline.physics.atmosphere.pumpdown.PumpSet.pressure_after`,
+  built by :meth:`anodeline.line.config.Line.pump_set`): a rough pump the curve
+  ``p(t) = Q/S + (p0 − Q/S)·e^(−S·t/V)`` (Q = S × ultimate + leak); a turbo with a backing
+  pump the roughing curve down to the crossover, then the decaying wall outgassing, its
+  clock kept per space and reset whenever the space is not being pumped (pump off or
+  failed, power lost, valve open). The composition is kept
+  (:func:`anodeline.line.transitions.evacuate`: the one model of the line);
 * a space being filled rises at the valve's flow up to the regulator, its composition the
   backfill mixture with wall water of :func:`anodeline.line.transitions.backfill`, computed
   from the state when the valve opened (so the answer does not depend on the polling);
@@ -35,7 +39,7 @@ from anodeline.line import transitions
 from anodeline.line.config import Line
 from anodeline.line.machine import Machine
 from anodeline.line.state import LineState
-from anodeline.physics.atmosphere import glovebox, mixing, pumpdown
+from anodeline.physics.atmosphere import glovebox, mixing
 from anodeline.physics.atmosphere.state import STANDARD_PRESSURE_PA, Atmosphere
 
 #: Below this share of an atmosphere a glove chamber is not at working pressure (no box controller).
@@ -76,6 +80,7 @@ class Plant:
     powered: bool = True
     pumps_on: dict[str, bool] = field(default_factory=dict)  # space → pump running
     failed_pumps: set[str] = field(default_factory=set)
+    high_vacuum_s: dict[str, float] = field(default_factory=dict)  # space → time its high-vacuum stage has run
     purifiers_on: dict[str, bool] = field(default_factory=dict)  # space → circulating
     leak_per_h: dict[str, float] = field(default_factory=dict)  # glove chamber → hourly leak rate
     heaters: dict[str, HeaterState] = field(default_factory=dict)  # apparatus space → heater
@@ -89,10 +94,12 @@ class Plant:
         self._events: list[tuple[float, int, Callable[[], None]]] = []
         self._seq = count()
         self._room = self.line.room
+        self._pump_sets = {name: self.line.pump_set(name) for name in self.line.spaces}
         for name, space in self.line.spaces.items():
             if space.kind == "glove-chamber":
                 self.leak_per_h.setdefault(name, self.params.chamber_leak_per_h)
             self.pumps_on.setdefault(name, False)
+            self.high_vacuum_s.setdefault(name, 0.0)
             self.purifiers_on.setdefault(name, False)
         for app in self.line.apparatus.values():
             degc = self.state.heaters.get(app.space, self.params.ambient_degc)
@@ -162,6 +169,10 @@ class Plant:
         atm = self.state.atmospheres[name]
         volume = config.volume_m3
         fill = self._filling.get(name)
+        pump_set = self._pump_sets[name]
+        pumping = self.pumps_on[name] and self.powered and config.pump not in self.failed_pumps
+        if fill is not None or pump_set is None or not pumping:
+            self.high_vacuum_s[name] = 0.0  # not pumped: the high-vacuum stage ends (vented, stopped, failed)
         if fill is not None:
             start_pa = fill.start.atmospheres[name].pressure_pa
             rise = self.params.fill_flow_pa_m3_per_s / volume * (t - fill.t0)
@@ -169,11 +180,11 @@ class Plant:
             filled = transitions.backfill(self.machine, fill.start, act.Backfill(name, fill.gas, target))
             self.state = self.state.with_atmosphere(name, filled.atmospheres[name]).with_wall_h2o(name, None)
             return
-        pump = self.line.pumps.get(config.pump or "")
-        if pump is not None and self.pumps_on[name] and self.powered and config.pump not in self.failed_pumps:
+        if pump_set is not None and pumping:
             leak = self.leak_throughput(name, atm.pressure_pa)
-            load = pump.speed_m3_per_s * pump.ultimate_pa + leak
-            p_new = pumpdown.pressure_at(dt, volume, pump.speed_m3_per_s, max(atm.pressure_pa, 1e-12), load)
+            p_new, self.high_vacuum_s[name] = pump_set.pressure_after(
+                max(atm.pressure_pa, 1e-12), dt, self.high_vacuum_s[name], leak
+            )
             if p_new < atm.pressure_pa:
                 self.state = transitions.evacuate(self.machine, self.state, act.Evacuate(name, p_new))
             if leak > 0.0:  # room air came in during dt; the pump takes the mixture away (well mixed)
@@ -224,6 +235,8 @@ class Plant:
     def set_pump(self, space: str, on: bool) -> None:
         self.advance()
         self.pumps_on[space] = on and self.powered
+        if not self.pumps_on[space]:
+            self.high_vacuum_s[space] = 0.0
 
     def set_valve(self, space: str, gas: str, is_open: bool) -> None:
         self.advance()
@@ -263,6 +276,7 @@ class Plant:
         self._filling.clear()
         for space in self.pumps_on:
             self.pumps_on[space] = False
+            self.high_vacuum_s[space] = 0.0
             self.purifiers_on[space] = False
         for heater in self.heaters.values():
             heater.setpoint_degc = self.params.ambient_degc

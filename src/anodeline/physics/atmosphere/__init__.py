@@ -24,7 +24,7 @@ from anodeline.physics.atmosphere.humidity import (
     water_vapour_pressure_pa,
 )
 from anodeline.physics.atmosphere.mixing import mix
-from anodeline.physics.atmosphere.pumpdown import gas_load, pressure_at, pumpdown_time, ultimate_pressure
+from anodeline.physics.atmosphere.pumpdown import PumpSet, gas_load, pressure_at, pumpdown_time, ultimate_pressure
 from anodeline.physics.atmosphere.purge import (
     HARMFUL_SPLIT,
     TYPICAL_SPLIT,
@@ -51,6 +51,7 @@ __all__ = [
     "GloveBoxParams",
     "ImpuritySplit",
     "NoFrostPointError",
+    "PumpSet",
     "UnreachablePressureError",
     "backfill",
     "cycles_needed",
