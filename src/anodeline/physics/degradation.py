@@ -44,6 +44,7 @@ from typing import Literal
 
 from anodeline.chemistry.gases import DRY_AIR, components
 from anodeline.errors import ModelInputError
+from anodeline.physics.checks import require_non_negative, require_positive
 from anodeline.window import LITHIUM_MELTING_DEGC, ROOM_TEMPERATURE_DEGC
 
 LithiumRegime = Literal["deal-grove", "linear"]
@@ -57,18 +58,6 @@ ROOM_AIR_LITHIUM_NM_PER_MIN = 24.0
 #: Yersak et al. 2022 calibration point: 30 min at −40 °C frost point (126.8 ppmv, Murphy & Koop 2005).
 YERSAK_DOSE_PPM_S = 126.8 * 30.0 * 60.0
 YERSAK_H2S_CM3_PER_G = 0.1
-
-
-def _require_non_negative(**values: float) -> None:
-    for name, value in values.items():
-        if not (value >= 0.0 and math.isfinite(value)):
-            raise ModelInputError(f"{name} = {value:g} must be zero or positive and finite", location=name)
-
-
-def _require_positive(**values: float) -> None:
-    for name, value in values.items():
-        if not (value > 0.0 and math.isfinite(value)):
-            raise ModelInputError(f"{name} = {value:g} must be positive and finite", location=name)
 
 
 @dataclass(frozen=True)
@@ -85,8 +74,8 @@ class LithiumCorrosionParams:
     source: str = "Seo et al. 2022 (arXiv:2209.10138); Otero et al. 2016; Markowitz & Boryta 1962; A, r_O2 est."
 
     def __post_init__(self) -> None:
-        _require_positive(linear_nm_per_ppm_s=self.linear_nm_per_ppm_s, transition_nm=self.transition_nm)
-        _require_non_negative(o2_water_equivalent=self.o2_water_equivalent)
+        require_positive(linear_nm_per_ppm_s=self.linear_nm_per_ppm_s, transition_nm=self.transition_nm)
+        require_non_negative(o2_water_equivalent=self.o2_water_equivalent)
 
 
 @dataclass(frozen=True)
@@ -102,12 +91,12 @@ class SulfideHydrolysisParams:
     source: str = "Yersak et al., Front. Energy Res. 2022, doi:10.3389/fenrg.2022.882508 (linear-in-dose est.)"
 
     def __post_init__(self) -> None:
-        _require_positive(
+        require_positive(
             h2s_cm3_per_g_per_ppm_s=self.h2s_cm3_per_g_per_ppm_s,
             h2s_capacity_cm3_per_g=self.h2s_capacity_cm3_per_g,
             conductivity_loss_per_ppm_s=self.conductivity_loss_per_ppm_s,
         )
-        _require_non_negative(o2_water_equivalent=self.o2_water_equivalent)
+        require_non_negative(o2_water_equivalent=self.o2_water_equivalent)
 
 
 DEFAULT_LITHIUM = LithiumCorrosionParams()
@@ -116,13 +105,13 @@ DEFAULT_SULFIDE = SulfideHydrolysisParams()
 
 def dose_ppm_s(ppm: float, seconds: float) -> float:
     """Dose of a constant mole fraction held for ``seconds``."""
-    _require_non_negative(ppm=ppm, seconds=seconds)
+    require_non_negative(ppm=ppm, seconds=seconds)
     return ppm * seconds
 
 
 def dose_from_partial_pressure_ppm_s(partial_pressure_pa: float, seconds: float) -> float:
     """Dose of a gas at ``partial_pressure_pa`` (e.g. residual water in vacuum), as ppm of 1 atm · s."""
-    _require_non_negative(partial_pressure_pa=partial_pressure_pa, seconds=seconds)
+    require_non_negative(partial_pressure_pa=partial_pressure_pa, seconds=seconds)
     return partial_pressure_pa / STANDARD_PRESSURE_PA * 1e6 * seconds
 
 
@@ -133,7 +122,7 @@ def lithium_film_nm(
     regime: LithiumRegime = "deal-grove",
 ) -> float:
     """Thickness of the corrosion film grown on fresh lithium by the given doses."""
-    _require_non_negative(h2o_dose_ppm_s=h2o_dose_ppm_s, o2_dose_ppm_s=o2_dose_ppm_s)
+    require_non_negative(h2o_dose_ppm_s=h2o_dose_ppm_s, o2_dose_ppm_s=o2_dose_ppm_s)
     dose = h2o_dose_ppm_s + params.o2_water_equivalent * o2_dose_ppm_s
     linear_nm = params.linear_nm_per_ppm_s * dose
     if regime == "linear":
@@ -146,7 +135,7 @@ def lithium_film_nm(
 
 def lithium_rate_nm_per_h(h2o_ppm: float, params: LithiumCorrosionParams = DEFAULT_LITHIUM) -> float:
     """Initial (linear-regime) film growth rate on fresh lithium at a steady water level."""
-    _require_non_negative(h2o_ppm=h2o_ppm)
+    require_non_negative(h2o_ppm=h2o_ppm)
     return params.linear_nm_per_ppm_s * h2o_ppm * 3600.0
 
 
@@ -154,7 +143,7 @@ def h2s_released_cm3_per_g(
     h2o_dose_ppm_s: float, o2_dose_ppm_s: float = 0.0, params: SulfideHydrolysisParams = DEFAULT_SULFIDE
 ) -> float:
     """H2S (cm³ at STP) released per gram of sulfide by the dose; linear, capped by the sulfur content."""
-    _require_non_negative(h2o_dose_ppm_s=h2o_dose_ppm_s, o2_dose_ppm_s=o2_dose_ppm_s)
+    require_non_negative(h2o_dose_ppm_s=h2o_dose_ppm_s, o2_dose_ppm_s=o2_dose_ppm_s)
     dose = h2o_dose_ppm_s + params.o2_water_equivalent * o2_dose_ppm_s
     cap = params.h2s_capacity_cm3_per_g
     return cap * -math.expm1(-params.h2s_cm3_per_g_per_ppm_s * dose / cap)
@@ -164,7 +153,7 @@ def conductivity_retention(
     h2o_dose_ppm_s: float, o2_dose_ppm_s: float = 0.0, params: SulfideHydrolysisParams = DEFAULT_SULFIDE
 ) -> float:
     """σ/σ0 of the sulfide after the dose: ``exp(−k_σ D)``, in [0, 1]."""
-    _require_non_negative(h2o_dose_ppm_s=h2o_dose_ppm_s, o2_dose_ppm_s=o2_dose_ppm_s)
+    require_non_negative(h2o_dose_ppm_s=h2o_dose_ppm_s, o2_dose_ppm_s=o2_dose_ppm_s)
     dose = h2o_dose_ppm_s + params.o2_water_equivalent * o2_dose_ppm_s
     return math.exp(-params.conductivity_loss_per_ppm_s * dose)
 

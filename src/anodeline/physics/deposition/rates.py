@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
 from anodeline.errors import ModelInputError
+from anodeline.physics.checks import require_positive
 
 Method = Literal["sputtering", "vacuum-evaporation", "laser-ablation", "ion-plating"]
 MaterialKind = Literal["lithium", "solid-electrolyte"]
@@ -59,12 +60,6 @@ def _kind(material_kind: str) -> str:
     return material_kind
 
 
-def _require_positive(**values: float) -> None:
-    for name, value in values.items():
-        if not (value > 0.0 and math.isfinite(value)):
-            raise ModelInputError(f"{name} = {value:g} must be a positive finite number", location=name)
-
-
 @dataclass(frozen=True)
 class SputteringParams:
     """Sputtering: rate per watt of target power (same target size, gas and distance)."""
@@ -79,7 +74,7 @@ class SputteringParams:
     source: str = "Seo & Martin 2011 (doi:10.1021/ic101448m); LiPON practice (est.)"
 
     def __post_init__(self) -> None:
-        _require_positive(power_w=self.power_w)
+        require_positive(power_w=self.power_w)
 
 
 @dataclass(frozen=True)
@@ -95,7 +90,7 @@ class EvaporationParams:
     source: str = "REFERENCES.md (Hertz–Knudsen, Li vapour pressure); sulfide rate (est.)"
 
     def __post_init__(self) -> None:
-        _require_positive(
+        require_positive(
             source_area_cm2=self.source_area_cm2,
             distance_cm=self.distance_cm,
             evaporation_coefficient=self.evaporation_coefficient,
@@ -120,7 +115,7 @@ class LaserAblationParams:
     source: str = "REFERENCES.md, Deposition (PLD 0.01–0.1 nm/pulse at 5–10 Hz, est.)"
 
     def __post_init__(self) -> None:
-        _require_positive(
+        require_positive(
             pulse_rate_hz=self.pulse_rate_hz,
             electrolyte_nm_per_pulse=self.electrolyte_nm_per_pulse,
             lithium_nm_per_pulse=self.lithium_nm_per_pulse,
@@ -175,7 +170,7 @@ DEFAULT_PARAMS = DepositionParams()
 
 def lithium_vapour_pressure_pa(temperature_k: float) -> float:
     """Vapour pressure of liquid lithium, ``log10 p[Pa] = 10.061 − 8023/T`` (REFERENCES.md)."""
-    _require_positive(temperature_k=temperature_k)
+    require_positive(temperature_k=temperature_k)
     return 10.0 ** (LITHIUM_VAPOUR_A - LITHIUM_VAPOUR_B_K / temperature_k)
 
 
@@ -183,7 +178,7 @@ def hertz_knudsen_flux_per_m2_s(
     pressure_pa: float, temperature_k: float, molar_mass_g_per_mol: float, coefficient: float = 1.0
 ) -> float:
     """Atoms leaving a surface per m² per s: ``α p / sqrt(2π m k_B T)``."""
-    _require_positive(temperature_k=temperature_k, molar_mass_g_per_mol=molar_mass_g_per_mol)
+    require_positive(temperature_k=temperature_k, molar_mass_g_per_mol=molar_mass_g_per_mol)
     if pressure_pa < 0.0:
         raise ModelInputError(f"vapour pressure {pressure_pa:g} Pa is negative")
     mass_kg = molar_mass_g_per_mol * ATOMIC_MASS_KG
@@ -251,7 +246,7 @@ def time_for_thickness_s(thickness_um: float, rate_nm_per_s: float) -> float:
     """Seconds to grow ``thickness_um`` at ``rate_nm_per_s``."""
     if thickness_um < 0.0:
         raise ModelInputError(f"film thickness {thickness_um:g} µm is negative")
-    _require_positive(rate_nm_per_s=rate_nm_per_s)
+    require_positive(rate_nm_per_s=rate_nm_per_s)
     return thickness_um * 1000.0 / rate_nm_per_s
 
 
