@@ -117,3 +117,10 @@ def test_purge_refuses_a_fill_gas_that_is_not_inert() -> None:
         assert result.exit_code == 2 and "not an inert purge gas" in result.stderr
     zero = CliRunner().invoke(app, ["calc", "purge", "--low", "0 Pa", "--cycles", "3"])
     assert zero.exit_code == 2
+
+
+def test_pumpdown_with_a_backing_pump_uses_the_two_stage_model() -> None:
+    args = ["calc", "pumpdown", "--volume", "150 L", "--speed", "300 L/s", "--to", "1e-4 Pa", "--json"]
+    single = json.loads(CliRunner().invoke(app, args).stdout)["seconds"]
+    staged = json.loads(CliRunner().invoke(app, [*args, "--backing-speed", "10 m^3/h"]).stdout)["seconds"]
+    assert single < 60.0 < 600.0 < staged < 7200.0  # roughing + outgassing-limited turbo stage

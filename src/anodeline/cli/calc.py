@@ -207,9 +207,19 @@ def pumpdown_cmd(
     to: Annotated[str, typer.Option("--to", help="Target pressure, e.g. '0.1 mbar'.", show_default=False)],
     start: Annotated[str, typer.Option("--from", help="Start pressure.")] = "1013.25 mbar",
     load: Annotated[str, typer.Option("--gas-load", help="Outgassing + leaks, e.g. '1e-3 mbar*L/s'.")] = "0 Pa*m^3/s",
+    backing: Annotated[
+        str | None,
+        typer.Option(
+            "--backing-speed",
+            help="A high-vacuum pump (turbo) with this backing pump, e.g. '10 m^3/h': two-stage model with "
+            "wall outgassing (docs/models/atmosphere.md).",
+            show_default=False,
+        ),
+    ] = None,
+    ultimate: Annotated[str, typer.Option("--ultimate", help="Base pressure of the high-vacuum pump.")] = "1e-6 Pa",
     json_output: _JSON = False,
 ) -> None:
-    """Seconds to pump a chamber down (V·dp/dt = Q − S·p at constant speed)."""
+    """Seconds to pump a chamber down: V·dp/dt = Q − S·p, or the two-stage turbo model with --backing-speed."""
     from anodeline.physics.atmosphere import AtmosphereError, pumpdown_time, ultimate_pressure
 
     volume_m3 = _magnitude(volume, "volume", "m^3", "--volume")
@@ -229,8 +239,17 @@ def pumpdown_cmd(
     if load_pa_m3_per_s < 0.0:
         usage_error("--gas-load must be >= 0", "e.g. '1e-3 mbar*L/s'")
     try:
-        seconds = pumpdown_time(volume_m3, speed_m3_per_s, p0_pa, p_pa, load_pa_m3_per_s)
-        floor_pa = ultimate_pressure(speed_m3_per_s, load_pa_m3_per_s)
+        if backing is None:
+            seconds = pumpdown_time(volume_m3, speed_m3_per_s, p0_pa, p_pa, load_pa_m3_per_s)
+            floor_pa = ultimate_pressure(speed_m3_per_s, load_pa_m3_per_s)
+        else:
+            from anodeline.physics.atmosphere import PumpSet
+
+            backing_m3_per_s = _magnitude(backing, "volumetric_flow", "m^3/s", "--backing-speed")
+            ultimate_pa = _positive_pa(ultimate, "--ultimate")
+            pump_set = PumpSet(volume_m3, speed_m3_per_s, ultimate_pa, backing_speed_m3_per_s=backing_m3_per_s)
+            seconds = pump_set.time_to(p0_pa, p_pa, load_pa_m3_per_s)
+            floor_pa = ultimate_pa + load_pa_m3_per_s / speed_m3_per_s
     except AtmosphereError as exc:
         _fail(exc)
     if json_output:
@@ -242,6 +261,7 @@ def pumpdown_cmd(
                 "to_pa": p_pa,
                 "gas_load_pa_m3_per_s": load_pa_m3_per_s,
                 "ultimate_pressure_pa": floor_pa,
+                "backing_speed_m3_per_s": None if backing is None else backing_m3_per_s,
                 "seconds": seconds,
             }
         )
@@ -253,6 +273,6 @@ def pumpdown_cmd(
             ("speed", f"{speed_m3_per_s * 3600:.4g} m³/h"),
             ("from → to", f"{p0_pa:.4g} → {p_pa:.4g} Pa"),
             ("ultimate pressure", f"{floor_pa:.3g} Pa"),
-            ("time (ideal)", f"{seconds:.4g} s ({seconds / 60:.3g} min)"),
+            ("time" if backing else "time (ideal)", f"{seconds:.4g} s ({seconds / 60:.3g} min)"),
         ],
     )
