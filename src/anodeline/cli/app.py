@@ -16,7 +16,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+#: Help panels, in the order an engineer meets them.
+RECIPES, MODELS, LINE, BATCHES = "Recipes", "Models and calculations", "Line and procedures", "Batches and records"
+
 calc_app = typer.Typer(
     help="Quick physics calculations (composition, dew point, purge, pump-down).", no_args_is_help=True
 )
-app.add_typer(calc_app, name="calc")
+app.add_typer(calc_app, name="calc", rich_help_panel=MODELS)

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 import typer
 
-from anodeline.cli.app import app
+from anodeline.cli.app import BATCHES, app
 from anodeline.cli.output import EXIT_FAIL, EXIT_USAGE, print_json, usage_error
 
 audit_app = typer.Typer(help="The tamper-evident audit trail of the batch records.", no_args_is_help=True)
-app.add_typer(audit_app, name="audit")
+app.add_typer(audit_app, name="audit", rich_help_panel=BATCHES)
 
 DB_HELP = "Database URL: sqlite:///path.sqlite (default: $ANODELINE_DB or sqlite:///anodeline.sqlite) or postgresql://…"
 _DB = Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)]
@@ -35,7 +35,7 @@ def _store(url: str | None) -> Any:
     return store
 
 
-@app.command()
+@app.command(rich_help_panel=BATCHES)
 def run(
     recipe: Annotated[Path | None, typer.Argument(help="Recipe YAML file.", show_default=False)] = None,
     line: Annotated[Path | None, typer.Option("--line", help="Line YAML (default: the route's shipped line).")] = None,
@@ -92,7 +92,7 @@ def run(
     raise typer.Exit(0 if report.status == "complete" and report.verdict == "pass" else EXIT_FAIL)
 
 
-@app.command()
+@app.command(rich_help_panel=BATCHES)
 def batches(db: _DB = None, json_output: _JSON = False) -> None:
     """List the batches in the record store, oldest first."""
     store = _store(db)
@@ -121,7 +121,7 @@ def _batch_summary(b: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@app.command()
+@app.command(rich_help_panel=BATCHES)
 def record(
     batch: Annotated[str, typer.Argument(help="Batch id (see 'anodeline batches').")],
     db: _DB = None,

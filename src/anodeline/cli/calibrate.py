@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from anodeline.cli.app import app
+from anodeline.cli.app import MODELS, app
 from anodeline.cli.output import EXIT_OK, print_json, usage_error
 
 if TYPE_CHECKING:  # pragma: no cover
     from anodeline.chemistry.calibration import CalibrationResult
 
 
-@app.command()
+@app.command(rich_help_panel=MODELS)
 def calibrate(
     report: Annotated[
         Path | None,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from anodeline.cli.app import app
+from anodeline.cli.app import LINE, app
 from anodeline.cli.output import EXIT_FAIL, EXIT_OK, print_json, usage_error
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -110,7 +110,7 @@ def _print_plan(procedure: Procedure, line: Line) -> None:
         console.print(f"[red]NOT air-free[/red] at step {verdict.failure.step}: {verdict.failure}")
 
 
-@app.command()
+@app.command(rich_help_panel=LINE)
 def plan(
     recipe: Annotated[Path, typer.Argument(help="Recipe YAML file.", show_default=False)],
     line: Annotated[
@@ -145,7 +145,7 @@ def _load_procedure(path: Path) -> Procedure:
         usage_error("unusable procedure\n" + "\n".join(lines), exc.hint)
 
 
-@app.command()
+@app.command(rich_help_panel=LINE)
 def verify(
     file: Annotated[Path, typer.Argument(help="A recipe, or a procedure file (YAML/JSON).", show_default=False)],
     line: Annotated[

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from anodeline.cli.app import app
+from anodeline.cli.app import MODELS, app
 from anodeline.cli.output import EXIT_FAIL, print_json, usage_error
 
 
-@app.command()
+@app.command(rich_help_panel=MODELS)
 def predict(
     recipe: Annotated[Path, typer.Argument(help="Recipe YAML file.", show_default=False)],
     json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,

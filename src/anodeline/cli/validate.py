@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from anodeline.cli.app import app
+from anodeline.cli.app import RECIPES, app
 from anodeline.cli.output import EXIT_FAIL, EXIT_OK, print_json, usage_error
 
 
-@app.command()
+@app.command(rich_help_panel=RECIPES)
 def validate(
     recipes: Annotated[list[Path], typer.Argument(help="Recipe YAML files to check.", show_default=False)],
     json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
@@ -39,7 +39,7 @@ def validate(
     raise typer.Exit(EXIT_OK if all(report.valid for report in reports) else EXIT_FAIL)
 
 
-@app.command()
+@app.command(rich_help_panel=RECIPES)
 def explain(code: Annotated[str, typer.Argument(help="A rule code such as THK001.")]) -> None:
     """Print a validation rule's text, its fix and its source."""
     from rich.console import Console
@@ -60,7 +60,7 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code such as THK001
     Console().print(Panel(body, title=f"{rule.code} ({rule.severity.value}): {rule.title}", expand=False))
 
 
-@app.command()
+@app.command(rich_help_panel=RECIPES)
 def rules(json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False) -> None:
     """List every validation rule with its code, severity and source."""
     from anodeline.recipe.rules import RULES
