@@ -11,11 +11,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from anodeline.documents.source import SourceMap, join_path
+from anodeline.documents.source import SourceMap, join_path, read_yaml
 from anodeline.documents.violations import Severity, Violation
 from anodeline.errors import AnodelineError
 
@@ -29,13 +29,78 @@ class SchemaCode:
 
 @dataclass(frozen=True)
 class SchemaCodes:
-    """The codes a document language reports schema problems with."""
+    """The codes a document language reports its YAML and schema problems with."""
 
     model: type[BaseModel]
+    syntax: SchemaCode
+    duplicate_key: SchemaCode
     unknown_key: SchemaCode
     missing: SchemaCode
     bad_value: SchemaCode
     not_a_mapping: str  # the message when the document is not a mapping at all
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Parsed(Generic[M]):
+    """A document read and checked against its schema: the model (None if it failed) and what was found."""
+
+    value: M | None
+    violations: list[Violation]
+    source_map: SourceMap
+
+
+class _Finding(Protocol):
+    @property
+    def path(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def hint(self) -> str: ...
+
+
+class _Rule(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def hint(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+
+
+def located(rule: _Rule, finding: _Finding, source_map: SourceMap) -> Violation:
+    """A rule's finding as a violation at its YAML line and column."""
+    line, column = source_map.locate(finding.path)
+    return Violation(
+        rule.severity, rule.code, finding.path, line, column, finding.message, finding.hint or rule.hint, rule.source
+    )
+
+
+def parse_document(text: str, codes: SchemaCodes, model: type[M]) -> Parsed[M]:
+    """Read YAML ``text`` safely with locations and validate it as ``model``. Never raises for bad input."""
+    document = read_yaml(text)
+    violations = []
+    for problem in document.problems:
+        code = codes.syntax if problem.kind == "syntax" else codes.duplicate_key
+        violations.append(
+            Violation(
+                Severity.ERROR, code.code, problem.path, problem.line, problem.column, problem.message, code.hint,
+                code.source,
+            )
+        )  # fmt: skip
+    if document.data is None and any(p.kind == "syntax" for p in document.problems):
+        return Parsed(None, violations, document.source_map)
+    data = document.data if document.data is not None else {}  # an empty file: every key is missing
+    try:
+        value = model.model_validate(data)
+    except ValidationError as exc:
+        violations.extend(schema_violations(exc, document.source_map, codes))
+        return Parsed(None, violations, document.source_map)
+    return Parsed(value, violations, document.source_map)
 
 
 def _loc_path(loc: Sequence[Any]) -> str:

@@ -9,10 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from anodeline.documents import SchemaCodes, Severity, Violation, read_yaml, schema_violations
-from anodeline.documents.schema import SchemaCode
+from anodeline.documents import SchemaCode, SchemaCodes, Violation, located, parse_document
 from anodeline.line.config import Line
 from anodeline.line.errors import LineConfigError
 from anodeline.line.rules import LINE_RULES
@@ -39,6 +36,8 @@ class LineReport:
 
 _CODES = SchemaCodes(
     model=Line,
+    syntax=SchemaCode("LSC001", "fix the YAML at the line shown", "YAML"),
+    duplicate_key=SchemaCode("LSC005", "keep one of the two entries", "YAML"),
     unknown_key=SchemaCode("LSC002", "docs/lines.md lists every key", _LANGUAGE),
     missing=SchemaCode("LSC003", "add the key", _LANGUAGE),
     bad_value=SchemaCode("LSC004", "write the value as docs/lines.md shows, with its unit", _LANGUAGE),
@@ -48,29 +47,12 @@ _CODES = SchemaCodes(
 
 def validate_line_text(text: str, file: str = "<line>") -> LineReport:
     """Check line YAML text against the schema and the topology rules. Never raises."""
-    document = read_yaml(text)
-    found = [
-        Violation(Severity.ERROR, "LSC001" if p.kind == "syntax" else "LSC005", p.path, p.line, p.column,
-                  p.message, "fix the YAML at the line shown", "YAML")
-        for p in document.problems
-    ]  # fmt: skip
-    if document.data is None and found:
-        return LineReport(file, None, tuple(found))
-    if not isinstance(document.data, dict):
-        found.append(Violation(Severity.ERROR, "LSC004", "", 1, 1, "a line must be a YAML mapping",
-                               "start with line:, spaces:, doors:, apparatus:", _LANGUAGE))  # fmt: skip
-        return LineReport(file, None, tuple(found))
-    try:
-        line = Line.model_validate(document.data)
-    except ValidationError as exc:
-        found.extend(schema_violations(exc, document.source_map, _CODES))
-        return LineReport(file, None, tuple(found))
-    for rule in LINE_RULES.values():
-        for finding in rule.check(line):
-            row, column = document.source_map.locate(finding.path)
-            found.append(Violation(rule.severity, rule.code, finding.path, row, column, finding.message,
-                                   finding.hint or rule.hint, rule.source))  # fmt: skip
-    return LineReport(file, line, tuple(found))
+    parsed = parse_document(text, _CODES, Line)
+    found = parsed.violations
+    if parsed.value is not None:
+        for rule in LINE_RULES.values():
+            found.extend(located(rule, finding, parsed.source_map) for finding in rule.check(parsed.value))
+    return LineReport(file, parsed.value, tuple(found))
 
 
 def validate_line_file(path: str | Path) -> LineReport:

@@ -11,10 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from anodeline.documents import SchemaCodes, SourceMap, Violation, read_yaml, schema_violations
-from anodeline.documents.schema import SchemaCode
+from anodeline.documents import SchemaCode, SchemaCodes, Violation, located, parse_document
 from anodeline.errors import RecipeError
 from anodeline.recipe.rules import checked_rules
 from anodeline.recipe.rules.schema import BAD_VALUE, DUPLICATE_KEY, MISSING_FIELD, UNKNOWN_KEY, YAML_SYNTAX
@@ -47,6 +44,8 @@ class Report:
 
 _CODES = SchemaCodes(
     model=Recipe,
+    syntax=SchemaCode(YAML_SYNTAX.code, YAML_SYNTAX.hint, YAML_SYNTAX.source),
+    duplicate_key=SchemaCode(DUPLICATE_KEY.code, DUPLICATE_KEY.hint, DUPLICATE_KEY.source),
     unknown_key=SchemaCode(UNKNOWN_KEY.code, UNKNOWN_KEY.hint, UNKNOWN_KEY.source),
     missing=SchemaCode(MISSING_FIELD.code, MISSING_FIELD.hint, MISSING_FIELD.source),
     bad_value=SchemaCode(BAD_VALUE.code, BAD_VALUE.hint, BAD_VALUE.source),
@@ -54,49 +53,15 @@ _CODES = SchemaCodes(
 )
 
 
-def _rule_violations(recipe: Recipe, source_map: SourceMap) -> list[Violation]:
-    found: list[Violation] = []
-    for rule in checked_rules():
-        assert rule.check is not None
-        for finding in rule.check(recipe):
-            line, column = source_map.locate(finding.path)
-            found.append(
-                Violation(
-                    rule.severity, rule.code, finding.path, line, column,
-                    finding.message, finding.hint or rule.hint, rule.source,
-                )
-            )  # fmt: skip
-    return found
-
-
 def validate_text(text: str, file: str = "<recipe>") -> Report:
     """Validate recipe YAML text. Never raises for a bad recipe."""
-    document = read_yaml(text)
-    violations: list[Violation] = []
-    for problem in document.problems:
-        rule = YAML_SYNTAX if problem.kind == "syntax" else DUPLICATE_KEY
-        violations.append(
-            Violation(
-                rule.severity,
-                rule.code,
-                problem.path,
-                problem.line,
-                problem.column,
-                problem.message,
-                rule.hint,
-                rule.source,
-            )
-        )
-    if document.data is None and any(p.kind == "syntax" for p in document.problems):
-        return Report(file, None, tuple(violations))
-    data = document.data if document.data is not None else {}
-    try:
-        recipe = Recipe.model_validate(data)
-    except ValidationError as exc:
-        violations.extend(schema_violations(exc, document.source_map, _CODES))
-        return Report(file, None, tuple(violations))
-    violations.extend(_rule_violations(recipe, document.source_map))
-    return Report(file, recipe, tuple(violations))
+    parsed = parse_document(text, _CODES, Recipe)
+    violations = parsed.violations
+    if parsed.value is not None:
+        for rule in checked_rules():
+            assert rule.check is not None
+            violations.extend(located(rule, finding, parsed.source_map) for finding in rule.check(parsed.value))
+    return Report(file, parsed.value, tuple(violations))
 
 
 def validate_file(path: str | Path) -> Report:
