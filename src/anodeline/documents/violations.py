@@ -33,3 +33,17 @@ class Violation:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+
+class Findings:
+    """Mixin for a document's report: its violations split into errors and warnings."""
+
+    violations: tuple[Violation, ...]
+
+    @property
+    def errors(self) -> tuple[Violation, ...]:
+        return tuple(v for v in self.violations if v.is_error)
+
+    @property
+    def warnings(self) -> tuple[Violation, ...]:
+        return tuple(v for v in self.violations if not v.is_error)

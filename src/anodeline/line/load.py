@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from anodeline.documents import SchemaCode, SchemaCodes, Violation, located, parse_document
+from anodeline.documents.violations import Findings
 from anodeline.line.config import Line
 from anodeline.line.errors import LineConfigError
 from anodeline.line.rules import LINE_RULES
@@ -18,7 +19,7 @@ _LANGUAGE = "line language (docs/lines.md)"
 
 
 @dataclass(frozen=True)
-class LineReport:
+class LineReport(Findings):
     """The outcome of checking one line file."""
 
     file: str
@@ -27,11 +28,7 @@ class LineReport:
 
     @property
     def valid(self) -> bool:
-        return self.line is not None and not any(v.is_error for v in self.violations)
-
-    @property
-    def errors(self) -> tuple[Violation, ...]:
-        return tuple(v for v in self.violations if v.is_error)
+        return self.line is not None and not self.errors
 
 
 _CODES = SchemaCodes(

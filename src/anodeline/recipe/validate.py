@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from anodeline.documents import SchemaCode, SchemaCodes, Violation, located, parse_document
+from anodeline.documents.violations import Findings
 from anodeline.errors import RecipeError
 from anodeline.recipe.rules import checked_rules
 from anodeline.recipe.rules.schema import BAD_VALUE, DUPLICATE_KEY, MISSING_FIELD, UNKNOWN_KEY, YAML_SYNTAX
@@ -19,7 +20,7 @@ from anodeline.recipe.schema import Recipe
 
 
 @dataclass(frozen=True)
-class Report:
+class Report(Findings):
     """The outcome of validating one recipe file."""
 
     file: str
@@ -28,15 +29,7 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return self.recipe is not None and not any(v.is_error for v in self.violations)
-
-    @property
-    def errors(self) -> tuple[Violation, ...]:
-        return tuple(v for v in self.violations if v.is_error)
-
-    @property
-    def warnings(self) -> tuple[Violation, ...]:
-        return tuple(v for v in self.violations if not v.is_error)
+        return self.recipe is not None and not self.errors
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "valid": self.valid, "violations": [v.to_dict() for v in self.violations]}
