@@ -37,3 +37,10 @@ def test_composition_outside_the_window_is_flagged() -> None:
 def test_a_bad_formula_is_a_usage_error_naming_the_token() -> None:
     result = runner.invoke(app, ["calc", "composition", "57Li2S-38XyS2"])
     assert result.exit_code == 2 and "'Xy'" in result.stderr
+
+
+def test_composition_human_output_shows_target_film_and_windows() -> None:
+    result = runner.invoke(app, ["calc", "composition", "60Li2S-39.5P2S5-0.5Li4SiO4", "--method", "vacuum-evaporation"])
+    assert result.exit_code == 0
+    assert "film by vacuum-evaporation" in result.stdout
+    assert "Li:" in result.stdout and "outside" in result.stdout  # 26 at% Li is below the claims' 30 %
