@@ -59,3 +59,25 @@ def test_the_invariant_holds_whatever_the_fault_timing(
     if result.status != "complete":
         assert result.reasons
     assert_protected(result, journal, example_1, fig1)
+
+
+def test_a_long_hold_with_an_item_exposed_is_cut_short_when_the_chamber_goes_bad(
+    example_1: Procedure, fig1: Line
+) -> None:
+    from dataclasses import replace
+
+    from anodeline.line import actions as act
+
+    steps = list(example_1.steps)
+    opened = steps.index(act.OpenContainer("source-1"))
+    steps.insert(opened + 1, act.Hold("chamber-4", 3600.0))  # an SOP that waits an hour with the box open
+    procedure = replace(example_1, steps=tuple(steps), notes=())
+    clean = MemoryJournal()
+    run_procedure(procedure, fig1, journal=clean)
+    hold_start = next(t for t, index, kind, outcome in clean.steps if kind == "hold" and outcome == "started")
+    journal = MemoryJournal()
+    result = run_procedure(procedure, fig1, faults=[f"leak@{hold_start + 60:.0f}"], journal=journal)
+    assert (opened + 1, "interrupted") in [(index, outcome) for _, index, _, outcome in journal.steps]
+    suspend = next(a for a in journal.alarms.values() if a["code"] == "SUSPEND")
+    assert suspend["sim_s"] < hold_start + 3600.0 / 2  # acted on within minutes, not after the hour
+    assert_protected(result, journal, procedure, fig1)

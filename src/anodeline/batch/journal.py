@@ -58,6 +58,8 @@ class RecordsJournal:
         self, sim_s: float, index: int, action: Action, outcome: str, readings: Mapping[str, float]
     ) -> None:
         self._advance(sim_s)
+        if outcome == "interrupted":  # a hold cut short by a suspender: the SUSPEND alarm that follows records
+            return  # it, and the step's row is written when the repeated attempt ends (one row per step index)
         arguments = {k: v for k, v in action.to_dict().items() if k not in ("action", "manual")}
         self.store.record_step(
             self.batch_id, index=index, action=action.kind, started_sim_s=self._started.pop(index, sim_s),

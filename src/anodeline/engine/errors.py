@@ -23,3 +23,7 @@ class DeviceFaultError(AnodelineError, RuntimeError):
     def __init__(self, alarm: str, message: str, *, hint: str = "") -> None:
         self.alarm = alarm
         super().__init__(message, hint=hint)
+
+
+class StepInterrupted(Exception):
+    """A wait was cut short because a suspender tripped; the step is repeated after the hold (internal)."""

@@ -213,7 +213,8 @@ def heat(eng: Engine, a: act.Heat) -> Steps:
 
 
 def hold(eng: Engine, a: act.Hold) -> Steps:
-    yield from eng.pause(a.seconds)
+    """Wait; unlike the other steps a hold is cut short when the atmosphere trips a suspender."""
+    yield from eng.pause(a.seconds, interruptible=True)
 
 
 def execute(eng: Engine, action: act.Action, predicted: LineState) -> Steps:

@@ -24,9 +24,9 @@ class Journal(Protocol):
 
     def step_started(self, sim_s: float, index: int, action: Action) -> None: ...
 
-    def step_finished(
-        self, sim_s: float, index: int, action: Action, outcome: str, readings: dict[str, float]
-    ) -> None: ...
+    def step_finished(self, sim_s: float, index: int, action: Action, outcome: str, readings: dict[str, float]) -> None:
+        """``outcome``: ``ok``, ``failed`` (the batch aborts) or ``interrupted`` (a hold cut short by a
+        suspender; the same step starts again after the hold)."""
 
     def telemetry(self, sim_s: float, channel: str, value: float) -> None: ...
 

@@ -16,7 +16,7 @@ from typing import Any
 from anodeline.devices.protocols import Device
 from anodeline.engine import execute
 from anodeline.engine.clock import Clock
-from anodeline.engine.errors import DeviceFaultError
+from anodeline.engine.errors import DeviceFaultError, StepInterrupted
 from anodeline.engine.journal import Journal
 from anodeline.engine.observe import equivalent_ppm, overlay
 from anodeline.engine.states import BatchStateMachine
@@ -150,11 +150,13 @@ class Engine:
                 dt = min(dt, max(eta() + 0.25, 0.5))
             yield self.clock.timeout(min(dt, timeout_s - elapsed + 0.01))
 
-    def pause(self, seconds: float) -> Steps:
-        """Wait ``seconds``, polling on the way."""
+    def pause(self, seconds: float, *, interruptible: bool = False) -> Steps:
+        """Wait ``seconds``, polling on the way; an ``interruptible`` wait ends early when a suspender trips."""
         end = self.clock.now + seconds
         while self.clock.now < end:
             self.poll()
+            if interruptible and self.trips:
+                raise StepInterrupted("; ".join(self.trips.values()))
             yield self.clock.timeout(min(self.period(), end - self.clock.now))
         self.poll()
 
@@ -205,7 +207,12 @@ class Engine:
                     self.progress(self.clock.now, index, len(steps), action)
                 self.journal.step_started(self.clock.now, index, action)
                 started = True
-                yield from execute.execute(self, action, predicted)
+                try:
+                    yield from execute.execute(self, action, predicted)
+                except StepInterrupted:  # a long wait cut short: hold now, then repeat the step
+                    self.journal.step_finished(self.clock.now, index, action, "interrupted", dict(self.readings))
+                    started = False
+                    continue
                 self.belief = predicted
                 self.steps_executed += 1
                 self.journal.step_finished(self.clock.now, index, action, "ok", dict(self.readings))
