@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from anodeline.documents import SchemaCode, SchemaCodes, Violation, located, parse_document
+from anodeline.documents.files import read_document
 from anodeline.documents.violations import Findings
 from anodeline.line.config import Line
 from anodeline.line.errors import LineConfigError
@@ -54,15 +55,7 @@ def validate_line_text(text: str, file: str = "<line>") -> LineReport:
 
 def validate_line_file(path: str | Path) -> LineReport:
     """Check a line file; raises :class:`LineConfigError` only when it cannot be read."""
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LineConfigError(f"no such line file: {file}", hint="check the path") from None
-    except IsADirectoryError:
-        raise LineConfigError(f"{file} is a directory, not a line file", hint="pass a .yaml file") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise LineConfigError(f"cannot read {file}: {exc}", hint="check the file") from None
+    text = read_document(path, "line file", LineConfigError)
     return validate_line_text(text, str(path))
 
 

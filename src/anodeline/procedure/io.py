@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from anodeline.documents.files import read_document
 from anodeline.documents.source import SourceMap, read_yaml
 from anodeline.documents.violations import Severity, Violation
 from anodeline.line.actions import ACTION_TYPES, Action, action_fields
@@ -147,11 +148,7 @@ def read_procedure(text: str) -> tuple[Procedure | None, tuple[Violation, ...]]:
 
 def load_procedure(path: str | Path) -> Procedure:
     """Read a procedure file; raises :class:`ProcedureError` (with the violations) if it is unusable."""
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProcedureError(f"cannot read procedure {file}: {exc}", hint="check the path") from None
+    text = read_document(path, "procedure file", ProcedureError)
     procedure, violations = read_procedure(text)
     if procedure is None:
         first = violations[0]

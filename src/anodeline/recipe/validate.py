@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from anodeline.documents import SchemaCode, SchemaCodes, Violation, located, parse_document
+from anodeline.documents.files import read_document
 from anodeline.documents.violations import Findings
 from anodeline.errors import RecipeError
 from anodeline.recipe.rules import checked_rules
@@ -59,17 +60,7 @@ def validate_text(text: str, file: str = "<recipe>") -> Report:
 
 def validate_file(path: str | Path) -> Report:
     """Validate a recipe file; raises :class:`RecipeError` only when the file cannot be read."""
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RecipeError(f"no such recipe file: {file}", hint="check the path") from None
-    except IsADirectoryError:
-        raise RecipeError(f"{file} is a directory, not a recipe", hint="pass the .yaml files inside it") from None
-    except UnicodeDecodeError as exc:
-        raise RecipeError(f"{file} is not UTF-8 text ({exc.reason})", hint="save the recipe as UTF-8") from None
-    except OSError as exc:
-        raise RecipeError(f"cannot read {file}: {exc.strerror}", hint="check the file's permissions") from None
+    text = read_document(path, "recipe file", RecipeError)
     return validate_text(text, str(path))
 
 
