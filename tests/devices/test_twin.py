@@ -152,3 +152,21 @@ def test_the_high_vacuum_clock_resets_when_the_pump_stops() -> None:
     pressures, elapsed = _turbo_pressures(1200.0, (1200.0, 1300.0))
     assert elapsed == 0.0
     assert pressures[1] >= pressures[0]  # sealed in vacuum: only the leak acts
+
+
+def test_a_container_of_air_opened_in_a_purged_chamber_raises_its_o2() -> None:
+    """The twin's plant applies the line's own transition: the container's gas mixes into the chamber."""
+    from dataclasses import replace
+
+    from anodeline.line.state import Container
+    from anodeline.physics.atmosphere.state import inert, room_air
+
+    clock = SimClock()
+    twin = build_twin(LINE, PROCEDURE, clock=clock, seed=0)
+    plant = twin.plant
+    plant.state = plant.state.with_atmosphere("chamber-5", inert("Ar", 0.5, 0.5))
+    plant.state = plant.state.with_container(Container("jar", "chamber-5", True, room_air(), 1e-3))
+    plant.apply(act.OpenContainer("jar"))
+    o2 = twin.true_state().atmospheres["chamber-5"].o2_ppm
+    assert 500.0 < o2 < 540.0
+    assert not replace(twin.true_state().containers["jar"]).closed

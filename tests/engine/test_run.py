@@ -55,7 +55,6 @@ def test_example_1_journal_records_the_batch(example_1: Procedure, fig1: Line) -
     summary = result.exposure["base"]
     assert summary.max_o2_ppm < 1.0 and summary.o2_dose_ppm_s > 0.0
     assert 3600.0 < result.simulated_seconds < 86400.0  # hours of simulated time
-    assert result.wall_seconds < 3.0
 
 
 def test_the_same_seed_gives_the_same_result(example_1: Procedure, fig1: Line) -> None:

@@ -33,7 +33,7 @@ def test_an_open_source_container_is_closed_and_the_inner_door_shut(example_1: P
 
 
 def test_a_loose_item_goes_into_the_open_container_of_its_chamber(example_1: Procedure, fig1: Line) -> None:
-    state = _state_after(example_1, fig1, 25)  # the electrode loose in chamber 5, storage-1 open beside it
+    state = _state_after(example_1, fig1, 24)  # the electrode loose in chamber 5, storage-1 open beside it
     actions = protective_actions(fig1, state, {"chamber-5"})
     assert actions == [act.Move("base", "storage-1"), act.CloseContainer("storage-1")]
     safe = _apply(Machine(fig1, example_1.policy), state, actions)
@@ -42,7 +42,9 @@ def test_a_loose_item_goes_into_the_open_container_of_its_chamber(example_1: Pro
 
 
 def test_with_no_open_container_the_item_retreats_through_the_door_it_came(example_1: Procedure, fig1: Line) -> None:
-    state = _state_after(example_1, fig1, 24)  # the electrode loose in chamber 5, storage still closed
+    state = _state_after(example_1, fig1, 24)  # the electrode loose in chamber 5 ...
+    storage = state.containers["storage-1"]  # ... and the storage container closed
+    state = state.with_container(replace(storage, closed=True, sealed=state.atmospheres["chamber-5"]))
     actions = protective_actions(fig1, state, {"chamber-5"})
     assert actions[:2] == [act.OpenDoor("outlet-3"), act.Move("base", "apparatus-1")]
     assert act.CloseDoor("outlet-3") in actions

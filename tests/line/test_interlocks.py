@@ -179,3 +179,77 @@ def test_a_misspelt_name_is_refused_not_crashed(example_1_procedure: Procedure, 
     steps = [act.OpenDoor("inlet-9"), *example_1_procedure.steps]
     failure = _fails(_run(example_1_procedure, fig1_machine, steps), "ACT001", 0)
     assert "inlet-9" in failure.reason
+
+
+# --- issue 8: gas inside containers, heat wherever it comes from -----------------------------------
+
+
+def _with_storage_sealed_under_air(procedure: Procedure) -> Procedure:
+    """Example 1 as it was planned before issue 8: the new storage container arrives closed, full of room air."""
+    materials = tuple(
+        replace(spec, closed=True, sealed=room_air()) if spec.name == "storage-1" else spec
+        for spec in procedure.materials
+    )
+    return replace(procedure, materials=materials)
+
+
+def test_opening_a_container_of_air_mixes_its_gas_into_the_chamber(
+    example_1_procedure: Procedure, fig1_machine: Machine
+) -> None:
+    """1 L of room air opened in the 400 L purged chamber 5 brings ~500 ppm O2 (p·V mixing)."""
+    procedure = _with_storage_sealed_under_air(example_1_procedure)
+    state = procedure.initial_state(fig1_machine)
+    steps = list(procedure.steps)
+    at = _index(steps, act.OpenDoor("outlet-3"))  # chamber 5 purged, the base still in the apparatus
+    for action in steps[:at]:
+        state = fig1_machine.apply(state, action)
+    before = state.atmospheres["chamber-5"]
+    assert before.o2_ppm < 1.0
+    after = fig1_machine.apply(state, act.OpenContainer("storage-1")).atmospheres["chamber-5"]  # nothing exposed
+    assert after.o2_ppm == pytest.approx(before.o2_ppm + 209_460.0 * 1.0 / 401.0, rel=0.01)
+    assert after.o2_ppm > 500.0
+
+
+def test_opening_a_container_of_air_beside_the_electrode_is_refused(
+    example_1_procedure: Procedure, fig1_machine: Machine
+) -> None:
+    """The pre-issue-8 Example 1 plan opened storage-1 (room air) in chamber 5 beside the unsealed base."""
+    procedure = _with_storage_sealed_under_air(example_1_procedure)
+    steps = list(procedure.steps)
+    at = _index(steps, act.Move("base", "storage-1"))
+    steps.insert(at, act.OpenContainer("storage-1"))  # the old plan's step 25
+    failure = _fails(_run(procedure, fig1_machine, steps), "CONT002", at)
+    assert failure.item == "base"
+
+
+def test_opening_a_container_of_air_early_contaminates_the_chamber(
+    example_1_procedure: Procedure, fig1_machine: Machine
+) -> None:
+    """Opened before the base arrives, the air stays in chamber 5: the next door to the apparatus is refused."""
+    procedure = _with_storage_sealed_under_air(example_1_procedure)
+    steps = list(procedure.steps)
+    steps.insert(_index(steps, act.OpenDoor("outlet-3")), act.OpenContainer("storage-1"))
+    verdict = _run(procedure, fig1_machine, steps)
+    assert not verdict.air_free and verdict.failure is not None
+    assert verdict.failure.step == _index(steps, act.OpenDoor("outlet-3"))
+
+
+def test_the_shipped_plan_brings_empty_containers_in_open(example_1_procedure: Procedure) -> None:
+    storage = next(spec for spec in example_1_procedure.materials if spec.name == "storage-1")
+    assert not storage.closed and not storage.items
+
+
+def test_moving_lithium_into_a_hot_apparatus_is_refused(example_1_procedure: Procedure, fig1_machine: Machine) -> None:
+    """Heat first, then bring the lithium in: refused at the move, not only at a heat step."""
+    steps = [act.Heat("apparatus-1", 250.0), *example_1_procedure.steps]
+    at = _index(steps, act.Move("base", "apparatus-1"))
+    failure = _fails(_run(example_1_procedure, fig1_machine, steps), "HEAT001", at)
+    assert failure.item == "base"
+
+
+@pytest.mark.parametrize("degc", [-300.0, -273.15, 10.0, float("nan"), float("-inf"), float("inf")])
+def test_a_heater_cannot_cool_or_take_a_non_finite_set_point(
+    example_1_procedure: Procedure, fig1_machine: Machine, degc: float
+) -> None:
+    steps = [act.Heat("apparatus-1", degc), *example_1_procedure.steps]
+    _fails(_run(example_1_procedure, fig1_machine, steps), "HEAT002", 0)

@@ -52,3 +52,19 @@ def test_an_edited_procedure_verifies_like_a_compiled_one(example_1_procedure: P
 def test_recipes_and_procedures_are_told_apart(example_1_procedure: Procedure, example_01_text: str) -> None:
     assert looks_like_procedure(dump(example_1_procedure))
     assert not looks_like_procedure(example_01_text)
+
+
+def test_container_volumes_round_trip_and_are_bounded(example_1_procedure: Procedure) -> None:
+    import yaml
+
+    from anodeline.procedure.io import dump, read_procedure
+
+    data = yaml.safe_load(dump(example_1_procedure))
+    data["materials"][0]["volume_l"] = 2.5
+    procedure, found = read_procedure(yaml.safe_dump(data))
+    assert procedure is not None and not found
+    assert procedure.materials[0].volume_l == 2.5
+    for bad in (0.0, -1.0, float("nan"), float("inf"), 1e308):
+        data["materials"][0]["volume_l"] = bad
+        procedure, found = read_procedure(yaml.safe_dump(data))
+        assert procedure is None and found[0].code == "PRC007" and "volume_l" in found[0].message

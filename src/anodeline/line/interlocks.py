@@ -7,6 +7,7 @@ after every action. A check returns ``None`` (fine) or an :class:`InterlockError
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -18,6 +19,11 @@ from anodeline.line.state import LineState
 
 if TYPE_CHECKING:  # pragma: no cover
     from anodeline.line.machine import Machine
+
+#: The room's temperature (items outside a heated apparatus, and a heater switched off).
+ROOM_TEMPERATURE_DEGC = 25.0
+#: The lowest heater set-point: a resistive heater has no cooling (est.: the coldest clean-room temperature).
+HEATER_MIN_DEGC = 15.0
 
 Check = Callable[["Machine", LineState, act.Action], InterlockError | None]
 
@@ -201,28 +207,40 @@ def has_source(m: Machine, s: LineState, a: act.Action) -> InterlockError | None
     return None
 
 
-@interlock("HEAT001", "Heating lithium to its melting point", actions=(act.Heat,),
+def item_temperature_degc(m: Machine, s: LineState, item: str) -> float:
+    """An item's temperature: its apparatus heater's in an apparatus space (loose or boxed), else the room's."""
+    return s.heaters.get(s.space_of(item), ROOM_TEMPERATURE_DEGC)
+
+
+@interlock("HEAT001", "Lithium at or above its melting point", actions=ALL, when="after",
            source="patent description (heating below 179 °C, the melting point of lithium)",
-           hint="stay below 179 °C while lithium is in the apparatus (100-178 °C is preferred)")  # fmt: skip
+           hint="stay below 179 °C while lithium is in the apparatus (100-178 °C is preferred); cool the "
+                "apparatus before lithium goes in")  # fmt: skip
 def lithium_melting(m: Machine, s: LineState, a: act.Action) -> InterlockError | None:
-    assert isinstance(a, act.Heat)
-    if a.temperature_degc < window.LITHIUM_MELTING_DEGC:
-        return None
+    """After every action, whatever brought the heat: a heater set-point, or lithium moved into a hot space."""
     for name, item in s.items.items():
-        if item.lithium and s.space_of(name) == a.space:
-            return _refuse(m, "HEAT001", f"{a.temperature_degc:g} °C would melt the lithium of {name!r}",
-                           item=name, space=a.space)  # fmt: skip
+        if not item.lithium:
+            continue
+        degc = item_temperature_degc(m, s, name)
+        if degc >= window.LITHIUM_MELTING_DEGC:
+            space = s.space_of(name)
+            return _refuse(m, "HEAT001", f"{name!r} would be at {degc:g} °C in {space!r}, melting its lithium",
+                           item=name, space=space)  # fmt: skip
     return None
 
 
-@interlock("HEAT002", "Heating beyond the heater's range", actions=(act.Heat,),
-           source="heater data", hint="set a temperature within the heater's maximum")  # fmt: skip
+@interlock("HEAT002", "A heater set-point outside the heater's range", actions=(act.Heat,),
+           source="heater data; a resistive substrate heater has no cooling (it cannot go below the room)",
+           hint=f"set a finite temperature between {HEATER_MIN_DEGC:g} °C and the heater's maximum")  # fmt: skip
 def heater_range(m: Machine, s: LineState, a: act.Action) -> InterlockError | None:
     assert isinstance(a, act.Heat)
     name = m.line.apparatus_in(a.space) if a.space in m.line.spaces else None
     heater = m.line.apparatus[name].heater if name else None
     if name is not None and heater is None:
         return _refuse(m, "HEAT002", f"{name!r} has no heater", space=a.space)
+    if not math.isfinite(a.temperature_degc) or a.temperature_degc < HEATER_MIN_DEGC:
+        return _refuse(m, "HEAT002", f"{a.temperature_degc:g} °C is below what a heater without cooling holds "
+                       f"({HEATER_MIN_DEGC:g} °C)", space=a.space)  # fmt: skip
     if heater is not None and a.temperature_degc > float(heater.max.to("degC").magnitude):
         return _refuse(m, "HEAT002", f"{a.temperature_degc:g} °C is above the heater's {heater.max:~P}", space=a.space)
     return None
@@ -241,6 +259,41 @@ def open_where_inert(m: Machine, s: LineState, a: act.Action) -> InterlockError 
     if why is not None:
         return _refuse(m, "CONT001", f"{a.container!r} would be opened in {box.space!r} ({why})",
                        space=box.space, atmosphere=atm)  # fmt: skip
+    return None
+
+
+def joined_spaces(m: Machine, s: LineState, space: str) -> set[str]:
+    """``space`` and every space joined to it by open inner doors (one gas volume)."""
+    found, todo = {space}, [space]
+    while todo:
+        here = todo.pop()
+        for door in m.line.doors_of(here):
+            there = m.line.other_side(door, here)
+            if s.doors[door] and there not in found and there != m.line.room:
+                found.add(there)
+                todo.append(there)
+    return found
+
+
+@interlock("CONT002", "A container of active gas opened beside an exposed sensitive item", actions=(act.OpenContainer,),
+           source="claims 1 c), g) (spaces inactive to lithium); the container's gas mixes into the space "
+                  "(anodeline.physics.atmosphere.mixing), locally near air before it is diluted",
+           hint="bring empty containers in open through the purge, or seal sensitive items first")  # fmt: skip
+def open_active_container(m: Machine, s: LineState, a: act.Action) -> InterlockError | None:
+    assert isinstance(a, act.OpenContainer)
+    box = s.containers.get(a.container)
+    if box is None or not box.closed or box.space == m.line.room:
+        return None
+    why = "an unstated gas (taken as room air)" if box.sealed is None else m.policy.why_active(box.sealed)
+    if why is None:
+        return None
+    spaces = joined_spaces(m, s, box.space)
+    for name, item in s.items.items():
+        if not item.sensitive or item.location == a.container:
+            continue
+        if s.space_of(name) in spaces and s.exposure(name)[1] is None:
+            return _refuse(m, "CONT002", f"{a.container!r} holds {why}; opening it would expose {name!r}",
+                           item=name, space=box.space, atmosphere=box.sealed)  # fmt: skip
     return None
 
 

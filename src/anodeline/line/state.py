@@ -46,14 +46,24 @@ class Item:
         }  # fmt: skip
 
 
+#: The gas volume of a container when the procedure does not state one (est.: a 1 L glass jar, Example 1).
+DEFAULT_CONTAINER_VOLUME_M3 = 1e-3
+
+
 @dataclass(frozen=True)
 class Container:
-    """A closable container (glass or plastic, Example 1) in a space; closed, it keeps ``sealed``."""
+    """A closable container (glass or plastic, Example 1) in a space; closed, it keeps ``sealed``.
+
+    It has a gas volume: opening it mixes ``sealed`` into the space it is opened in
+    (:func:`anodeline.line.transitions.open_container`), so a 1 L jar of air opened in a
+    400 L argon chamber brings about 500 ppm O2 with it.
+    """
 
     name: str
     space: str
     closed: bool
     sealed: Atmosphere | None = None
+    volume_m3: float = DEFAULT_CONTAINER_VOLUME_M3
 
 
 @dataclass(frozen=True)

@@ -137,10 +137,15 @@ def close_door(m: Machine, s: LineState, a: act.CloseDoor) -> LineState:
 
 
 def open_container(m: Machine, s: LineState, a: act.OpenContainer) -> LineState:
+    """The container's gas joins the space's: mixed by amounts (p·V), like a door between two volumes."""
     box = need_container(s, a.container)
     if not box.closed:
         raise impossible("ACT006", f"container {a.container!r} is already open")
-    return s.with_container(replace(box, closed=False, sealed=None))
+    s = s.with_container(replace(box, closed=False, sealed=None))
+    if box.sealed is None or box.space == m.line.room:  # the room is a reservoir
+        return s
+    mixed = mixing.mix(s.atmospheres[box.space], m.volume(box.space), box.sealed, box.volume_m3)
+    return s.with_atmosphere(box.space, mixed)
 
 
 def close_container(m: Machine, s: LineState, a: act.CloseContainer) -> LineState:

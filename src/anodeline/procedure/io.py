@@ -25,6 +25,8 @@ from anodeline.physics.atmosphere.state import Atmosphere
 from anodeline.procedure.model import ContainerSpec, ItemSpec, Procedure
 
 _SOURCE = "procedure files (docs/procedures.md)"
+#: The largest container a glove chamber takes through its port (est.: a 100 L drum).
+MAX_CONTAINER_VOLUME_L = 100.0
 _STEP_META = {"action", "index", "manual", "note"}
 
 
@@ -104,8 +106,11 @@ def _materials(reader: _Reader, data: Any) -> tuple[ContainerSpec, ...]:
                 for it in box.get("items", ())
             )
             sealed = Atmosphere.from_dict(box["sealed"]) if box.get("sealed") else None
+            volume_l = float(box.get("volume_l", ContainerSpec.volume_l))
+            if not 0.0 < volume_l <= MAX_CONTAINER_VOLUME_L:
+                raise ValueError(f"volume_l must be in (0, {MAX_CONTAINER_VOLUME_L:g}] L, got {volume_l!r}")
             specs.append(ContainerSpec(str(box["name"]), items, bool(box.get("closed", True)), sealed,
-                                       str(box.get("space", ""))))  # fmt: skip
+                                       str(box.get("space", "")), volume_l))  # fmt: skip
         except (KeyError, TypeError, ValueError, AttributeError, AtmosphereError) as exc:
             reader.bad(
                 "PRC007",

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from anodeline.line.actions import Action
 from anodeline.line.policy import AirPolicy
-from anodeline.line.state import Container, Item, LineState, frozen
-from anodeline.physics.atmosphere.state import Atmosphere
+from anodeline.line.state import DEFAULT_CONTAINER_VOLUME_M3, Container, Item, LineState, frozen
+from anodeline.physics.atmosphere.state import Atmosphere, room_air
 
 if TYPE_CHECKING:  # pragma: no cover
     from anodeline.line.machine import Machine
@@ -35,16 +35,22 @@ class ItemSpec:
 
 @dataclass(frozen=True)
 class ContainerSpec:
-    """A container as it arrives in the room: closed (sealed under ``sealed``) with its items."""
+    """A container as it arrives in the room: closed (sealed under ``sealed``) with its items, or open.
+
+    A closed container whose gas is not stated is taken as sealed under room air (the safe
+    assumption). ``volume_l`` is its gas volume: opening it mixes that gas into the space.
+    """
 
     name: str
     items: tuple[ItemSpec, ...] = ()
     closed: bool = True
     sealed: Atmosphere | None = None
     space: str = ""
+    volume_l: float = DEFAULT_CONTAINER_VOLUME_M3 * 1000.0
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"name": self.name, "closed": self.closed, "items": [i.to_dict() for i in self.items]}
+        data: dict[str, Any] = {"name": self.name, "closed": self.closed, "volume_l": self.volume_l,
+                                "items": [i.to_dict() for i in self.items]}  # fmt: skip
         if self.sealed is not None:
             data["sealed"] = self.sealed.to_dict()
         if self.space:
@@ -76,7 +82,8 @@ class Procedure:
         items = dict(state.items)
         for spec in self.materials:
             space = spec.space or machine.line.room
-            containers[spec.name] = Container(spec.name, space, spec.closed, spec.sealed if spec.closed else None)
+            sealed = (spec.sealed or room_air()) if spec.closed else None
+            containers[spec.name] = Container(spec.name, space, spec.closed, sealed, spec.volume_l / 1000.0)
             for it in spec.items:
                 items[it.name] = Item(it.name, it.kind, it.sensitive, spec.name, it.layers, it.lithium)
         return LineState(state.atmospheres, state.doors, frozen(containers), frozen(items), state.heaters)

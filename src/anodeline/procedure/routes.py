@@ -23,7 +23,7 @@ from anodeline.line.config import Line
 from anodeline.line.errors import ProcedureError
 from anodeline.line.machine import Machine
 from anodeline.line.policy import policy_for
-from anodeline.physics.atmosphere.state import AIR_O2_PPM, Atmosphere, inert, room_air
+from anodeline.physics.atmosphere.state import AIR_O2_PPM, Atmosphere, inert
 from anodeline.procedure import steps as sb
 from anodeline.procedure.builder import Builder
 from anodeline.procedure.model import ContainerSpec, ItemSpec, Procedure
@@ -97,6 +97,15 @@ def packing_atmosphere(recipe: Recipe) -> Atmosphere:
     return inert(recipe.atmosphere.gas, o2, h2o)
 
 
+def empty_container(name: str) -> ContainerSpec:
+    """An empty container comes in open, so the chamber's purge purges it too (a real line's practice).
+
+    Closed, it would bring its room air into the purged chamber when opened there: 1 L of air
+    in 400 L of argon is about 500 ppm O2 (:func:`anodeline.line.transitions.open_container`).
+    """
+    return ContainerSpec(name, (), closed=False)
+
+
 def run_pass(b: Builder, p: Pass, gas: str, reuse_travels: bool) -> None:
     """Emit the steps of one pass (claims 1/17 steps b)-h); claim 33 steps b)-g), then I)-o) in the second system)."""
     m, line = b.machine, b.machine.line
@@ -155,7 +164,6 @@ def _targets(recipe: Recipe, films: tuple[Film, ...]) -> tuple[ItemSpec, ...]:
 
 def _passes(recipe: Recipe, line: Line) -> tuple[list[Pass], list[ContainerSpec]]:
     sealed = packing_atmosphere(recipe)
-    empty = room_air()
     films = tuple(film_of(layer) for layer in recipe.layers)
     li = tuple(f for f in films if f.material == "lithium")
     el = tuple(f for f in films if f.material != "lithium")
@@ -174,7 +182,7 @@ def _passes(recipe: Recipe, line: Line) -> tuple[list[Pass], list[ContainerSpec]
         film = Film("lithium-film", "lithium", lf.method, target_name(lf.material),
                     float(lf.thickness.to("um").magnitude))  # fmt: skip
         materials.append(ContainerSpec("preliminary-1", (work_spec, *_targets(recipe, (film,))), True, sealed))
-        materials.append(ContainerSpec("base-container", (), True, empty))
+        materials.append(empty_container("base-container"))
         passes.append(Pass(pick_system(line, (film,)), ("preliminary-1",), work, (film,), "base-container", True,
                            "claim 8 (preliminary)"))  # fmt: skip
         first_inputs.append("base-container")
@@ -185,14 +193,14 @@ def _passes(recipe: Recipe, line: Line) -> tuple[list[Pass], list[ContainerSpec]
         system_b = pick_system(line, el, exclude=system_a)
         a_items = (() if first_inputs[0] == "base-container" else (work_spec,)) + _targets(recipe, li)
         materials.append(ContainerSpec("source-1", a_items, True, sealed))
-        materials.append(ContainerSpec("temporary-1", (), True, empty))
+        materials.append(empty_container("temporary-1"))
         inputs_a = tuple(dict.fromkeys([*first_inputs, "source-1"]))
         first = ("b)", "c)", "d)", "e)", "f)", "g)", "g)-I) temporary container carried to the second system:")
         passes.append(Pass(system_a, inputs_a, work, li, "temporary-1", True, "claim 33", first))
         materials.append(ContainerSpec("source-2", _targets(recipe, el), True, sealed))
         output = "temporary-1" if reuse else "storage-1"
         if not reuse:
-            materials.append(ContainerSpec("storage-1", (), True, empty))
+            materials.append(empty_container("storage-1"))
         second = ("I)", "j)", "k)", "l)", "m)", "n)", "o)")
         passes.append(Pass(system_b, ("temporary-1", "source-2"), work, el, output, not reuse, "claim 33", second))
         return passes, materials
@@ -203,7 +211,7 @@ def _passes(recipe: Recipe, line: Line) -> tuple[list[Pass], list[ContainerSpec]
     inputs = tuple(dict.fromkeys([*first_inputs, "source-1"]))
     output = inputs[0] if reuse else "storage-1"
     if not reuse:
-        materials.append(ContainerSpec("storage-1", (), True, empty))
+        materials.append(empty_container("storage-1"))
     passes.append(Pass(system, inputs, work, films, output, not reuse, claim))
     return passes, materials
 
