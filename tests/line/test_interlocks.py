@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import pytest
@@ -252,4 +253,59 @@ def test_a_heater_cannot_cool_or_take_a_non_finite_set_point(
     example_1_procedure: Procedure, fig1_machine: Machine, degc: float
 ) -> None:
     steps = [act.Heat("apparatus-1", degc), *example_1_procedure.steps]
-    _fails(_run(example_1_procedure, fig1_machine, steps), "HEAT002", 0)
+    _fails(_run(example_1_procedure, fig1_machine, steps), "HEAT002" if math.isfinite(degc) else "ACT005", 0)
+
+
+TARGET = "target-57li2s-38sis2-5p2o5"
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        act.Hold("chamber-4", float("nan")),
+        act.Hold("chamber-4", 1e308),
+        act.Evacuate("chamber-4", float("nan")),
+        act.Evacuate("chamber-4", -5.0),
+        act.Backfill("chamber-4", "Ar", 200_000.0),
+        act.Backfill("chamber-4", "Ar", float("inf")),
+        act.Deposit("apparatus-1", "x", "solid-electrolyte", "sputtering", TARGET, "base", 1e308),
+        act.Deposit("apparatus-1", "x", "solid-electrolyte", "sputtering", TARGET, "base", -1e308),
+        act.Deposit("apparatus-1", "x", "solid-electrolyte", "sputtering", TARGET, "base", float("nan")),
+    ],
+    ids=lambda a: a.describe(),
+)
+def test_absurd_numbers_in_an_action_are_impossible(
+    example_1_procedure: Procedure, fig1_machine: Machine, action: act.Action
+) -> None:
+    state = example_1_procedure.initial_state(fig1_machine)
+    with pytest.raises(InterlockError) as refused:
+        fig1_machine.apply(state, action)
+    assert refused.value.rule == "ACT005"
+
+
+def test_a_container_opened_in_a_chamber_joined_to_the_apparatus_mixes_into_both(
+    example_1_procedure: Procedure, fig1_machine: Machine
+) -> None:
+    steps = list(example_1_procedure.steps)
+    state = example_1_procedure.initial_state(fig1_machine)
+    for action in steps[: _index(steps, act.OpenDoor("inlet-2")) + 1]:
+        state = fig1_machine.apply(state, action)
+    from anodeline.line.transitions import open_container
+
+    jar = replace(state.containers["source-1"], name="jar", closed=True, sealed=room_air())
+    state = state.with_container(jar)
+    after = open_container(fig1_machine, state, act.OpenContainer("jar"))
+    assert after.atmospheres["chamber-4"] == after.atmospheres["apparatus-1"]
+    assert after.atmospheres["apparatus-1"].o2_ppm > 300.0
+
+
+def test_a_file_cannot_declare_lithium_insensitive(example_1_procedure: Procedure, fig1_machine: Machine) -> None:
+    from anodeline.procedure.model import ItemSpec
+
+    materials = tuple(
+        replace(spec, items=tuple(replace(it, sensitive=False) for it in spec.items))
+        for spec in example_1_procedure.materials
+    )
+    state = replace(example_1_procedure, materials=materials).initial_state(fig1_machine)
+    assert state.items["base"].sensitive and state.items["target-57li2s-38sis2-5p2o5"].sensitive
+    assert ItemSpec("cu", "substrate", False).is_sensitive is False

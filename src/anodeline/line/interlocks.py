@@ -16,6 +16,7 @@ from anodeline import window
 from anodeline.line import actions as act
 from anodeline.line.errors import InterlockError
 from anodeline.line.state import LineState
+from anodeline.line.transitions import joined
 
 if TYPE_CHECKING:  # pragma: no cover
     from anodeline.line.machine import Machine
@@ -262,19 +263,6 @@ def open_where_inert(m: Machine, s: LineState, a: act.Action) -> InterlockError 
     return None
 
 
-def joined_spaces(m: Machine, s: LineState, space: str) -> set[str]:
-    """``space`` and every space joined to it by open inner doors (one gas volume)."""
-    found, todo = {space}, [space]
-    while todo:
-        here = todo.pop()
-        for door in m.line.doors_of(here):
-            there = m.line.other_side(door, here)
-            if s.doors[door] and there not in found and there != m.line.room:
-                found.add(there)
-                todo.append(there)
-    return found
-
-
 @interlock("CONT002", "A container of active gas opened beside an exposed sensitive item", actions=(act.OpenContainer,),
            source="claims 1 c), g) (spaces inactive to lithium); the container's gas mixes into the space "
                   "(anodeline.physics.atmosphere.mixing), locally near air before it is diluted",
@@ -287,7 +275,7 @@ def open_active_container(m: Machine, s: LineState, a: act.Action) -> InterlockE
     why = "an unstated gas (taken as room air)" if box.sealed is None else m.policy.why_active(box.sealed)
     if why is None:
         return None
-    spaces = joined_spaces(m, s, box.space)
+    spaces = set(joined(m, s, box.space))
     for name, item in s.items.items():
         if not item.sensitive or item.location == a.container:
             continue

@@ -21,7 +21,7 @@ from anodeline.line.errors import InterlockError
 from anodeline.line.interlocks import exposed_item, interlocks_for
 from anodeline.line.policy import AirPolicy
 from anodeline.line.state import LineState, frozen
-from anodeline.line.transitions import TRANSITIONS
+from anodeline.line.transitions import TRANSITIONS, check_numbers
 from anodeline.physics.atmosphere.errors import AtmosphereError
 from anodeline.physics.atmosphere.state import Atmosphere, inert, room_air
 
@@ -79,6 +79,7 @@ class Machine:
     def apply(self, state: LineState, action: act.Action) -> LineState:
         """The state after ``action``; raises :class:`InterlockError` if the line refuses it."""
         self._check_names(state, action)
+        check_numbers(action)
         for rule in interlocks_for(action, "before"):
             refusal = rule.check(self, state, action)
             if refusal is not None:

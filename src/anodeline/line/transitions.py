@@ -11,7 +11,8 @@ circulation (:mod:`~anodeline.physics.atmosphere.glovebox`).
 
 from __future__ import annotations
 
-from dataclasses import replace
+import math
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
 from anodeline.line import actions as act
@@ -25,6 +26,35 @@ from anodeline.physics.atmosphere.purge import evacuate as evacuate_gas
 
 if TYPE_CHECKING:  # pragma: no cover
     from anodeline.line.machine import Machine
+
+#: The thickest film a step may deposit: the patent's thickest layer (lithium, 20 µm, claim 17) with margin x5.
+MAX_FILM_UM = 5 * 20.0
+
+
+#: The highest pressure a space is filled to: glove chambers and vacuum chambers are not pressure vessels
+#: (est.: glove-box relief valves and bursting discs act within a few kPa of 1 atm; 120 kPa leaves margin).
+MAX_FILL_PA = 120_000.0
+#: The longest single wait a step may ask for (est.: a week; a longer hold is a plan error, not a process).
+MAX_STEP_S = 7 * 86400.0
+
+
+def check_numbers(a: act.Action) -> None:
+    """Refuse (ACT005) an action whose numbers are not finite or not physical, before anything else."""
+    for f in fields(a):
+        value = getattr(a, f.name)
+        if not isinstance(value, float):
+            continue
+        if not math.isfinite(value):
+            raise impossible("ACT005", f"{a.kind} {f.name} = {value!r} is not a finite number", "give a real value")
+    if isinstance(a, act.Evacuate | act.Backfill) and not 0.0 < a.pressure_pa <= MAX_FILL_PA:
+        raise impossible("ACT005", f"{a.kind} to {a.pressure_pa:g} Pa is outside (0, {MAX_FILL_PA:g}] Pa",
+                         "fill to about 1 atm (101325 Pa) and evacuate to a positive pressure", space=a.space)  # fmt: skip
+    if isinstance(a, act.Hold) and not 0.0 <= a.seconds <= MAX_STEP_S:
+        raise impossible("ACT005", f"a hold of {a.seconds:g} s is outside [0, {MAX_STEP_S:g}] s",
+                         "split a long wait, or fix the duration", space=a.space)  # fmt: skip
+    if isinstance(a, act.Deposit) and not 0.0 < a.thickness_um <= MAX_FILM_UM:
+        raise impossible("ACT005", f"a film of {a.thickness_um:g} µm is outside (0, {MAX_FILM_UM:g}] µm",
+                         "deposit a film within the process window (claims 1, 17, 33)", space=a.space)  # fmt: skip
 
 
 def impossible(code: str, reason: str, hint: str = "", **where: Any) -> InterlockError:
@@ -136,6 +166,33 @@ def close_door(m: Machine, s: LineState, a: act.CloseDoor) -> LineState:
     return s.with_door(a.door, False)
 
 
+def joined(m: Machine, s: LineState, space: str) -> list[str]:
+    """``space`` and the spaces joined to it through open inner doors: one gas volume."""
+    found, todo = [space], [space]
+    while todo:
+        here = todo.pop()
+        for door in m.line.doors_of(here):
+            there = m.line.other_side(door, here)
+            if s.doors[door] and there not in found and there != m.line.room:
+                found.append(there)
+                todo.append(there)
+    return found
+
+
+def settle(m: Machine, s: LineState, space: str) -> LineState:
+    """Spaces joined by open inner doors share one atmosphere: mix them (moles conserved)."""
+    group = joined(m, s, space)
+    if len(group) == 1:
+        return s
+    atm, volume = s.atmospheres[group[0]], m.volume(group[0])
+    for other in group[1:]:
+        atm = mixing.mix(atm, volume, s.atmospheres[other], m.volume(other))
+        volume += m.volume(other)
+    for name in group:
+        s = s.with_atmosphere(name, atm)
+    return s
+
+
 def open_container(m: Machine, s: LineState, a: act.OpenContainer) -> LineState:
     """The container's gas joins the space's: mixed by amounts (p·V), like a door between two volumes."""
     box = need_container(s, a.container)
@@ -145,7 +202,7 @@ def open_container(m: Machine, s: LineState, a: act.OpenContainer) -> LineState:
     if box.sealed is None or box.space == m.line.room:  # the room is a reservoir
         return s
     mixed = mixing.mix(s.atmospheres[box.space], m.volume(box.space), box.sealed, box.volume_m3)
-    return s.with_atmosphere(box.space, mixed)
+    return settle(m, s.with_atmosphere(box.space, mixed), box.space)
 
 
 def close_container(m: Machine, s: LineState, a: act.CloseContainer) -> LineState:
@@ -235,7 +292,7 @@ def hold(m: Machine, s: LineState, a: act.Hold) -> LineState:
         h2o_removal=purifier.h2o_removal if purifier else 1.0,
         outside=s.atmospheres[m.line.room],
     )
-    return s.with_atmosphere(a.space, glovebox.evolve(s.atmospheres[a.space], a.seconds, box))
+    return settle(m, s.with_atmosphere(a.space, glovebox.evolve(s.atmospheres[a.space], a.seconds, box)), a.space)
 
 
 TRANSITIONS: dict[type[act.Action], Any] = {

@@ -18,6 +18,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from anodeline.line.machine import Machine
 
 
+#: Item kinds that are air-sensitive whatever a file says: lithium-faced bases, sulfide and lithium targets
+#: (claims 1, 17, 33: the electrolyte source is kept from air too), finished electrodes.
+ALWAYS_SENSITIVE = frozenset({"base", "target", "electrode"})
+
+
 @dataclass(frozen=True)
 class ItemSpec:
     """An item as it arrives: a substrate, a lithium-faced base or a target."""
@@ -27,6 +32,14 @@ class ItemSpec:
     sensitive: bool
     lithium: bool = False
     layers: tuple[str, ...] = ()
+
+    @property
+    def is_sensitive(self) -> bool:
+        """Sensitive as stated, and always when it bears lithium or is a base, target or electrode.
+
+        A procedure file cannot switch the invariant off by declaring lithium insensitive.
+        """
+        return self.sensitive or self.lithium or self.kind in ALWAYS_SENSITIVE
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "sensitive": self.sensitive, "lithium": self.lithium,
@@ -85,7 +98,7 @@ class Procedure:
             sealed = (spec.sealed or room_air()) if spec.closed else None
             containers[spec.name] = Container(spec.name, space, spec.closed, sealed, spec.volume_l / 1000.0)
             for it in spec.items:
-                items[it.name] = Item(it.name, it.kind, it.sensitive, spec.name, it.layers, it.lithium)
+                items[it.name] = Item(it.name, it.kind, it.is_sensitive, spec.name, it.layers, it.lithium)
         return LineState(state.atmospheres, state.doors, frozen(containers), frozen(items), state.heaters)
 
     def to_dict(self) -> dict[str, Any]:
