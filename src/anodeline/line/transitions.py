@@ -48,7 +48,7 @@ def check_numbers(a: act.Action) -> None:
             raise impossible("ACT005", f"{a.kind} {f.name} = {value!r} is not a finite number", "give a real value")
     if isinstance(a, act.Evacuate | act.Backfill) and not 0.0 < a.pressure_pa <= MAX_FILL_PA:
         raise impossible("ACT005", f"{a.kind} to {a.pressure_pa:g} Pa is outside (0, {MAX_FILL_PA:g}] Pa",
-                         "fill to about 1 atm (101325 Pa) and evacuate to a positive pressure", space=a.space)  # fmt: skip
+                         "fill to about 1 atm and evacuate to a positive pressure", space=a.space)  # fmt: skip
     if isinstance(a, act.Hold) and not 0.0 <= a.seconds <= MAX_STEP_S:
         raise impossible("ACT005", f"a hold of {a.seconds:g} s is outside [0, {MAX_STEP_S:g}] s",
                          "split a long wait, or fix the duration", space=a.space)  # fmt: skip
