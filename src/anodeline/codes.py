@@ -206,8 +206,9 @@ def _interlock_text(interlock: Any) -> str:
 
     every = len(interlock.actions) == len(ACTION_TYPES)
     actions = "every action" if every else ", ".join(a.kind for a in interlock.actions)
-    when = "the state the action starts from" if interlock.when == "before" else "the state the action would produce"
-    return f"{interlock.title}. Judged on {when}; applies to: {actions}."
+    when = "the state it starts from" if interlock.when == "before" else "the state it would produce"
+    what = interlock.title[0].lower() + interlock.title[1:]
+    return f"The line refuses the action: {what}. Checked for {actions}, on {when}."
 
 
 def all_codes(checker: str | None = None) -> list[Code]:
