@@ -135,3 +135,19 @@ def test_every_entry_says_what_it_means_how_to_fix_it_and_why(entry: Code) -> No
 def test_lookup_is_case_and_space_insensitive() -> None:
     assert lookup(" door002 ") is lookup("DOOR002") is not None
     assert lookup("NOPE999") is None
+
+
+def test_error_class_categories_do_not_reuse_a_code() -> None:
+    """``AnodelineError.code`` names a category of exception (``RECIPE``, ``INTERLOCK``), never a registry code."""
+    categories = {
+        (path.name, node.value.value)
+        for path, tree in _sources()
+        for klass in ast.walk(tree)
+        if isinstance(klass, ast.ClassDef)
+        for node in klass.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "code" for t in node.targets)
+        and isinstance(node.value, ast.Constant)
+    }
+    assert len(categories) > 10
+    assert not [f"{name}: {code}" for name, code in categories if lookup(str(code)) is not None]

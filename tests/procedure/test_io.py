@@ -52,3 +52,17 @@ def test_an_edited_procedure_verifies_like_a_compiled_one(example_1_procedure: P
 def test_recipes_and_procedures_are_told_apart(example_1_procedure: Procedure, example_01_text: str) -> None:
     assert looks_like_procedure(dump(example_1_procedure))
     assert not looks_like_procedure(example_01_text)
+
+
+def test_a_read_procedure_remembers_each_steps_file_index_and_line(example_1_procedure: Procedure) -> None:
+    data = example_1_procedure.to_dict()
+    del data["steps"][3]  # the file keeps indices 0, 1, 2, 4, …
+    data["steps"][0].pop("index")
+    text = yaml.safe_dump(data, sort_keys=False)
+    read, problems = read_procedure(text)
+    assert read is not None and not problems
+    lines = text.splitlines()
+    origin = read.origin(3)
+    assert origin is not None and origin.index == 4 and lines[origin.line - 1].endswith("index: 4")
+    assert read.origin(0) is not None and read.origin(0).index is None  # type: ignore[union-attr]
+    assert read.origin(len(read.steps)) is None and example_1_procedure.origin(0) is None
