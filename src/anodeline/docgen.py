@@ -1,6 +1,6 @@
 """Generate the parts of the docs that code can state, so the documentation cannot drift.
 
-- ``docs/rules.md`` from the rule table;
+- ``docs/rules.md`` from the code registry (:mod:`anodeline.codes`), every code of every checker;
 - the numbered step lists in ``docs/procedures.md`` (between ``<!-- steps RECIPE@LINE -->``
   markers) from the compiler.
 
@@ -14,18 +14,27 @@ import re
 import sys
 from pathlib import Path
 
-from anodeline.recipe.rules import RULES
+from anodeline.codes import CHECKERS, Code, all_codes
 
-HEADER = """# Validation rules
+HEADER = """# Codes: rules, interlocks and alarms
 
-Generated from the rule table (`src/anodeline/recipe/rules/`) by `python -m anodeline.docgen`;
-do not edit by hand. `anodeline explain CODE` prints one rule; `anodeline rules` lists them.
+Generated from the code registry (`src/anodeline/codes.py`) by `python -m anodeline.docgen`;
+do not edit by hand. `anodeline explain CODE` prints one code; `anodeline rules [--checker NAME]`
+lists them. Codes are one namespace: each code has exactly one meaning, whichever checker
+reports it (a test scans `src/` for codes without an entry here).
 
-Every violation carries: severity, code, recipe path (`layers[0].thickness`), YAML line and
+Claim numbers refer to CA 2,350,384 C (the patent in `shared/seed`).
+
+Severities: `error` fails the document, `warning` does not; `refusal` is an action the line
+will not take (`verify` exits 1 naming the step; `run` holds); `abort` ends a batch after
+making it safe; `hold` stops it until the cause clears or a person decides.
+"""
+
+#: what every finding of a checker carries, and how the codes are grouped (recipe rules)
+INTRO = {
+    "recipe": """Every violation carries: severity, code, recipe path (`layers[0].thickness`), YAML line and
 column, message, hint and source. Errors make `anodeline validate` exit 1; warnings do not.
-
-Claim numbers refer to CA 2,350,384 C (the patent in `shared/seed`). Composition rules are
-checked on the nominal composition of the target.
+Composition rules are checked on the nominal composition of the target.
 
 | group | topic |
 |---|---|
@@ -37,26 +46,48 @@ checked on the nominal composition of the target.
 | RTE, LAY | route consistency and layer order |
 | SPC | acceptance specification |
 | PHY | physical sense beyond the claims |
-"""
+""",
+    "line": "LSC codes are the line file's schema (YAML, keys, types, units); LIN codes its topology.\n",
+    "procedure": "Each finding points at the file's line and column.\n",
+    "transition": "An action that cannot happen at all, whatever the atmosphere (docs/lines.md).\n",
+    "interlock": "The interlock table of docs/lines.md: an action the line refuses because it is unsafe.\n",
+    "engine": "Alarms of `anodeline run`, stored with the batch record.\n",
+}
+
+
+def _detail(entry: Code) -> list[str]:
+    return [
+        f"### {entry.code}",
+        "",
+        f"**{entry.title}** ({entry.severity})",
+        "",
+        entry.description,
+        "",
+        f"- Fix: {entry.hint}",
+        f"- Source: {entry.source}",
+        "",
+    ]
+
+
+def _anchor(code: str) -> str:
+    return code.lower().replace(" ", "-")
 
 
 def render_rules() -> str:
-    lines = [HEADER, "## Summary\n", "| code | severity | rule | source |", "|---|---|---|---|"]
-    ordered = sorted(RULES.values(), key=lambda r: r.code)
-    lines += [f"| [{r.code}](#{r.code.lower()}) | {r.severity.value} | {r.title} | {r.source} |" for r in ordered]
+    """``docs/rules.md``: every code of the registry, grouped by checker."""
+    lines = [HEADER, "| checker | codes | reported by |", "|---|---|---|"]
+    lines += [
+        f"| [{c.title}](#{_anchor(c.title)}) | {len(all_codes(c.name))} | {c.reported_by} |" for c in CHECKERS.values()
+    ]
     lines.append("")
-    for r in ordered:
-        lines += [
-            f"## {r.code}",
-            "",
-            f"**{r.title}** ({r.severity.value})",
-            "",
-            r.description,
-            "",
-            f"- Fix: {r.hint}",
-            f"- Source: {r.source}",
-            "",
-        ]
+    for checker in CHECKERS.values():
+        entries = all_codes(checker.name)
+        lines += [f"## {checker.title}", "", f"Reported by {checker.reported_by}.", "", INTRO[checker.name]]
+        lines += ["| code | severity | rule | source |", "|---|---|---|---|"]
+        lines += [f"| [{e.code}](#{_anchor(e.code)}) | {e.severity} | {e.title} | {e.source} |" for e in entries]
+        lines.append("")
+        for entry in entries:
+            lines += _detail(entry)
     return "\n".join(lines)
 
 

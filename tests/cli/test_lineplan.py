@@ -78,3 +78,59 @@ def test_bad_format_and_impossible_route() -> None:
     assert runner.invoke(app, ["plan", EXAMPLE_1, "--format", "xml"]).exit_code == 2
     result = runner.invoke(app, ["plan", TWO, "--line", str(ROOT / "examples/lines/fig1.yaml")])
     assert result.exit_code == 1 and "apparatus" in result.stderr  # like `run`: the check failed, not the usage
+
+
+def _edited_plan(tmp_path: Path, drop: set[int], renumber: bool = False) -> tuple[Path, str]:
+    """Example 1's exported plan with the steps of file index ``drop`` deleted (and renumbered 100, 102, …)."""
+    data = yaml.safe_load(runner.invoke(app, ["plan", EXAMPLE_1, "--format", "yaml"]).stdout)
+    data["steps"] = [step for step in data["steps"] if step["index"] not in drop]
+    if renumber:
+        for position, step in enumerate(data["steps"]):
+            step["index"] = 100 + 2 * position
+    text = yaml.safe_dump(data, sort_keys=False)
+    path = tmp_path / "sop.yaml"
+    path.write_text(text)
+    return path, text
+
+
+def _line_of(text: str, file_index: int) -> tuple[int, int]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip("- ") == f"index: {file_index}":
+            return number, line.index("index") + 1
+    raise AssertionError(f"no step with index {file_index}")
+
+
+def test_verify_names_the_step_by_position_file_index_and_line_and_names_the_door(tmp_path: Path) -> None:
+    path, text = _edited_plan(tmp_path, drop={19, 21})  # the last two argon fills of chamber-5
+    line, column = _line_of(text, 22)
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code == 1
+    first = result.stdout.splitlines()[0]
+    assert f"step 20 (file index 22, line {line}:{column}) open_door outlet-3: DOOR002 " in first
+    assert "door outlet-3" in first and "space chamber-5" in first
+    failed = json.loads(runner.invoke(app, ["verify", str(path), "--json"]).stdout)["failed_step"]
+    assert failed["index"] == 20 and failed["file_index"] == 22 and (failed["line"], failed["column"]) == (line, column)
+    assert failed["door"] == "outlet-3" and failed["space"] == "chamber-5"
+
+
+def test_verify_reports_the_files_own_index_of_a_renumbered_step(tmp_path: Path) -> None:
+    path, text = _edited_plan(tmp_path, drop={21}, renumber=True)
+    line, column = _line_of(text, 142)
+    result = runner.invoke(app, ["verify", str(path)])
+    assert f"step 21 (file index 142, line {line}:{column}) open_door outlet-3: DOOR002" in result.stdout
+
+
+def test_verify_of_steps_without_index_gives_the_line(tmp_path: Path) -> None:
+    path, _ = _edited_plan(tmp_path, drop={21})
+    data = yaml.safe_load(path.read_text())
+    for step in data["steps"]:
+        del step["index"]
+    text = yaml.safe_dump(data, sort_keys=False)
+    path.write_text(text)
+    result = runner.invoke(app, ["verify", str(path), "--json"])
+    failed = json.loads(result.stdout)["failed_step"]
+    assert failed["file_index"] is None and failed["line"] > 0
+    assert (
+        f"step 21 (line {failed['line']}:{failed['column']}) open_door"
+        in runner.invoke(app, ["verify", str(path)]).stdout
+    )

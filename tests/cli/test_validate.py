@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from anodeline.cli import app
@@ -86,10 +87,44 @@ def test_explain_unknown_code_suggests() -> None:
 
 
 def test_rules_lists_every_code_as_json() -> None:
+    from anodeline.codes import all_codes
     from anodeline.recipe.rules import RULES
 
     result = runner.invoke(app, ["rules", "--json"])
-    assert {rule["code"] for rule in json.loads(result.stdout)["rules"]} == set(RULES)
+    listed = {rule["code"]: rule for rule in json.loads(result.stdout)["rules"]}
+    assert set(listed) == {entry.code for entry in all_codes()} and set(RULES) < set(listed)
+    assert listed["DOOR002"]["checker"] == "interlock" and listed["LIN005"]["checker"] == "line"
+    assert {"severity", "title", "hint", "source", "description"} <= set(listed["PRC003"])
+
+
+@pytest.mark.parametrize("code", ["AIR001", "DOOR002", "LIN005", "PRC003", "ACT008", "GAS001", "PMP001", "TIMEOUT"])
+def test_explain_knows_the_codes_of_every_checker(code: str) -> None:
+    from anodeline.codes import CHECKERS, lookup
+
+    entry = lookup(code)
+    assert entry is not None
+    result = runner.invoke(app, ["explain", code.lower()], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert f"{code} ({entry.severity})" in result.output and entry.title in result.output
+    assert entry.hint in result.output and CHECKERS[entry.checker].title in result.output
+
+
+def test_explain_covers_every_checker() -> None:
+    from anodeline.codes import CHECKERS, all_codes
+
+    tested = {"AIR001", "DOOR002", "LIN005", "PRC003", "ACT008", "GAS001", "PMP001", "TIMEOUT"}
+    assert {entry.checker for entry in all_codes() if entry.code in tested} | {"recipe"} == set(CHECKERS)
+
+
+def test_rules_filters_by_checker() -> None:
+    result = runner.invoke(app, ["rules", "--checker", "interlock", "--json"])
+    assert result.exit_code == 0
+    rules = json.loads(result.stdout)["rules"]
+    assert {r["checker"] for r in rules} == {"interlock"} and "PMP001" in {r["code"] for r in rules}
+    table = runner.invoke(app, ["rules", "--checker", "procedure"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "PRC003" in table.output and "THK001" not in table.output
+    unknown = runner.invoke(app, ["rules", "--checker", "nope"])
+    assert unknown.exit_code == 2 and "interlock" in unknown.stderr
 
 
 def test_the_installed_entry_point_runs() -> None:

@@ -129,12 +129,12 @@ def test_pumping_with_a_door_open_is_refused(example_1_procedure: Procedure, fig
     steps = list(example_1_procedure.steps)
     at = _index(steps, act.OpenDoor("inlet-2")) + 1
     steps.insert(at, act.Evacuate("chamber-4", 10.0))
-    _fails(_run(example_1_procedure, fig1_machine, steps), "VAC001", at)
+    _fails(_run(example_1_procedure, fig1_machine, steps), "PMP001", at)
 
 
 def test_pumping_below_the_ultimate_pressure_is_refused(example_1_procedure: Procedure, fig1_machine: Machine) -> None:
     steps = [act.Evacuate("chamber-4", 0.01), *example_1_procedure.steps]
-    _fails(_run(example_1_procedure, fig1_machine, steps), "VAC002", 0)
+    _fails(_run(example_1_procedure, fig1_machine, steps), "PMP002", 0)
 
 
 def test_glove_work_in_an_evacuated_chamber_is_refused(example_1_procedure: Procedure, fig1_machine: Machine) -> None:

@@ -68,3 +68,17 @@ def test_container_volumes_round_trip_and_are_bounded(example_1_procedure: Proce
         data["materials"][0]["volume_l"] = bad
         procedure, found = read_procedure(yaml.safe_dump(data))
         assert procedure is None and found[0].code == "PRC007" and "volume_l" in found[0].message
+
+
+def test_a_read_procedure_remembers_each_steps_file_index_and_line(example_1_procedure: Procedure) -> None:
+    data = example_1_procedure.to_dict()
+    del data["steps"][3]  # the file keeps indices 0, 1, 2, 4, …
+    data["steps"][0].pop("index")
+    text = yaml.safe_dump(data, sort_keys=False)
+    read, problems = read_procedure(text)
+    assert read is not None and not problems
+    lines = text.splitlines()
+    origin = read.origin(3)
+    assert origin is not None and origin.index == 4 and lines[origin.line - 1].endswith("index: 4")
+    assert read.origin(0) is not None and read.origin(0).index is None  # type: ignore[union-attr]
+    assert read.origin(len(read.steps)) is None and example_1_procedure.origin(0) is None

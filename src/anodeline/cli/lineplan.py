@@ -15,7 +15,9 @@ from anodeline.cli.app import LINE, app
 from anodeline.cli.output import EXIT_FAIL, EXIT_OK, print_json, usage_error
 
 if TYPE_CHECKING:  # pragma: no cover
+    from anodeline.line.actions import Action
     from anodeline.line.config import Line
+    from anodeline.line.errors import InterlockError
     from anodeline.line.state import LineState
     from anodeline.line.verify import StepRecord
     from anodeline.procedure.model import Procedure
@@ -106,8 +108,10 @@ def _print_plan(procedure: Procedure, line: Line) -> None:
     if verdict.air_free:
         console.print(f"[green]air-free[/green]: {verdict.steps} steps verified (✋ = operator, glove = glove work)")
     else:
+        from rich.markup import escape
+
         assert verdict.failure is not None
-        console.print(f"[red]NOT air-free[/red] at step {verdict.failure.step}: {verdict.failure}")
+        console.print(f"[red]NOT air-free[/red]: {escape(_refused(procedure, _placed(procedure, verdict.failure)))}")
 
 
 @app.command(rich_help_panel=LINE)
@@ -171,13 +175,52 @@ def verify(
         procedure, line_model = _compile(file, line)
     verdict = verify_procedure(procedure, line_model)
     result: dict[str, Any] = verdict.to_dict()
+    failure = _placed(procedure, verdict.failure) if verdict.failure is not None else None
+    if failure is not None:
+        result["failed_step"] = failure.to_dict()
     if json_output:
         print_json(result)
-    elif verdict.air_free:
+    elif failure is None:
         typer.echo(f"air-free: {verdict.steps} steps on line {line_model.line}")
     else:
-        f = result["failed_step"]
-        typer.echo(f"NOT air-free: step {f['index']} ({f['action']}) refused: {f['code']} {f['reason']}")
-        if f.get("hint"):
-            typer.echo(f"hint: {f['hint']}")
+        typer.echo(f"NOT air-free: {_refused(procedure, failure)}")
+        if failure.hint:
+            typer.echo(f"hint: {failure.hint}")
     raise typer.Exit(EXIT_OK if verdict.air_free else EXIT_FAIL)
+
+
+def _placed(procedure: Procedure, failure: InterlockError) -> InterlockError:
+    """The refusal with the step's file index and line:column (a procedure file) and the door or container."""
+    action = (
+        procedure.steps[failure.step]
+        if failure.action != "start" and 0 <= failure.step < len(procedure.steps)
+        else None
+    )
+    args = action.to_dict() if action is not None else {}
+    origin = procedure.origin(failure.step) if action is not None else None
+    return failure.in_file(
+        file_index=origin.index if origin else None, line=origin.line if origin else 0,
+        column=origin.column if origin else 0, door=str(args.get("door", "")), container=str(args.get("container", "")),
+    )  # fmt: skip
+
+
+def _refused(procedure: Procedure, failure: InterlockError) -> str:
+    """``step 12 (file index 14, line 88:5) open_door inlet-2: DOOR002 … [door inlet-2, space chamber-4]``."""
+    if failure.action == "start" or not 0 <= failure.step < len(procedure.steps):
+        head = "before the first step (the materials as they arrive)"
+    else:
+        head = f"{failure.where()} {_step_words(procedure.steps[failure.step])}"
+    named = [f"{what} {name}" for what, name in (("door", failure.door), ("container", failure.container),
+             ("item", failure.item), ("space", failure.space)) if name]  # fmt: skip
+    return f"{head}: {failure.rule} {failure.reason}" + (f" [{', '.join(named)}]" if named else "")
+
+
+def _step_words(action: Action) -> str:
+    """``open_door inlet-2``, ``move base to apparatus-1``, ``evacuate chamber-4 to 10 Pa``: a step as a phrase."""
+    data = action.to_dict()
+    names = [str(data[key]) for key in ("door", "container", "item", "layer", "space") if key in data]
+    if "to" in data:
+        names.append(f"to {data['to']}")
+    if "pressure_pa" in data:
+        names.append(f"to {data['pressure_pa']:g} Pa")
+    return " ".join([action.kind, *names])

@@ -40,45 +40,52 @@ def validate(
 
 
 @app.command(rich_help_panel=RECIPES)
-def explain(code: Annotated[str, typer.Argument(help="A rule code such as THK001.")]) -> None:
-    """Print a validation rule's text, its fix and its source."""
+def explain(code: Annotated[str, typer.Argument(help="A code such as THK001, DOOR002 or PRC003.")]) -> None:
+    """Print what a code means, its fix and its source (recipe and line rules, interlocks, alarms…)."""
     from rich.console import Console
     from rich.panel import Panel
 
-    from anodeline.recipe.rules import RULES
+    from anodeline.codes import CHECKERS, all_codes, lookup
 
-    rule = RULES.get(code.strip().upper())
-    if rule is None:
+    entry = lookup(code)
+    if entry is None:
         import difflib
 
-        close = difflib.get_close_matches(code.upper(), list(RULES), n=3)
+        known = [e.code for e in all_codes()]
+        close = difflib.get_close_matches(code.strip().upper(), known, n=3)
         usage_error(
-            f"no rule {code!r}",
+            f"no code {code!r}",
             f"did you mean {', '.join(close)}?" if close else "run 'anodeline rules' to list every code",
         )
-    body = f"{rule.description}\n\n[bold]Fix:[/bold] {rule.hint}\n[bold]Source:[/bold] {rule.source}"
-    Console().print(Panel(body, title=f"{rule.code} ({rule.severity.value}): {rule.title}", expand=False))
+    checker = CHECKERS[entry.checker]
+    body = (
+        f"{entry.description}\n\n[bold]Fix:[/bold] {entry.hint}\n[bold]Source:[/bold] {entry.source}"
+        f"\n[bold]Checker:[/bold] {checker.title}, reported by {checker.reported_by}"
+    )
+    Console().print(Panel(body, title=f"{entry.code} ({entry.severity}): {entry.title}", expand=False))
 
 
 @app.command(rich_help_panel=RECIPES)
-def rules(json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False) -> None:
-    """List every validation rule with its code, severity and source."""
-    from anodeline.recipe.rules import RULES
+def rules(
+    checker: Annotated[
+        str | None,
+        typer.Option("--checker", help="Only one checker: recipe, line, procedure, transition, interlock, engine."),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """List every code of every checker with its severity, title and source."""
+    from anodeline.codes import CHECKERS, all_codes
 
+    if checker is not None and checker not in CHECKERS:
+        usage_error(f"no checker {checker!r}", f"use one of {', '.join(CHECKERS)}")
+    entries = all_codes(checker)
     if json_output:
-        print_json(
-            {
-                "rules": [
-                    {"code": r.code, "severity": r.severity.value, "title": r.title, "source": r.source}
-                    for r in RULES.values()
-                ]
-            }
-        )
+        print_json({"rules": [entry.to_dict() for entry in entries]})
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("code", "severity", "rule", "source")
-    for r in sorted(RULES.values(), key=lambda r: r.code):
-        table.add_row(r.code, r.severity.value, r.title, r.source)
+    table = Table("code", "checker", "severity", "rule", "source")
+    for entry in entries:
+        table.add_row(entry.code, entry.checker, entry.severity, entry.title, entry.source)
     Console().print(table)

@@ -153,24 +153,24 @@ def compatible(m: Machine, s: LineState, a: act.Action) -> InterlockError | None
     return None
 
 
-@interlock("VAC001", "Pumping or filling a space with a door open", actions=(act.Evacuate, act.Backfill),
+@interlock("PMP001", "Pumping or filling a space with a door open", actions=(act.Evacuate, act.Backfill),
            source="airlock practice (a space is evacuated or filled only when sealed)",
            hint="close the space's doors first")  # fmt: skip
 def sealed_space(m: Machine, s: LineState, a: act.Action) -> InterlockError | None:
     assert isinstance(a, act.Evacuate | act.Backfill)
     doors = _space_doors(m, s, a.space)
     if doors:
-        return _refuse(m, "VAC001", f"door {doors[0]!r} of {a.space!r} is open", space=a.space)
+        return _refuse(m, "PMP001", f"door {doors[0]!r} of {a.space!r} is open", space=a.space)
     return None
 
 
-@interlock("VAC002", "Evacuating below the pump's ultimate pressure", actions=(act.Evacuate,),
+@interlock("PMP002", "Evacuating below the pump's ultimate pressure", actions=(act.Evacuate,),
            source="pump data (ultimate pressure)", hint="aim at or above the pump's ultimate pressure")  # fmt: skip
 def ultimate(m: Machine, s: LineState, a: act.Action) -> InterlockError | None:
     assert isinstance(a, act.Evacuate)
     pump = m.line.pumps.get(m.line.spaces[a.space].pump or "") if a.space in m.line.spaces else None
     if pump is not None and a.pressure_pa < pump.ultimate_pa:
-        return _refuse(m, "VAC002", f"{a.pressure_pa:g} Pa is below the {pump.ultimate_pa:g} Pa its pump reaches",
+        return _refuse(m, "PMP002", f"{a.pressure_pa:g} Pa is below the {pump.ultimate_pa:g} Pa its pump reaches",
                        space=a.space)  # fmt: skip
     return None
 

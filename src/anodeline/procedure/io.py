@@ -22,7 +22,7 @@ from anodeline.line.errors import ProcedureError
 from anodeline.line.policy import AirPolicy
 from anodeline.physics.atmosphere.errors import AtmosphereError
 from anodeline.physics.atmosphere.state import Atmosphere
-from anodeline.procedure.model import ContainerSpec, ItemSpec, Procedure
+from anodeline.procedure.model import ContainerSpec, ItemSpec, Procedure, StepOrigin
 
 _SOURCE = "procedure files (docs/procedures.md)"
 #: The largest container a glove chamber takes through its port (est.: a 100 L drum).
@@ -121,6 +121,13 @@ def _materials(reader: _Reader, data: Any) -> tuple[ContainerSpec, ...]:
     return tuple(specs)
 
 
+def _origin(reader: _Reader, position: int, step: dict[str, Any]) -> StepOrigin:
+    """The step's own ``index`` in the file (if it has an integer one) and its line:column."""
+    index = step.get("index")
+    line, column = reader.source_map.locate(f"steps[{position}]")
+    return StepOrigin(index if isinstance(index, int) and not isinstance(index, bool) else None, line, column)
+
+
 def read_procedure(text: str) -> tuple[Procedure | None, tuple[Violation, ...]]:
     """Parse procedure YAML/JSON text; the procedure is None when any step is unusable."""
     document = read_yaml(text)
@@ -144,9 +151,11 @@ def read_procedure(text: str) -> tuple[Procedure | None, tuple[Violation, ...]]:
     notes = tuple(str(step.get("note", "")) if isinstance(step, dict) else "" for step in data["steps"])
     if reader.found:
         return None, tuple(reader.found)
+    origins = tuple(_origin(reader, index, step) for index, step in enumerate(data["steps"]))
     procedure = Procedure(
         str(data.get("procedure", "custom")), str(data.get("line", "")), str(data.get("route", "")), policy,
         materials, tuple(s for s in steps if s is not None), notes, str(data.get("recipe", "")),
+        step_origins=origins,
     )  # fmt: skip
     return procedure, ()
 

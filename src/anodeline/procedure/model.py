@@ -72,6 +72,15 @@ class ContainerSpec:
 
 
 @dataclass(frozen=True)
+class StepOrigin:
+    """Where a step was read from: the file's own ``index`` (None when absent) and its line:column."""
+
+    index: int | None
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
 class Procedure:
     """Materials + ordered actions for one batch on one line, with the policy they are judged by."""
 
@@ -84,9 +93,15 @@ class Procedure:
     notes: tuple[str, ...] = field(default_factory=tuple)
     recipe: str = ""
     variant: tuple[tuple[str, str], ...] = ()
+    #: per step, where a procedure file had it (empty for a compiled procedure); not part of equality
+    step_origins: tuple[StepOrigin, ...] = field(default=(), compare=False)
 
     def note(self, index: int) -> str:
         return self.notes[index] if index < len(self.notes) else ""
+
+    def origin(self, index: int) -> StepOrigin | None:
+        """Where step ``index`` (0-based position) was read from, if from a file."""
+        return self.step_origins[index] if 0 <= index < len(self.step_origins) else None
 
     def initial_state(self, machine: Machine) -> LineState:
         """The line's initial state with the materials placed (in the room unless stated)."""

@@ -1,0 +1,226 @@
+"""Every code any checker reports, in one namespace: what it means, how to fix it, its source.
+
+Recipe rules, line rules, interlocks and their tables stay where they are checked
+(:mod:`anodeline.recipe.rules`, :mod:`anodeline.line.rules`, :mod:`anodeline.line.interlocks`);
+the codes of checkers without a table of their own (impossible actions, procedure files,
+line-file schema, engine alarms) are listed here. :func:`all_codes` gathers them all and
+refuses a code that two checkers define, so a code has exactly one meaning; ``anodeline
+explain``, ``anodeline rules`` and ``docs/rules.md`` are made from it. A test scans
+``src/`` and fails on a code literal without an entry, or raised outside its checker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+#: severities: a finding that fails a document (error) or not (warning); an action the line
+#: refuses (refusal); an alarm that aborts the batch (abort) or holds it for a decision (hold)
+SEVERITIES = ("error", "warning", "refusal", "abort", "hold")
+
+
+@dataclass(frozen=True)
+class Checker:
+    """A part of anodeline that reports codes, and the source files allowed to raise them."""
+
+    name: str
+    title: str
+    reported_by: str
+    modules: tuple[str, ...]  # paths under src/anodeline; a trailing "/" is a whole package
+
+    def owns(self, module: str) -> bool:
+        return any(module == m or (m.endswith("/") and module.startswith(m)) for m in self.modules)
+
+
+CHECKERS: dict[str, Checker] = {
+    c.name: c
+    for c in (
+        Checker("recipe", "Recipe rules", "`anodeline validate RECIPE` (schema and process window)",
+                ("recipe/rules/",)),
+        Checker("line", "Line rules", "reading a line file (`--line LINE.yaml`): schema and topology",
+                ("line/rules.py", "line/load.py")),
+        Checker("procedure", "Procedure-file findings", "reading a procedure file (`verify`, `run`)",
+                ("procedure/io.py",)),
+        Checker("transition", "Impossible actions", "the line state machine (`verify`, `plan`, `run`): an action "
+                "that cannot happen at all", ("line/transitions.py", "line/machine.py")),
+        Checker("interlock", "Interlocks", "the line state machine (`verify`, `plan`, `run`): an action the line "
+                "refuses as unsafe; during `run` a refusal also holds the batch under the same code",
+                ("line/interlocks.py",)),
+        Checker("engine", "Engine alarms", "`anodeline run` (the engine and the batch record)",
+                ("engine/", "batch/runner.py")),
+    )
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code: which checker reports it, how bad it is, what it means, the fix and the source."""
+
+    code: str
+    checker: str
+    severity: str
+    title: str
+    description: str
+    hint: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code, "checker": self.checker, "severity": self.severity, "title": self.title,
+            "description": self.description, "hint": self.hint, "source": self.source,
+        }  # fmt: skip
+
+
+def _entry(code: str, checker: str, severity: str, title: str, hint: str, source: str, description: str = "") -> Code:
+    return Code(code, checker, severity, title, description or title, hint, source)
+
+
+_NAMES = "procedure files (docs/procedures.md)"
+_LINE_LANGUAGE = "line language (docs/lines.md)"
+_MODEL = "line state machine (docs/lines.md, actions)"
+
+#: codes of checkers that have no rule table of their own
+_TABLE: tuple[Code, ...] = (
+    # line files: the schema (line/load.py); the topology rules are line/rules.py's table
+    _entry("LSC001", "line", "error", "The line file is not valid YAML", "fix the YAML at the line shown", "YAML"),
+    _entry("LSC002", "line", "error", "Unknown key in a line file", "docs/lines.md lists every key", _LINE_LANGUAGE),
+    _entry("LSC003", "line", "error", "A required key of a line file is missing", "add the key", _LINE_LANGUAGE),
+    _entry("LSC004", "line", "error", "A line value has the wrong type, unit or choice",
+           "write the value as docs/lines.md shows, with its unit", _LINE_LANGUAGE),
+    _entry("LSC005", "line", "error", "A key appears twice in the same mapping of a line file",
+           "keep one of the two entries", "YAML 1.2 (keys of a mapping are unique)"),
+    # procedure files (procedure/io.py)
+    _entry("PRC001", "procedure", "error", "The procedure file is not valid YAML or JSON", "fix the YAML", _NAMES),
+    _entry("PRC002", "procedure", "error", "Not a procedure, or a step is not a mapping with an action",
+           "a procedure is a mapping with a 'steps' list; a step is e.g. {action: open_door, door: inlet-2}", _NAMES),
+    _entry("PRC003", "procedure", "error", "Unknown action", "use one of the actions of docs/lines.md", _NAMES),
+    _entry("PRC004", "procedure", "error", "A step has an argument its action does not take",
+           "remove it; the error lists the action's arguments", _NAMES),
+    _entry("PRC005", "procedure", "error", "A step lacks a required argument of its action", "add the argument",
+           _NAMES),
+    _entry("PRC006", "procedure", "error", "A step argument has the wrong type",
+           "write a number for *_pa, *_s, *_um, *_degc arguments and a name for the others", _NAMES),
+    _entry("PRC007", "procedure", "error", "A container of the materials is malformed",
+           "give name, closed, sealed {gas, pressure_pa, o2_ppm, h2o_ppm} and items", _NAMES),
+    _entry("PRC008", "procedure", "error", "The procedure's policy cannot be read",
+           "use the keys of the policy that 'anodeline plan' exports", _NAMES),
+    # impossible actions (line/transitions.py, line/machine.py)
+    _entry("ACT001", "transition", "refusal", "An action names a door, space, container or item that does not exist",
+           "check the name against the line and the procedure's materials", _MODEL,
+           "The action names something the line or the procedure's materials do not have, or is no known action."),
+    _entry("ACT002", "transition", "refusal", "A container is loaded or unloaded from where it is not",
+           "load a container that is in the room; unload one from the chamber it is in", _MODEL),
+    _entry("ACT003", "transition", "refusal", "Loading or unloading through a chamber without a load port",
+           "load and unload through a chamber with a door to the room", "claims 1 b), h) (containers enter from "
+           "and leave to the air through the inlet and outlet chambers)"),
+    _entry("ACT004", "transition", "refusal", "Evacuating a space that has no pump", "give the space a pump",
+           "Example 1 (air is evacuated from chamber 4 by its pump)"),
+    _entry("ACT005", "transition", "refusal", "A pressure or duration that cannot be reached",
+           "evacuate only downwards, backfill only upwards, hold for a positive time",
+           "physics (a pump lowers the pressure, a fill raises it; time runs forwards)"),
+    _entry("ACT006", "transition", "refusal", "Opening what is open, or closing what is closed",
+           "remove the step or the one before it that already did this", _MODEL),
+    _entry("ACT007", "transition", "refusal", "A container moved into something other than a space",
+           "move containers between spaces; move items into containers", _MODEL),
+    _entry("ACT008", "transition", "refusal", "A move without an open way between here and there",
+           "open the door between the two spaces first, or move within one space", _MODEL),
+    _entry("ACT009", "transition", "refusal", "Taking from or putting into a closed container",
+           "open the container first", _MODEL),
+    _entry("ACT010", "transition", "refusal", "Depositing or heating in a space that is not an apparatus",
+           "deposit and heat in the space of a film forming apparatus", "claims 1, 17 and 33 (a film forming "
+           "apparatus)"),
+    _entry("ACT011", "transition", "refusal", "Depositing with a target or substrate not loose in the apparatus",
+           "move it out of its container into the apparatus first", _MODEL),
+    _entry("GAS001", "transition", "refusal", "Backfilling with a gas the space has no supply of",
+           "backfill with a gas of the space's supplies, or add a supply to the line",
+           "claims 10, 11 (chambers and apparatus are filled with an inert gas)"),
+    # engine alarms (engine/, batch/runner.py): a batch aborts (after making safe) or holds
+    _entry("DEVICE", "engine", "abort", "A device reports a fault",
+           "inspect the device named in the message; the batch was made safe and aborted", "engine (device faults)"),
+    _entry("TIMEOUT", "engine", "abort", "A device did not finish in time, or the run took too long",
+           "inspect the device or the pump-down; the timeout is in the message", "engine settings (timeouts)"),
+    _entry("POWER", "engine", "abort", "Mains power lost",
+           "restore power; check the sealed items' atmospheres before resuming", "engine (power supervision)"),
+    _entry("DEV-PUMP", "engine", "abort", "The engine was asked to pump a space without a pump",
+           "give the space a pump in the line file", "engine (device map of the line)"),
+    _entry("DEV-VALVE", "engine", "abort", "No gas valve for the requested fill",
+           "add the supply to the space in the line file", "engine (device map of the line)"),
+    _entry("DEV-SOURCE", "engine", "abort", "No deposition source for the requested method and material",
+           "add a matching source to the apparatus", "engine (device map of the line)"),
+    _entry("GAS-IMPURE", "engine", "abort", "A filled space reads far more O2 or H2O than the supply's purity allows",
+           "change the bottle or regenerate its point-of-use purifier; the same gas feeds other spaces",
+           "patent description (gas purity at least 99.99 %); measured against the model"),
+    _entry("ENGINE", "engine", "abort", "The engine has no executor for an action",
+           "report this as a bug: every action of docs/lines.md has an executor", "engine"),
+    _entry("SUSPEND", "engine", "hold", "An exposed sensitive item's space reads above the ceiling",
+           "the engine makes safe and waits for the purifier; see docs/engine.md (suspenders)",
+           "claims 1, 17, 33 (no exposure to air); suspender thresholds in docs/engine.md",
+           "O2 or H2O in a space where a sensitive item is exposed rose above the ceiling (a share of the "
+           "recipe's limits): the batch holds, closes doors and seals items, and resumes when the space recovers."),
+    _entry("HELD", "engine", "hold", "The batch ended held, waiting for a person",
+           "read the reasons in the batch record, then resume or abort it", "ISA-88 (held state)"),
+)  # fmt: skip
+
+
+def sources() -> dict[str, list[str]]:
+    """The codes each table defines, by checker (a code in two lists is a clash)."""
+    from anodeline.line.interlocks import INTERLOCKS
+    from anodeline.line.rules import LINE_RULES
+    from anodeline.recipe.rules import RULES
+
+    found: dict[str, list[str]] = {name: [] for name in CHECKERS}
+    found["recipe"] += list(RULES)
+    found["line"] += list(LINE_RULES)
+    found["interlock"] += list(INTERLOCKS)
+    for entry in _TABLE:
+        found[entry.checker].append(entry.code)
+    return found
+
+
+@cache
+def _registry() -> dict[str, Code]:
+    from anodeline.line.interlocks import INTERLOCKS
+    from anodeline.line.rules import LINE_RULES
+    from anodeline.recipe.rules import RULES
+
+    entries = [
+        *(Code(r.code, "recipe", r.severity.value, r.title, r.description, r.hint, r.source) for r in RULES.values()),
+        *(Code(r.code, "line", r.severity.value, r.title, r.title, r.hint, r.source) for r in LINE_RULES.values()),
+        *(Code(i.code, "interlock", "refusal", i.title, _interlock_text(i), i.hint, i.source)
+          for i in INTERLOCKS.values()),
+        *_TABLE,
+    ]  # fmt: skip
+    registry: dict[str, Code] = {}
+    for entry in entries:
+        if entry.code in registry:
+            other = registry[entry.code]
+            raise ValueError(f"code {entry.code} means both {other.title!r} ({other.checker}) "
+                             f"and {entry.title!r} ({entry.checker})")  # fmt: skip
+        registry[entry.code] = entry
+    return dict(sorted(registry.items(), key=lambda kv: (list(CHECKERS).index(kv[1].checker), kv[0])))
+
+
+def _interlock_text(interlock: Any) -> str:
+    from anodeline.line.actions import ACTION_TYPES
+
+    every = len(interlock.actions) == len(ACTION_TYPES)
+    actions = "every action" if every else ", ".join(a.kind for a in interlock.actions)
+    when = "the state it starts from" if interlock.when == "before" else "the state it would produce"
+    what = interlock.title[0].lower() + interlock.title[1:]
+    return f"The line refuses the action: {what}. Checked for {actions}, on {when}."
+
+
+def all_codes(checker: str | None = None) -> list[Code]:
+    """Every code, grouped by checker (in :data:`CHECKERS` order) then sorted; or those of one checker."""
+    return [e for e in _registry().values() if checker is None or e.checker == checker]
+
+
+def lookup(code: str) -> Code | None:
+    """The entry of ``code`` (case and surrounding spaces ignored), or None."""
+    return _registry().get(code.strip().upper())
+
+
+def checker_of_file(module: str) -> str | None:
+    """The checker whose codes the source file ``module`` (a path under src/anodeline) may raise."""
+    return next((c.name for c in CHECKERS.values() if c.owns(module)), None)
