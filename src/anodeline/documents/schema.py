@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from anodeline.documents.source import SourceMap, join_path, read_yaml
 from anodeline.documents.violations import Severity, Violation
-from anodeline.errors import AnodelineError
+from anodeline.errors import AnodelineError, QuantityRangeError
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class SchemaCodes:
     missing: SchemaCode
     bad_value: SchemaCode
     not_a_mapping: str  # the message when the document is not a mapping at all
+    out_of_range: SchemaCode | None = None  # a quantity outside its range (QuantityRangeError); else bad_value
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -155,6 +156,11 @@ def _violation(error: Any, source_map: SourceMap, codes: SchemaCodes) -> Violati
     else:
         code = codes.bad_value
         cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, QuantityRangeError) and codes.out_of_range is not None:
+            code = codes.out_of_range
+            line, column = source_map.locate(path)
+            return Violation(Severity.ERROR, code.code, path, line, column, cause.message, cause.hint or code.hint,
+                             cause.source)  # fmt: skip
         if isinstance(cause, AnodelineError):
             message, hint = cause.message, cause.hint or code.hint
         else:
