@@ -179,4 +179,34 @@ def schema_violations(exc: ValidationError, source_map: SourceMap, codes: Schema
 
     # pydantic also reports a sequence as too short when its only item failed: noise
     kept = [e for e in errors if not (e["type"] == "too_short" and failed_inside(tuple(e["loc"])))]
-    return [_violation(error, source_map, codes) for error in kept]
+    return [_violation(error, source_map, codes) for error in _without_union_tags(kept, _model_names(codes.model))]
+
+
+def _model_names(root: type[BaseModel]) -> set[str]:
+    """The class names of every model in ``root``'s tree (pydantic puts them in a union member's loc)."""
+    names: set[str] = set()
+    todo: list[Any] = [root]
+    while todo:
+        model = todo.pop()
+        if model.__name__ in names:
+            continue
+        names.add(model.__name__)
+        todo += [m for info in model.model_fields.values() if (m := _inner_model(info.annotation)) is not None]
+    return names
+
+
+def _without_union_tags(errors: list[Any], models: set[str]) -> list[Any]:
+    """Errors of ``X | Y`` fields without pydantic's branch tags: ``initial.GasState.o2`` is ``initial.o2``.
+
+    When the value was a mapping, the errors of a literal branch (``initial.literal['air']``) are dropped.
+    """
+    out = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        literal = [i for i, part in enumerate(loc) if isinstance(part, str) and part.startswith("literal[")]
+        if literal and isinstance(error.get("input"), dict) and any(
+            tuple(other["loc"][: literal[0]]) == loc[: literal[0]] and other is not error for other in errors
+        ):
+            continue
+        out.append({**error, "loc": tuple(part for part in loc if part not in models)})
+    return out
