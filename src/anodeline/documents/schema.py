@@ -204,8 +204,10 @@ def _without_union_tags(errors: list[Any], models: set[str]) -> list[Any]:
     for error in errors:
         loc = tuple(error["loc"])
         literal = [i for i, part in enumerate(loc) if isinstance(part, str) and part.startswith("literal[")]
-        if literal and isinstance(error.get("input"), dict) and any(
-            tuple(other["loc"][: literal[0]]) == loc[: literal[0]] and other is not error for other in errors
+        if (
+            literal
+            and isinstance(error.get("input"), dict)
+            and any(tuple(other["loc"][: literal[0]]) == loc[: literal[0]] and other is not error for other in errors)
         ):
             continue
         out.append({**error, "loc": tuple(part for part in loc if part not in models)})
