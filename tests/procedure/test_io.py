@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from anodeline.line.config import Line
 from anodeline.line.policy import line_values, policy_for
-from anodeline.procedure.io import dump, looks_like_procedure, read_procedure
+from anodeline.procedure.io import STEP_RANGES, dump, looks_like_procedure, read_procedure
 from anodeline.procedure.model import Procedure
 from anodeline.procedure.verify import verify_procedure
 
@@ -126,3 +128,27 @@ def test_the_line_decides_the_policy_of_a_procedure_read_for_it(example_1_proced
 def test_an_exported_plan_reads_back_for_its_line(example_1_procedure: Procedure, fig1: Line) -> None:
     again, problems = read_procedure(dump(example_1_procedure), fig1)
     assert problems == () and again is not None and again.policy == example_1_procedure.policy
+
+
+@given(
+    action=st.sampled_from(
+        [
+            ("hold", "seconds", "chamber-4"),
+            ("evacuate", "pressure_pa", "chamber-4"),
+            ("heat", "temperature_degc", "apparatus-1"),
+        ]
+    ),
+    value=st.floats() | st.integers(min_value=-(10**400), max_value=10**400),
+)
+def test_any_number_in_a_step_is_read_in_range_or_refused_at_its_key(
+    action: tuple[str, str, str], value: float
+) -> None:
+    kind, key, space = action
+    text = yaml.safe_dump({"line": "fig1", "steps": [{"action": kind, "space": space, key: value}]})
+    procedure, problems = read_procedure(text)
+    if procedure is None:
+        assert [(p.code, p.path) for p in problems] == [("PRC011", f"steps[0].{key}")]
+        assert f"{key}:" in text.splitlines()[problems[0].line - 1]
+    else:
+        number = getattr(procedure.steps[0], key)
+        assert math.isfinite(number) and STEP_RANGES[key].contains(number)

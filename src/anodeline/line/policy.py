@@ -109,7 +109,7 @@ def out_of_bounds(policy: AirPolicy) -> dict[str, str]:
     for key, bound in BOUNDS.items():
         value = getattr(policy, key)
         if not bound.contains(value):
-            found[key] = f"{key} = {value!r} is outside {bound.text()} ({bound.source})"
+            found[key] = f"{key} = {value!r} is out of range: it must be {bound.text()}"
     parts = gases.components(policy.gas)
     if not parts or any(part not in (*gases.CHAMBER_GASES, gases.DRY_AIR) for part in parts):
         found["gas"] = f"gas {policy.gas!r} is not among He, N2, Ne, Ar, Kr, their mixtures or dry-air"

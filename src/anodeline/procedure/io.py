@@ -70,7 +70,8 @@ class _Reader:
         """Report PRC011 unless ``value`` is finite and inside ``bound``."""
         if bound.contains(value):
             return True
-        self.bad("PRC011", path, f"{value!r} is outside {bound.text()}", f"give a value {bound.text()}", bound.source)
+        message = f"{path.rsplit('.', 1)[-1]} = {value!r} is out of range: it must be {bound.text()}"
+        self.bad("PRC011", path, message, f"give a value {bound.text()}", bound.source)
         return False
 
 
