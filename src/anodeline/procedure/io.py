@@ -163,7 +163,16 @@ def _items(path: str, data: Any) -> tuple[ItemSpec, ...]:
     )  # fmt: skip
 
 
-def _materials(reader: _Reader, data: Any) -> tuple[ContainerSpec, ...]:
+_SENSITIVE_SOURCE = (
+    "physics (lithium reacts with O2, H2O and N2; Li2S-based targets and films hydrolyse to H2S); claims 1, 17, 33 "
+    "(the base, targets and coated parts are handled without exposure to air)"
+)
+
+
+def _materials(reader: _Reader, data: Any, line: Line | None) -> tuple[ContainerSpec, ...]:
+    if data is not None and not isinstance(data, list):
+        reader.bad("PRC007", "materials", f"materials must be a list of containers, got {data!r}", _CONTAINER_HINT)
+        return ()
     specs: list[ContainerSpec] = []
     containers: set[str] = set()
     items: set[str] = set()
@@ -179,11 +188,20 @@ def _materials(reader: _Reader, data: Any) -> tuple[ContainerSpec, ...]:
             continue
         if len(reader.found) > found:
             continue
+        if line is not None and spec.space and spec.space not in line.spaces:
+            reader.bad("PRC007", f"{path}.space", f"bad container: {spec.space!r} is not a space of line {line.line!r}",
+                       f"place it in one of {', '.join(line.spaces)}, or leave space out (the room)")  # fmt: skip
+            continue
         if spec.name in containers:
             reader.bad("PRC012", f"{path}.name", f"container {spec.name!r} is declared twice",
                        "give every container its own name")  # fmt: skip
         containers.add(spec.name)
         for number, item in enumerate(spec.items):
+            if not item.sensitive and (item.lithium or item.kind == "target" or item.layers):
+                reader.bad("PRC014", f"{path}.items[{number}].sensitive",
+                           f"item {item.name!r} ({item.kind}{', lithium' if item.lithium else ''}) is declared not "
+                           "air-sensitive", "set sensitive: true (lithium, targets and coated parts are sensitive)",
+                           _SENSITIVE_SOURCE)  # fmt: skip
             if item.name in items or item.name in containers:
                 reader.bad("PRC013", f"{path}.items[{number}].name", f"item {item.name!r} is declared twice",
                            "give every item its own name, different from every container's")  # fmt: skip
@@ -250,7 +268,7 @@ def read_procedure(text: str, line: Line | None = None) -> tuple[Procedure | Non
             reader.bad("PRC002", "", "a procedure is a mapping with a 'steps' list", "export one with 'anodeline plan'")
         return None, tuple(reader.found)
     policy = _policy(reader, data.get("policy"), line)
-    materials = _materials(reader, data.get("materials"))
+    materials = _materials(reader, data.get("materials"), line)
     steps = [_step(reader, index, step) for index, step in enumerate(data["steps"])]
     notes = tuple(str(step.get("note", "")) if isinstance(step, dict) else "" for step in data["steps"])
     if reader.found:
