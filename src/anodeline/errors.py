@@ -30,6 +30,19 @@ class UnitError(AnodelineError, ValueError):
     code = "UNIT"
 
 
+class QuantityRangeError(UnitError):
+    """A quantity has the right unit but a value it cannot have (below absolute zero, infinite, NaN…).
+
+    ``source`` says where the range comes from (physics, a claim, a standard).
+    """
+
+    code = "RANGE"
+
+    def __init__(self, message: str, *, source: str, hint: str = "", location: str = "") -> None:
+        self.source = source
+        super().__init__(message, hint=hint, location=location)
+
+
 class FormulaError(AnodelineError, ValueError):
     """A target formula or molar mixture cannot be parsed."""
 

@@ -134,3 +134,15 @@ def test_verify_of_steps_without_index_gives_the_line(tmp_path: Path) -> None:
         f"step 21 (line {failed['line']}:{failed['column']}) open_door"
         in runner.invoke(app, ["verify", str(path)]).stdout
     )
+
+
+def test_verify_refuses_a_procedure_whose_policy_is_not_the_lines(tmp_path: Path) -> None:
+    data = json.loads(runner.invoke(app, ["plan", EXAMPLE_1, "--format", "json"]).stdout)
+    data["steps"] = [s for s in data["steps"] if s["action"] not in ("evacuate", "backfill", "hold")]
+    data["policy"]["vacuum_below_pa"] = 1.0  # inside the bounds, but fig1 says 0.1 Pa
+    path = tmp_path / "sop.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code != 0 and isinstance(result.exception, SystemExit)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "vacuum_below_pa" in text)
+    assert f"sop.yaml:{line}:" in result.stderr and "PRC009" in result.stderr

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from anodeline import window
 from anodeline.line.errors import LineConfigError
-from anodeline.line.load import load_line, validate_line_text
+from anodeline.line.load import load_line, validate_line_file, validate_line_text
 from tests.conftest import LINE_NAMES, LINES
 
 GOOD = (LINES / "fig1.yaml").read_text()
@@ -69,3 +72,39 @@ def test_load_line_raises_with_violations(tmp_path: object) -> None:
     with pytest.raises(LineConfigError) as info:
         load_line(LINES / "no-such-line.yaml")
     assert "no such line file" in info.value.message
+
+
+LINE_CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "bounds" / "lines").glob("*.yaml"))
+
+
+def _expected(path: Path) -> list[tuple[str, str]]:
+    return [
+        (line.split()[2], line.split()[3]) for line in path.read_text().splitlines() if line.startswith("# expect:")
+    ]
+
+
+@pytest.mark.parametrize("path", LINE_CORPUS, ids=[p.stem for p in LINE_CORPUS])
+def test_hostile_line_is_refused_at_its_location(path: Path) -> None:
+    """tests/corpus/bounds/lines: fig1 with one policy or quantity out of its range, each a located error."""
+    report = validate_line_file(path)
+    assert not report.valid
+    found = {(v.code, v.path): v for v in report.errors}
+    for code, where in _expected(path):
+        assert (code, where) in found, f"{code} at {where} not reported; got {sorted(found)}"
+        violation = found[(code, where)]
+        assert violation.line > 2 and violation.column >= 1 and violation.hint and violation.source
+    with pytest.raises(LineConfigError) as info:
+        load_line(path)
+    assert info.value.location.startswith(f"{path}:")
+
+
+def test_the_shipped_policies_are_inside_the_bounds() -> None:
+    for name in LINE_NAMES:
+        report = validate_line_file(LINES / f"{name}.yaml")
+        assert not {v.code for v in report.violations} & {"POL001", "POL002", "POL003", "LSC006"}, name
+
+
+def test_the_vacuum_bound_holds_no_more_oxygen_than_99_99_percent_gas() -> None:
+    o2_pa_at_bound = window.AIR_O2_FRACTION * window.VACUUM_BELOW_PA.high
+    assert o2_pa_at_bound == pytest.approx(window.IMPURITY_MAX_PPM * 1e-6 * window.ATMOSPHERE_PA, rel=1e-3)
+    assert window.VACUUM_BELOW_PA.high < 100.0  # inside the medium-vacuum range (ISO 3529-1)

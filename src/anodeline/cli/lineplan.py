@@ -138,12 +138,12 @@ def plan(
         _print_plan(procedure, line_model)
 
 
-def _load_procedure(path: Path) -> Procedure:
+def _load_procedure(path: Path, line: Line | None = None) -> Procedure:
     from anodeline.line.errors import ProcedureError
     from anodeline.procedure.io import load_procedure
 
     try:
-        return load_procedure(path)
+        return load_procedure(path, line)
     except ProcedureError as exc:
         lines = [f"{path}:{v.line}:{v.column}: {v.code} {v.message}" for v in exc.violations] or [exc.message]
         usage_error("unusable procedure\n" + "\n".join(lines), exc.hint)
@@ -171,6 +171,7 @@ def verify(
     if looks_like_procedure(text):
         procedure = _load_procedure(file)
         line_model = _line(line, procedure.route, procedure.line if line is None else "")
+        procedure = _load_procedure(file, line_model)  # again, against the line's policy
     else:
         procedure, line_model = _compile(file, line)
     verdict = verify_procedure(procedure, line_model)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from anodeline.documents.source import SourceMap, join_path, read_yaml
 from anodeline.documents.violations import Severity, Violation
-from anodeline.errors import AnodelineError
+from anodeline.errors import AnodelineError, QuantityRangeError
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class SchemaCodes:
     missing: SchemaCode
     bad_value: SchemaCode
     not_a_mapping: str  # the message when the document is not a mapping at all
+    out_of_range: SchemaCode | None = None  # a quantity outside its range (QuantityRangeError); else bad_value
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -155,6 +156,11 @@ def _violation(error: Any, source_map: SourceMap, codes: SchemaCodes) -> Violati
     else:
         code = codes.bad_value
         cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, QuantityRangeError) and codes.out_of_range is not None:
+            code = codes.out_of_range
+            line, column = source_map.locate(path)
+            return Violation(Severity.ERROR, code.code, path, line, column, cause.message, cause.hint or code.hint,
+                             cause.source)  # fmt: skip
         if isinstance(cause, AnodelineError):
             message, hint = cause.message, cause.hint or code.hint
         else:
@@ -173,4 +179,36 @@ def schema_violations(exc: ValidationError, source_map: SourceMap, codes: Schema
 
     # pydantic also reports a sequence as too short when its only item failed: noise
     kept = [e for e in errors if not (e["type"] == "too_short" and failed_inside(tuple(e["loc"])))]
-    return [_violation(error, source_map, codes) for error in kept]
+    return [_violation(error, source_map, codes) for error in _without_union_tags(kept, _model_names(codes.model))]
+
+
+def _model_names(root: type[BaseModel]) -> set[str]:
+    """The class names of every model in ``root``'s tree (pydantic puts them in a union member's loc)."""
+    names: set[str] = set()
+    todo: list[Any] = [root]
+    while todo:
+        model = todo.pop()
+        if model.__name__ in names:
+            continue
+        names.add(model.__name__)
+        todo += [m for info in model.model_fields.values() if (m := _inner_model(info.annotation)) is not None]
+    return names
+
+
+def _without_union_tags(errors: list[Any], models: set[str]) -> list[Any]:
+    """Errors of ``X | Y`` fields without pydantic's branch tags: ``initial.GasState.o2`` is ``initial.o2``.
+
+    When the value was a mapping, the errors of a literal branch (``initial.literal['air']``) are dropped.
+    """
+    out = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        literal = [i for i, part in enumerate(loc) if isinstance(part, str) and part.startswith("literal[")]
+        if (
+            literal
+            and isinstance(error.get("input"), dict)
+            and any(tuple(other["loc"][: literal[0]]) == loc[: literal[0]] and other is not error for other in errors)
+        ):
+            continue
+        out.append({**error, "loc": tuple(part for part in loc if part not in models)})
+    return out

@@ -2,31 +2,23 @@
 
 Frozen pydantic models read from a line YAML file (docs/lines.md). Quantities go
 through :func:`anodeline.units.parse_quantity`, so ``72 L``, ``12 m^3/h`` and
-``1e-4 Pa`` all work and a missing unit is reported. The schema checks structure
+``1e-4 Pa`` all work and a missing unit is reported; the field types
+(:mod:`anodeline.recipe.quantity`) refuse values a quantity cannot have (a volume or a
+pump speed not above zero, a purity not in (0, 100 %], a temperature at absolute zero…). The schema checks structure
 only; the topology (a door to a missing space, an apparatus with no way in…) is
 checked by :mod:`anodeline.line.rules`, each finding with a code.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-import pint
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field
 
 from anodeline.line.policy import AirPolicy
 from anodeline.physics.atmosphere.pumpdown import PumpSet
-from anodeline.recipe.quantity import Fraction, Pressure, Temperature
-from anodeline.units import Q_, format_quantity, parse_quantity
-
-
-def _parser(kind: str) -> Any:
-    return BeforeValidator(lambda value: parse_quantity(value, kind))
-
-
-_SERIALISE = PlainSerializer(format_quantity, return_type=str)
-Volume = Annotated[pint.Quantity, _parser("volume"), _SERIALISE]
-VolumetricFlow = Annotated[pint.Quantity, _parser("volumetric_flow"), _SERIALISE]
+from anodeline.recipe.quantity import Fraction, Pressure, Purity, Temperature, Volume, VolumetricFlow
+from anodeline.units import Q_
 
 SpaceKind = Literal["room", "glove-chamber", "apparatus"]
 MaterialKind = Literal["lithium", "solid-electrolyte"]
@@ -104,7 +96,7 @@ class GasSupply(_Model):
     """A gas cylinder or line (claims 10, 11: He, N2, Ne, Ar, Kr, mixtures, dry air)."""
 
     gas: str
-    purity: Fraction
+    purity: Purity
     dew_point: Temperature | None = None
     purifier: GasPurifier | None = None
 
@@ -166,7 +158,10 @@ class Apparatus(_Model):
 
 
 class Policy(_Model):
-    """How the interlocks judge an atmosphere and a door (docs/lines.md, the interlock table)."""
+    """How the interlocks judge an atmosphere and a door (docs/lines.md, the interlock table).
+
+    The bounds of each value (a vacuum is below 48.4 Pa…) are the line rules POL001–POL003.
+    """
 
     vacuum_below: Pressure = Field(default_factory=lambda: Q_(AirPolicy.vacuum_below_pa, "Pa"))
     door_pressure_tolerance: Pressure = Field(default_factory=lambda: Q_(AirPolicy.door_tolerance_pa, "Pa"))

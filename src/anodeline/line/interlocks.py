@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: The room's temperature (items outside a heated apparatus, and a heater switched off).
 ROOM_TEMPERATURE_DEGC = 25.0
-#: The lowest heater set-point: a resistive heater has no cooling (est.: the coldest clean-room temperature).
-HEATER_MIN_DEGC = 15.0
+#: The lowest heater set-point: a resistive heater has no cooling; room temperature is 5-35 °C (patent description).
+HEATER_MIN_DEGC = window.ROOM_TEMPERATURE_DEGC.low
 
 Check = Callable[["Machine", LineState, act.Action], InterlockError | None]
 

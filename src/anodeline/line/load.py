@@ -40,6 +40,7 @@ _CODES = SchemaCodes(
     missing=SchemaCode("LSC003", "add the key", _LANGUAGE),
     bad_value=SchemaCode("LSC004", "write the value as docs/lines.md shows, with its unit", _LANGUAGE),
     not_a_mapping="a line must be a YAML mapping",
+    out_of_range=SchemaCode("LSC006", "give a value inside the range the message states", "physics"),
 )
 
 

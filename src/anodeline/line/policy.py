@@ -10,7 +10,7 @@ An air-sensitive item may meet an atmosphere only if it is (claims 2, 10, 11, 18
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from anodeline import window
@@ -71,15 +71,67 @@ class AirPolicy:
         return cls(gas=str(data.get("gas", "Ar")), **numbers)
 
 
+#: The policy fields a line decides (its ``policy`` block), by the line key they come from.
+LINE_KEYS: dict[str, str] = {
+    "vacuum_below_pa": "vacuum_below",
+    "door_tolerance_pa": "door_pressure_tolerance",
+    "glove_pressure_min_pa": "glove_pressure_min",
+}
+
+#: The bounds every policy value must lie in (item-4 bounds of the window), whoever wrote it.
+BOUNDS: dict[str, window.Bound] = {
+    "max_o2_ppm": window.MAX_O2_PPM,
+    "max_h2o_ppm": window.MAX_H2O_PPM,
+    "dry_air_h2o_max_ppm": window.MAX_H2O_PPM,
+    "vacuum_below_pa": window.VACUUM_BELOW_PA,
+    "base_pressure_pa": window.Bound(
+        0.0, window.BASE_PRESSURE_MAX_PA, "Pa", "patent description (background vacuum not higher than 1.33e-4 Pa)",
+        low_open=True,
+    ),
+    "door_tolerance_pa": window.DOOR_TOLERANCE_PA,
+    "glove_pressure_min_pa": window.GLOVE_PRESSURE_MIN_PA,
+}  # fmt: skip
+
+
+def line_values(line: Line) -> dict[str, float]:
+    """The policy values ``line`` decides: its vacuum threshold, door tolerance, glove pressure."""
+    p = line.policy
+    return {
+        "vacuum_below_pa": float(p.vacuum_below.to("Pa").magnitude),
+        "door_tolerance_pa": float(p.door_pressure_tolerance.to("Pa").magnitude),
+        "glove_pressure_min_pa": float(p.glove_pressure_min.to("Pa").magnitude),
+    }
+
+
+def out_of_bounds(policy: AirPolicy) -> dict[str, str]:
+    """Each policy field outside its bound (or not finite, or a gas the claims do not allow): field -> why."""
+    found: dict[str, str] = {}
+    for key, bound in BOUNDS.items():
+        value = getattr(policy, key)
+        if not bound.contains(value):
+            found[key] = f"{key} = {value!r} is out of range: it must be {bound.text()}"
+    parts = gases.components(policy.gas)
+    if not parts or any(part not in (*gases.CHAMBER_GASES, gases.DRY_AIR) for part in parts):
+        found["gas"] = f"gas {policy.gas!r} is not among He, N2, Ne, Ar, Kr, their mixtures or dry-air"
+    return found
+
+
+def on_line(policy: AirPolicy, line: Line) -> AirPolicy:
+    """``policy`` with what the line decides taken from ``line``; the dry-air water never above −50 °C's."""
+    values = line_values(line)
+    return replace(
+        policy, dry_air_h2o_max_ppm=min(policy.dry_air_h2o_max_ppm, window.DRY_AIR_H2O_MAX_PPMV),
+        vacuum_below_pa=values["vacuum_below_pa"], door_tolerance_pa=values["door_tolerance_pa"],
+        glove_pressure_min_pa=values["glove_pressure_min_pa"],
+    )  # fmt: skip
+
+
 def policy_for(line: Line, recipe: Recipe | None = None) -> AirPolicy:
     """The policy of ``line`` with the limits of ``recipe`` (or the defaults)."""
     from anodeline.physics.atmosphere.humidity import frost_point_to_ppmv
 
-    p = line.policy
     values: dict[str, Any] = {
-        "vacuum_below_pa": float(p.vacuum_below.to("Pa").magnitude),
-        "door_tolerance_pa": float(p.door_pressure_tolerance.to("Pa").magnitude),
-        "glove_pressure_min_pa": float(p.glove_pressure_min.to("Pa").magnitude),
+        **line_values(line),
         "dry_air_h2o_max_ppm": frost_point_to_ppmv(window.DRY_AIR_DEW_POINT_MAX_DEGC),
     }
     if recipe is not None:

@@ -184,3 +184,31 @@ def purifiers(line: Line) -> Iterator[Finding]:
     for name, space in line.spaces.items():
         if space.kind == "glove-chamber" and space.purifier is None:
             yield Finding(f"spaces.{name}", f"glove chamber {name!r} has no purifier")
+
+
+def _policy_bound(line: Line, key: str, bound: window.Bound) -> Iterator[Finding]:
+    value = getattr(line.policy, key)
+    pa = float(value.to("Pa").magnitude)
+    if not bound.contains(pa):
+        yield Finding(f"policy.{key}", f"{key} {value:~P} is outside {bound.text()}")
+
+
+@_rule("POL001", E, "policy.vacuum_below is not a vacuum",
+       hint="set vacuum_below to 48.4 Pa or less (0.1 Pa, the default, is the start of high vacuum)",
+       source=window.VACUUM_BELOW_PA.source)  # fmt: skip
+def vacuum_below(line: Line) -> Iterator[Finding]:
+    yield from _policy_bound(line, "vacuum_below", window.VACUUM_BELOW_PA)
+
+
+@_rule("POL002", E, "policy.door_pressure_tolerance is not a small positive pressure",
+       hint="set door_pressure_tolerance above 0 and at most 10 kPa (5 kPa is the default)",
+       source=window.DOOR_TOLERANCE_PA.source)  # fmt: skip
+def door_tolerance(line: Line) -> Iterator[Finding]:
+    yield from _policy_bound(line, "door_pressure_tolerance", window.DOOR_TOLERANCE_PA)
+
+
+@_rule("POL003", E, "policy.glove_pressure_min is not near atmospheric pressure",
+       hint="set glove_pressure_min between 80 kPa and 110 kPa (90 kPa is the default)",
+       source=window.GLOVE_PRESSURE_MIN_PA.source)  # fmt: skip
+def glove_pressure(line: Line) -> Iterator[Finding]:
+    yield from _policy_bound(line, "glove_pressure_min", window.GLOVE_PRESSURE_MIN_PA)

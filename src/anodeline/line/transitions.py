@@ -15,6 +15,7 @@ import math
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
+from anodeline import window
 from anodeline.line import actions as act
 from anodeline.line.errors import InterlockError
 from anodeline.line.state import Container, LineState
@@ -27,15 +28,14 @@ from anodeline.physics.atmosphere.purge import evacuate as evacuate_gas
 if TYPE_CHECKING:  # pragma: no cover
     from anodeline.line.machine import Machine
 
-#: The thickest film a step may deposit: the patent's thickest layer (lithium, 20 µm, claim 17) with margin x5.
-MAX_FILM_UM = 5 * 20.0
+#: The thickest film a step may deposit: the thickest the claims allow (window.FILM_THICKNESS_UM, 20 µm).
+MAX_FILM_UM = window.FILM_THICKNESS_UM.high
 
 
-#: The highest pressure a space is filled to: glove chambers and vacuum chambers are not pressure vessels
-#: (est.: glove-box relief valves and bursting discs act within a few kPa of 1 atm; 120 kPa leaves margin).
-MAX_FILL_PA = 120_000.0
-#: The longest single wait a step may ask for (est.: a week; a longer hold is a plan error, not a process).
-MAX_STEP_S = 7 * 86400.0
+#: The highest pressure a space is filled to: not pressure equipment (window.GAS_PRESSURE_PA, 0.5 bar gauge).
+MAX_FILL_PA = window.GAS_PRESSURE_PA.high
+#: The longest single wait a step may ask for (window.STEP_DURATION_S, 48 h).
+MAX_STEP_S = window.STEP_DURATION_MAX_S
 
 
 def check_numbers(a: act.Action) -> None:
@@ -194,14 +194,19 @@ def settle(m: Machine, s: LineState, space: str) -> LineState:
 
 
 def open_container(m: Machine, s: LineState, a: act.OpenContainer) -> LineState:
-    """The container's gas joins the space's: mixed by amounts (p·V), like a door between two volumes."""
+    """The container's gas joins the space's: mixed by amounts (p·V), like a door between two volumes.
+
+    The space's volume includes the closed container's, so its own gas fills ``V_space − V_container``.
+    """
     box = need_container(s, a.container)
     if not box.closed:
         raise impossible("ACT006", f"container {a.container!r} is already open")
     s = s.with_container(replace(box, closed=False, sealed=None))
     if box.sealed is None or box.space == m.line.room:  # the room is a reservoir
         return s
-    mixed = mixing.mix(s.atmospheres[box.space], m.volume(box.space), box.sealed, box.volume_m3)
+    space_m3 = m.volume(box.space)  # the container is inside the space: the space's own gas fills the rest
+    free_m3 = max(space_m3 - box.volume_m3, 0.0)
+    mixed = mixing.mix(s.atmospheres[box.space], free_m3, box.sealed, min(box.volume_m3, space_m3))
     return settle(m, s.with_atmosphere(box.space, mixed), box.space)
 
 

@@ -1,7 +1,8 @@
 """The recipe language as frozen pydantic models.
 
 The key names are a contract other tools read (see docs/recipes.md). The schema only
-checks structure, types and units; the process window (thickness limits, gases,
+checks structure, types, units and the range each quantity can physically have (its
+field types, :mod:`anodeline.recipe.quantity`); the process window (thickness limits, gases,
 temperatures…) is checked by :mod:`anodeline.recipe.rules`, so that each limit is
 reported with its claim number instead of a generic schema message.
 """
@@ -14,12 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from anodeline.recipe.quantity import (
     Conductivity,
-    Duration,
     Fraction,
     Length,
     MolarEnergy,
     Power,
     Pressure,
+    Purity,
+    StepDuration,
     Temperature,
 )
 from anodeline.units import Q_
@@ -71,7 +73,7 @@ class Anneal(_Model):
     """Heat treatment after deposition (description: 40–200 °C, below Tg and 179 °C on Li)."""
 
     temperature: Temperature
-    duration: Duration
+    duration: StepDuration
 
 
 class Layer(_Model):
@@ -92,7 +94,7 @@ class AtmosphereSpec(_Model):
     """The gas filling the glove chambers and the apparatus during transfers (claims 10, 11)."""
 
     gas: str
-    purity: Fraction
+    purity: Purity
     dew_point: Temperature | None = None
     max_o2: Fraction = Field(default_factory=lambda: Q_(10.0, "ppm"))
     max_h2o: Fraction = Field(default_factory=lambda: Q_(10.0, "ppm"))

@@ -16,7 +16,14 @@ from anodeline.documents.files import read_document
 from anodeline.documents.violations import Findings
 from anodeline.errors import RecipeError
 from anodeline.recipe.rules import checked_rules
-from anodeline.recipe.rules.schema import BAD_VALUE, DUPLICATE_KEY, MISSING_FIELD, UNKNOWN_KEY, YAML_SYNTAX
+from anodeline.recipe.rules.schema import (
+    BAD_VALUE,
+    DUPLICATE_KEY,
+    MISSING_FIELD,
+    OUT_OF_RANGE,
+    UNKNOWN_KEY,
+    YAML_SYNTAX,
+)
 from anodeline.recipe.schema import Recipe
 
 
@@ -44,6 +51,7 @@ _CODES = SchemaCodes(
     missing=SchemaCode(MISSING_FIELD.code, MISSING_FIELD.hint, MISSING_FIELD.source),
     bad_value=SchemaCode(BAD_VALUE.code, BAD_VALUE.hint, BAD_VALUE.source),
     not_a_mapping="a recipe must be a YAML mapping of keys (recipe, route, base, layers, ...)",
+    out_of_range=SchemaCode(OUT_OF_RANGE.code, OUT_OF_RANGE.hint, OUT_OF_RANGE.source),
 )
 
 

@@ -34,3 +34,13 @@ DUPLICATE_KEY = register(
     source="YAML 1.2 (keys of a mapping are unique)",
     hint="keep one of the two entries; YAML would silently use the last one",
 )  # fmt: skip
+OUT_OF_RANGE = register(
+    "SCH006", E, "A quantity is outside the range it can have",
+    description="A quantity has the right unit but a value it cannot have: not finite (NaN, inf, or too large "
+    "to hold in SI units), a temperature at or below absolute zero, a negative length or duration, a pressure "
+    "not above 0 Pa or more than 0.5 bar over an atmosphere, a fraction outside 0–100 %, a conductivity, power "
+    "or activation energy that is not positive, an anneal longer than 48 h. The violation names the bound's "
+    "own source.",
+    source="physics (absolute zero, positive amounts, finite values); Pressure Equipment Directive 2014/68/EU",
+    hint="give a value inside the range the message states",
+)  # fmt: skip

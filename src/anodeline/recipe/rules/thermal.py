@@ -128,3 +128,23 @@ def anneal_duration(recipe: Recipe) -> Iterator[Finding]:
             yield Finding(
                 f"layers[{index}].anneal.duration", f"anneal of {layer.name!r} lasts {layer.anneal.duration:~P}"
             )
+
+
+@rule(
+    "TMP006", E, "Substrate or anneal temperature below room temperature",
+    description="The patent deposits at room temperature (5–35 °C) or on a substrate heated to 40–200 °C, and "
+    "anneals by heating. A substrate or anneal below 5 °C (a cryogenic 10 K included) is outside the process "
+    "window, and the substrate heater cannot cool.",
+    source=window.ROOM_TEMPERATURE_DEGC.source + "; " + window.HEATING_DEGC.source,
+    hint="deposit at room temperature (e.g. 25 degC) or heat to 40–200 degC",
+)  # fmt: skip
+def below_room_temperature(recipe: Recipe) -> Iterator[Finding]:
+    low = window.ROOM_TEMPERATURE_DEGC.low
+    for index, layer in enumerate(recipe.layers):
+        temperatures = [("substrate_temperature", layer.substrate_temperature, "substrate")]
+        if layer.anneal is not None:
+            temperatures.append(("anneal.temperature", layer.anneal.temperature, "anneal"))
+        for key, quantity, what in temperatures:
+            degc = _degc(quantity)
+            if degc < low:
+                yield Finding(f"layers[{index}].{key}", f"{what} of {layer.name!r} at {degc:g} °C, below {low:g} °C")
