@@ -200,7 +200,8 @@ class Engine:
                 refusal, predicted = self.check(observed, action)
                 if refusal is not None:
                     text = f"step {index} {action.describe()} refused: {refusal.rule} {refusal.reason}"
-                    if not (yield from self._hold(refusal.rule, text, set(), action)):
+                    exposed = set(tripped(self.ceiling.policy, observed))  # make those safe too, at once
+                    if not (yield from self._hold(refusal.rule, text, exposed, action)):
                         return
                     continue
                 if self.progress is not None:
@@ -263,27 +264,47 @@ class Engine:
         return False
 
     def _protect(self, spaces: set[str] | None) -> Generator[Any, Any, list[tuple[act.Action, LineState]]]:
-        """Make safe: close doors, gather and seal sensitive items (each step checked by the Machine)."""
+        """Make safe: seal or put away the sensitive items, then close doors (each step checked by the Machine).
+
+        The Machine lets these steps through even when the chamber is already beyond the limits
+        (:meth:`anodeline.line.machine.Machine.makes_safe`). The outcome is journalled as an
+        alarm: ``MAKE-SAFE`` when every step was done and nothing is left exposed, else
+        ``MAKE-SAFE-FAILED`` naming what could not be done and what is still exposed.
+        """
         made: list[tuple[act.Action, LineState]] = []
+        failed: list[str] = []
         skip_manual = self.readings.get("operator.busy", 0.0) > 0.5
         for action in protective_actions(self.line, self.observed, spaces):
             if action.manual and skip_manual:
-                self.reasons.append(f"could not {action.describe()} to make safe: the operator does not answer")
+                failed.append(f"could not {action.describe()} to make safe: the operator does not answer")
                 continue
             observed = self.poll()
             try:
                 predicted = self.machine.apply(observed, action)
             except InterlockError as refusal:
-                self.reasons.append(f"could not {action.describe()} to make safe: {refusal.reason}")
+                failed.append(f"could not {action.describe()} to make safe: {refusal.reason}")
                 continue
             try:
                 yield from execute.execute(self, action, predicted)
             except DeviceFaultError as fault:
-                self.reasons.append(f"could not {action.describe()} to make safe: {fault.message}")
+                failed.append(f"could not {action.describe()} to make safe: {fault.message}")
                 continue
             made.append((action, observed))
             self.belief = predicted
+        self._report_make_safe(spaces, [a for a, _ in made], failed)
         return made
+
+    def _report_make_safe(self, spaces: set[str] | None, made: list[act.Action], failed: list[str]) -> None:
+        state = self.poll()
+        left = [why for space, why in tripped(self.ceiling.policy, state).items() if spaces is None or space in spaces]
+        where = ", ".join(sorted(spaces)) if spaces is not None else "every space"
+        done = ", ".join(a.describe() for a in made) or "nothing to do"
+        if failed or left:
+            message = f"make-safe in {where} incomplete: done {done}; " + "; ".join([*failed, *left])
+            self.reasons.extend([*failed, *(f"still exposed after make-safe: {why}" for why in left)])
+            self.journal.alarm(self.clock.now, "MAKE-SAFE-FAILED", message, True)
+        else:
+            self.journal.alarm(self.clock.now, "MAKE-SAFE", f"made safe in {where}: {done}", False)
 
     def _undo(self, made: list[tuple[act.Action, LineState]]) -> Generator[Any, Any, bool]:
         for action, before in reversed(made):
