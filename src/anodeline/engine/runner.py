@@ -74,6 +74,7 @@ class Engine:
         self.trips: dict[str, str] = {}
         self.status = "idle"
         self._power_fault_raised = False
+        self._faults_raised: set[str] = set()
 
     # --- devices and readings ------------------------------------------------------------------
     def command(self, device: str, value: Any) -> None:
@@ -96,7 +97,22 @@ class Engine:
         if readings.get("mains.power", 1.0) < 0.5 and not self._power_fault_raised:
             self._power_fault_raised = True
             raise DeviceFaultError("POWER", "mains power lost: pumps, valves, purifiers, heaters and sources stopped")
+        self._check_fault_flags(readings)
         return self.observed
+
+    def _check_fault_flags(self, readings: Mapping[str, float]) -> None:
+        """A device that raises its ``.fault`` flag ends the batch (alarm ``DEVICE-FAULT``, make-safe, abort).
+
+        Whether or not the step in hand needs that device: equipment that reports a fault is
+        not trusted for the rest of the batch, and the fault must be in the record.
+        """
+        if self.batch.state in ("aborting", "aborted"):
+            return
+        for channel, value in readings.items():
+            if channel.endswith(".fault") and value >= 0.5 and channel not in self._faults_raised:
+                self._faults_raised.add(channel)
+                device = channel.removesuffix(".fault")
+                raise DeviceFaultError("DEVICE-FAULT", f"{device} reports a fault ({channel} = {value:g})")
 
     def _record_exposure(self, now: float) -> None:
         state = self.observed
@@ -299,6 +315,8 @@ class Engine:
         left = [why for space, why in tripped(self.ceiling.policy, state).items() if spaces is None or space in spaces]
         where = ", ".join(sorted(spaces)) if spaces is not None else "every space"
         done = ", ".join(a.describe() for a in made) or "nothing to do"
+        if not (made or failed or left):
+            return  # nothing was exposed there: nothing to report
         if failed or left:
             message = f"make-safe in {where} incomplete: done {done}; " + "; ".join([*failed, *left])
             self.reasons.extend([*failed, *(f"still exposed after make-safe: {why}" for why in left)])
