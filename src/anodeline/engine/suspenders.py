@@ -64,7 +64,8 @@ def protective_actions(line: Line, state: LineState, spaces: set[str] | None = N
        for a tripped space) it retreats through a door into a neighbouring space that is
        not tripped (the apparatus it came from);
     2. every open container holding sensitive items is closed;
-    3. every open inner door of the concerned spaces is closed.
+    3. every open inner door of the concerned spaces is closed;
+    4. (tripped spaces only) an apparatus still holding a loose sensitive item is evacuated.
     """
 
     def concerned(space: str) -> bool:
@@ -98,6 +99,27 @@ def protective_actions(line: Line, state: LineState, spaces: set[str] | None = N
         sides = line.doors[door].between
         if is_open and line.room not in sides and any(concerned(s) for s in sides):
             actions.append(act.CloseDoor(door))
+    if spaces is not None:  # an exposed item an operator cannot reach: isolate it by vacuum
+        actions.extend(_pump_away(line, state, spaces))
+    return actions
+
+
+def _pump_away(line: Line, state: LineState, spaces: set[str]) -> list[act.Action]:
+    """Evacuate each tripped apparatus that holds a loose sensitive item (it has no purifier to recover).
+
+    Aimed at a tenth of the line's vacuum threshold (an item in vacuum meets no atmosphere),
+    never below ten times the pump's ultimate pressure.
+    """
+    actions: list[act.Action] = []
+    vacuum_pa = float(line.policy.vacuum_below.to("Pa").magnitude)
+    for space in sorted(spaces):
+        config = line.spaces.get(space)
+        pump = line.pumps.get(config.pump or "") if config is not None else None
+        if config is None or config.kind != "apparatus" or pump is None:
+            continue
+        loose = any(i.sensitive and i.location == space for i in state.items.values())
+        if loose and state.atmospheres[space].pressure_pa > vacuum_pa:
+            actions.append(act.Evacuate(space, max(vacuum_pa / 10.0, 10.0 * pump.ultimate_pa)))
     return actions
 
 
@@ -123,6 +145,9 @@ def undo(action: act.Action, before: LineState) -> act.Action | None:
         return act.OpenContainer(action.container)
     if isinstance(action, act.Move):
         return act.Move(action.item, before.items[action.item].location)
+    if isinstance(action, act.Evacuate):
+        atm = before.atmospheres[action.space]
+        return act.Backfill(action.space, atm.gas, atm.pressure_pa)
     return None
 
 
