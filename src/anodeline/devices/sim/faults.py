@@ -135,7 +135,8 @@ def _pump_failure(fault: Fault, twin: Twin) -> None:
     space = next(name for name, s in line.spaces.items() if s.pump == pump)
     config, spec = line.spaces[space], line.pumps[pump]
     low = float(config.purge_to.to("Pa").magnitude) if config.purge_to else 10.0 * spec.ultimate_pa
-    aims = [a.pressure_pa for a in (twin.procedure.steps if twin.procedure else ()) if _evacuates(a, space)]
+    steps = twin.procedure.steps if twin.procedure else ()
+    aims = [a.pressure_pa for a in steps if isinstance(a, act.Evacuate) and a.space == space]
     low = aims[0] if aims else low  # the pump-down the procedure really commands first
     delay = fault.at_s
     if delay is None:  # half-way through its pump-down, by the same pump model the twin and engine use
