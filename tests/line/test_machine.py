@@ -85,3 +85,21 @@ def test_a_step_that_makes_any_atmosphere_worse_is_not_make_safe(example_1: Proc
     assert not machine.makes_safe(before, dirtier, step)
     assert not machine.makes_safe(before, before, act.Move("base", "apparatus-1"))  # a move to a space never is
     assert not machine.makes_safe(before, before, act.OpenDoor("port-5"))
+
+
+def test_from_an_exposed_state_an_empty_container_may_be_opened_to_seal_the_item(
+    example_1: Procedure, fig1: Line
+) -> None:
+    machine = Machine(fig1, example_1.policy)
+    state = _leaked(_first(example_1, fig1, act.CloseDoor, door="outlet-3"), "chamber-5")  # storage-1 still closed
+    assert state.containers["storage-1"].closed and machine.check(state) is not None
+    opened = machine.apply(state, act.OpenContainer("storage-1"))  # CONT001 would refuse it from a safe state
+    sealed = machine.apply(machine.apply(opened, act.Move("base", "storage-1")), act.CloseContainer("storage-1"))
+    assert sealed.containers["storage-1"].closed and sealed.items["base"].location == "storage-1"
+    source = _leaked(_first(example_1, fig1, act.Load, container="source-1"), "chamber-4")
+    holding = source.with_item(replace(source.items["base"], location="source-1"))
+    chamber = _leaked(holding, "chamber-5")  # something exposed elsewhere: the line is already unsafe
+    chamber = chamber.with_item(replace(chamber.items["target-57li2s-38sis2-5p2o5"], location="chamber-5"))
+    with pytest.raises(InterlockError) as info:  # opening a container with a sensitive item in it is never make-safe
+        machine.apply(chamber, act.OpenContainer("source-1"))
+    assert info.value.rule == "CONT001"

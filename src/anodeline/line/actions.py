@@ -57,6 +57,7 @@ class Evacuate(Action):
     """Pump a space down to ``pressure_pa`` with its pump."""
 
     kind: ClassVar[str] = "evacuate"
+    makes_safe: ClassVar[bool] = True  # pumping lowers every partial pressure (the Machine proves it per state)
     space: str
     pressure_pa: float
 
@@ -89,6 +90,7 @@ class OpenContainer(Action):
     kind: ClassVar[str] = "open_container"
     manual: ClassVar[bool] = True
     glove: ClassVar[bool] = True
+    makes_safe: ClassVar[bool] = True  # an empty container opened to seal an exposed item in it (Machine.makes_safe)
     container: str
 
 

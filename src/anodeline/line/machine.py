@@ -12,8 +12,9 @@ tries an unsafe action must stop; the verifier catches it and returns a verdict.
 took a chamber past the limit around an open container), the after-check alone would
 refuse every step, closing the container included, and leave the item where it is. A
 step whose class is marked ``makes_safe`` (close a door, close a container, put a loose
-item into an open container in its own space) is therefore let through the AIR001/AIR002
-checks when :meth:`Machine.makes_safe` proves it: the state before already breaks the
+item into an open container in its own space, open an empty container to do so, evacuate
+a space) is therefore let through the AIR001/AIR002
+checks (and CONT001) when :meth:`Machine.makes_safe` proves it: the state before already breaks the
 invariant, and after the step no space's atmosphere and no item's exposure is worse than
 before. Every other interlock still applies, and nothing else is let through.
 """
@@ -34,8 +35,9 @@ from anodeline.line.transitions import TRANSITIONS
 from anodeline.physics.atmosphere.errors import AtmosphereError
 from anodeline.physics.atmosphere.state import Atmosphere, inert, room_air
 
-#: The codes of the air-free invariant, the only checks a proven make-safe step is let through.
-INVARIANT_CODES = frozenset({"AIR001", "AIR002"})
+#: The codes of the air-free invariant, and CONT001 (a container opened in an active space), the only checks
+#: a proven make-safe step is let through: they guard against exposure, which the proof already rules out.
+INVARIANT_CODES = frozenset({"AIR001", "AIR002", "CONT001"})
 #: Relative slack when comparing atmospheres before and after a make-safe step (float rounding only).
 _SLACK = 1e-9
 
@@ -93,9 +95,13 @@ class Machine:
     def apply(self, state: LineState, action: act.Action) -> LineState:
         """The state after ``action``; raises :class:`InterlockError` if the line refuses it."""
         self._check_names(state, action)
+        deferred: InterlockError | None = None  # an exposure refusal a proven make-safe step may override
         for rule in interlocks_for(action, "before"):
             refusal = rule.check(self, state, action)
             if refusal is not None:
+                if rule.code in INVARIANT_CODES and action.makes_safe and deferred is None:
+                    deferred = refusal
+                    continue
                 raise refusal
         transition = TRANSITIONS.get(type(action))
         if transition is None:
@@ -104,6 +110,8 @@ class Machine:
             new: LineState = transition(self, state, action)
         except AtmosphereError as exc:
             raise InterlockError("ACT005", exc.message, hint=exc.hint) from None
+        if deferred is not None and not self.makes_safe(state, new, action):
+            raise deferred
         for rule in interlocks_for(action, "after"):  # AIR001/AIR002 among them: the air-free invariant
             refusal = rule.check(self, new, action)
             if refusal is not None:
@@ -122,6 +130,8 @@ class Machine:
             return False
         if isinstance(action, act.Move) and (action.item not in before.items or action.to not in before.containers):
             return False  # a move is make-safe only for an item into a container (the transition checks the space)
+        if isinstance(action, act.OpenContainer) and before.contents(action.container):
+            return False  # only an empty container is opened to make safe (to put an exposed item in it)
         for space, atm in after.atmospheres.items():
             if not self._no_worse(before.atmospheres[space], atm):
                 return False
