@@ -173,6 +173,21 @@ _TABLE: tuple[Code, ...] = (
            "claims 1, 17, 33 (no exposure to air); suspender thresholds in docs/engine.md",
            "O2 or H2O in a space where a sensitive item is exposed rose above the ceiling (a share of the "
            "recipe's limits): the batch holds, closes doors and seals items, and resumes when the space recovers."),
+    _entry("DEV-DOOR", "engine", "abort", "The engine was asked to pass a container through a load port that "
+           "does not exist", "give the chamber a load port to the room in the line file",
+           "engine (device map of the line)"),
+    _entry("DEVICE-FAULT", "engine", "abort", "A device raised its fault flag during the run",
+           "inspect the device named in the message; the batch was made safe and aborted",
+           "engine (device fault flags; IEC 61508 practice: a detected fault leads to the safe state)"),
+    _entry("MAKE-SAFE", "engine", "hold", "Make-safe sealed or isolated every exposed sensitive item",
+           "none needed: it reports what was done; the hold clears when the atmosphere recovers",
+           "claims 1, 17, 33 (no exposure to air); docs/engine.md (make-safe)"),
+    _entry("MAKE-SAFE-FAILED", "engine", "hold", "Make-safe could not seal or isolate every exposed sensitive item",
+           "seal the items the message names by hand, then resume or abort the batch",
+           "claims 1, 17, 33 (no exposure to air); docs/engine.md (make-safe)"),
+    _entry("MODEL-SENSOR", "engine", "hold", "The analysers and the model of the line disagree",
+           "check the analyser named (calibration, drift) and the line for a leak; the record keeps the measurement",
+           "docs/engine.md (exposure is measured; the model is a cross-check)"),
     _entry("HELD", "engine", "hold", "The batch ended held, waiting for a person",
            "read the reasons in the batch record, then resume or abort it", "ISA-88 (held state)"),
 )  # fmt: skip

@@ -41,10 +41,19 @@ def test_a_loose_item_goes_into_the_open_container_of_its_chamber(example_1: Pro
     assert not tripped(example_1.policy, safe)
 
 
-def test_with_no_open_container_the_item_retreats_through_the_door_it_came(example_1: Procedure, fig1: Line) -> None:
+def test_with_only_a_closed_empty_container_it_is_opened_to_seal_the_item(example_1: Procedure, fig1: Line) -> None:
     state = _state_after(example_1, fig1, 24)  # the electrode loose in chamber 5 ...
     storage = state.containers["storage-1"]  # ... and the storage container closed
     state = state.with_container(replace(storage, closed=True, sealed=state.atmospheres["chamber-5"]))
+    actions = protective_actions(fig1, state, {"chamber-5"})
+    assert actions == [act.OpenContainer("storage-1"), act.Move("base", "storage-1"), act.CloseContainer("storage-1")]
+    safe = _apply(Machine(fig1, example_1.policy), state, actions)
+    assert safe.items["base"].location == "storage-1" and safe.containers["storage-1"].closed
+
+
+def test_with_no_container_the_item_retreats_through_the_door_it_came(example_1: Procedure, fig1: Line) -> None:
+    state = _state_after(example_1, fig1, 24)  # the electrode loose in chamber 5 ...
+    state = state.with_container(replace(state.containers["storage-1"], space="room"))  # ... and no container there
     actions = protective_actions(fig1, state, {"chamber-5"})
     assert actions[:2] == [act.OpenDoor("outlet-3"), act.Move("base", "apparatus-1")]
     assert act.CloseDoor("outlet-3") in actions

@@ -8,7 +8,9 @@
   closed; a glove chamber's purifier is then switched on and its analysers settle 60 s;
   a reading far above the Machine's prediction means the gas is not what its label says;
 * doors — command and wait for the position feedback (4 × travel);
-* glove work, load, unload — handed to the operator; wait for done (30 min);
+* glove work — handed to the operator; wait for done (30 min);
+* load, unload — the engine opens the chamber's load port (a door like any other: a stuck
+  port stops the step), the operator puts the container through, the engine closes the port;
 * deposit — source on until the QCM reads the thickness; timeout: rates model × 1.5 + 5 min;
 * heat — setpoint, until the thermocouple is within 2 °C (1 h); hold — wait.
 
@@ -172,6 +174,20 @@ def manual(eng: Engine, action: act.Action) -> Steps:
     yield from eng.wait_until(f"operator: {action.describe()}", done, OPERATOR_TIMEOUT_S, fault=fault, period=5.0)
 
 
+def through_port(eng: Engine, action: act.Load | act.Unload) -> Steps:
+    """Open the load port, hand the container over to the operator, close the port behind it."""
+    port = eng.line.load_port(action.space)
+    if port is None:  # pragma: no cover - refused before by the Machine (ACT003)
+        raise DeviceFaultError("DEV-DOOR", f"{action.space} has no load port")
+    yield from door(eng, port, True)
+    try:
+        yield from manual(eng, action)
+    except DeviceFaultError:
+        eng.command(port, False)  # the operator failed: do not leave the chamber open to the room
+        raise
+    yield from door(eng, port, False)
+
+
 def deposit(eng: Engine, a: act.Deposit) -> Steps:
     source = naming.source_for(eng.line, a.space, a.method, a.material)
     if source is None:  # pragma: no cover - refused before by DEP003
@@ -231,6 +247,8 @@ def execute(eng: Engine, action: act.Action, predicted: LineState) -> Steps:
         yield from heat(eng, action)
     elif isinstance(action, act.Hold):
         yield from hold(eng, action)
+    elif isinstance(action, act.Load | act.Unload):
+        yield from through_port(eng, action)
     elif action.manual:
         yield from manual(eng, action)
     else:  # pragma: no cover - every action kind is listed above

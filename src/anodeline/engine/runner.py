@@ -38,6 +38,11 @@ class EngineSettings:
     """Polling and limits of a run."""
 
     suspenders: Suspenders = field(default_factory=Suspenders)
+    #: Model and measurement of an exposed item's O2 or H2O disagree (alarm ``MODEL-SENSOR``) beyond this share
+    #: of the recipe's limit plus ``model_tolerance_rel`` of the model's value (clean runs of the shipped lines
+    #: stay within 0.6 ppm: analyser noise and drift, the purifier working between two steps).
+    model_tolerance_share: float = 0.2
+    model_tolerance_rel: float = 0.25
     period_s: float = 30.0  # poll period while nothing sensitive is exposed at pressure
     exposed_period_s: float = 10.0  # while a sensitive item is unsealed in a glove chamber
     max_run_s: float = 7 * 86400.0
@@ -74,6 +79,8 @@ class Engine:
         self.trips: dict[str, str] = {}
         self.status = "idle"
         self._power_fault_raised = False
+        self._faults_raised: set[str] = set()
+        self._disagreements: dict[tuple[str, str], str] = {}  # (space, O2|H2O) → open MODEL-SENSOR alarm
 
     # --- devices and readings ------------------------------------------------------------------
     def command(self, device: str, value: Any) -> None:
@@ -96,10 +103,27 @@ class Engine:
         if readings.get("mains.power", 1.0) < 0.5 and not self._power_fault_raised:
             self._power_fault_raised = True
             raise DeviceFaultError("POWER", "mains power lost: pumps, valves, purifiers, heaters and sources stopped")
+        self._check_fault_flags(readings)
         return self.observed
 
+    def _check_fault_flags(self, readings: Mapping[str, float]) -> None:
+        """A device that raises its ``.fault`` flag ends the batch (alarm ``DEVICE-FAULT``, make-safe, abort).
+
+        Whether or not the step in hand needs that device: equipment that reports a fault is
+        not trusted for the rest of the batch, and the fault must be in the record.
+        """
+        if self.batch.state in ("aborting", "aborted"):
+            return
+        for channel, value in readings.items():
+            if channel.endswith(".fault") and value >= 0.5 and channel not in self._faults_raised:
+                self._faults_raised.add(channel)
+                device = channel.removesuffix(".fault")
+                raise DeviceFaultError("DEVICE-FAULT", f"{device} reports a fault ({channel} = {value:g})")
+
     def _record_exposure(self, now: float) -> None:
+        """Journal what each sensitive item meets, as measured; the model only cross-checks it."""
         state = self.observed
+        disagreeing: set[tuple[str, str]] = set()
         for name, item in state.items.items():
             if not item.sensitive:
                 continue
@@ -109,6 +133,30 @@ class Engine:
             sealed = container is not None
             self.journal.exposure(now, name, space, o2, h2o, sealed)
             self.ledgers.setdefault(name, ExposureLedger(name)).observe(now, space, o2, h2o, sealed=sealed)
+            if not sealed:
+                disagreeing |= self._cross_check(now, name, space, (o2, h2o))
+        for key in set(self._disagreements) - disagreeing:  # model and sensor agree again
+            self.journal.alarm_cleared(now, self._disagreements.pop(key))
+
+    def _cross_check(self, now: float, item: str, space: str, measured: tuple[float, float]) -> set[tuple[str, str]]:
+        """Compare an exposed item's measured O2/H2O with the model's belief; alarm ``MODEL-SENSOR`` if far apart."""
+        modelled = equivalent_ppm(self.belief.exposure(item)[0])
+        limits = (self.machine.policy.max_o2_ppm, self.machine.policy.max_h2o_ppm)
+        found: set[tuple[str, str]] = set()
+        s = self.settings
+        for what, value, model, limit in zip(("O2", "H2O"), measured, modelled, limits, strict=True):
+            tolerance = s.model_tolerance_share * limit + s.model_tolerance_rel * model
+            if abs(value - model) <= tolerance:
+                continue
+            key = (space, what)
+            found.add(key)
+            if key not in self._disagreements:
+                message = (
+                    f"{space}: measured {value:.3g} ppm {what} around {item!r}, the model expects {model:.3g} ppm "
+                    f"(tolerance {tolerance:.3g} ppm); the record keeps the measurement"
+                )
+                self._disagreements[key] = self.journal.alarm(now, "MODEL-SENSOR", message, False)
+        return found
 
     def period(self) -> float:
         """Poll faster while a sensitive item is unsealed at pressure in a glove chamber."""
@@ -200,7 +248,8 @@ class Engine:
                 refusal, predicted = self.check(observed, action)
                 if refusal is not None:
                     text = f"step {index} {action.describe()} refused: {refusal.rule} {refusal.reason}"
-                    if not (yield from self._hold(refusal.rule, text, set(), action)):
+                    exposed = set(tripped(self.ceiling.policy, observed))  # make those safe too, at once
+                    if not (yield from self._hold(refusal.rule, text, exposed, action)):
                         return
                     continue
                 if self.progress is not None:
@@ -263,27 +312,49 @@ class Engine:
         return False
 
     def _protect(self, spaces: set[str] | None) -> Generator[Any, Any, list[tuple[act.Action, LineState]]]:
-        """Make safe: close doors, gather and seal sensitive items (each step checked by the Machine)."""
+        """Make safe: seal or put away the sensitive items, then close doors (each step checked by the Machine).
+
+        The Machine lets these steps through even when the chamber is already beyond the limits
+        (:meth:`anodeline.line.machine.Machine.makes_safe`). The outcome is journalled as an
+        alarm: ``MAKE-SAFE`` when every step was done and nothing is left exposed, else
+        ``MAKE-SAFE-FAILED`` naming what could not be done and what is still exposed.
+        """
         made: list[tuple[act.Action, LineState]] = []
+        failed: list[str] = []
         skip_manual = self.readings.get("operator.busy", 0.0) > 0.5
         for action in protective_actions(self.line, self.observed, spaces):
             if action.manual and skip_manual:
-                self.reasons.append(f"could not {action.describe()} to make safe: the operator does not answer")
+                failed.append(f"could not {action.describe()} to make safe: the operator does not answer")
                 continue
             observed = self.poll()
             try:
                 predicted = self.machine.apply(observed, action)
             except InterlockError as refusal:
-                self.reasons.append(f"could not {action.describe()} to make safe: {refusal.reason}")
+                failed.append(f"could not {action.describe()} to make safe: {refusal.reason}")
                 continue
             try:
                 yield from execute.execute(self, action, predicted)
             except DeviceFaultError as fault:
-                self.reasons.append(f"could not {action.describe()} to make safe: {fault.message}")
+                failed.append(f"could not {action.describe()} to make safe: {fault.message}")
                 continue
             made.append((action, observed))
             self.belief = predicted
+        self._report_make_safe(spaces, [a for a, _ in made], failed)
         return made
+
+    def _report_make_safe(self, spaces: set[str] | None, made: list[act.Action], failed: list[str]) -> None:
+        state = self.poll()
+        left = [why for space, why in tripped(self.ceiling.policy, state).items() if spaces is None or space in spaces]
+        where = ", ".join(sorted(spaces)) if spaces is not None else "every space"
+        done = ", ".join(a.describe() for a in made) or "nothing to do"
+        if not (made or failed or left):
+            return  # nothing was exposed there: nothing to report
+        if failed or left:
+            message = f"make-safe in {where} incomplete: done {done}; " + "; ".join([*failed, *left])
+            self.reasons.extend([*failed, *(f"still exposed after make-safe: {why}" for why in left)])
+            self.journal.alarm(self.clock.now, "MAKE-SAFE-FAILED", message, True)
+        else:
+            self.journal.alarm(self.clock.now, "MAKE-SAFE", f"made safe in {where}: {done}", False)
 
     def _undo(self, made: list[tuple[act.Action, LineState]]) -> Generator[Any, Any, bool]:
         for action, before in reversed(made):

@@ -58,13 +58,15 @@ def tripped(policy: AirPolicy, state: LineState) -> dict[str, str]:
 
 
 def protective_actions(line: Line, state: LineState, spaces: set[str] | None = None) -> list[act.Action]:
-    """Make-safe steps in ``spaces`` (or everywhere): seal, retreat, close doors.
+    """Make-safe steps in ``spaces`` (or everywhere): seal, retreat, close doors, pump away.
 
-    1. a loose sensitive item goes into an open container in its space; failing that (only
-       for a tripped space) it retreats through a door into a neighbouring space that is
-       not tripped (the apparatus it came from);
+    1. a loose sensitive item goes into an open container in its space (for a tripped space,
+       an empty closed one is opened for it); failing that (only for a tripped space) it
+       retreats through a door into a neighbouring space that is not tripped (the apparatus
+       it came from);
     2. every open container holding sensitive items is closed;
-    3. every open inner door of the concerned spaces is closed.
+    3. every open inner door of the concerned spaces is closed;
+    4. (tripped spaces only) an apparatus still holding a loose sensitive item is evacuated.
     """
 
     def concerned(space: str) -> bool:
@@ -73,6 +75,8 @@ def protective_actions(line: Line, state: LineState, spaces: set[str] | None = N
     actions: list[act.Action] = []
     doors = dict(state.doors)
     holding: set[str] = set()
+    opened: set[str] = set()
+    loose: dict[str, str] = {}  # sensitive item → the space it is left loose in
     for name, item in state.items.items():
         if not item.sensitive:
             continue
@@ -80,24 +84,66 @@ def protective_actions(line: Line, state: LineState, spaces: set[str] | None = N
         if location in state.containers:
             holding.add(location)
             continue
+        loose[name] = location
         config = line.spaces.get(location)
         if config is None or not config.has_gloves or not concerned(location):
             continue
         box = next((c for c in state.containers.values() if c.space == location and not c.closed), None)
+        empty = next((c for c in state.containers.values() if c.space == location and not state.contents(c.name)), None)
+        if box is None and empty is not None and spaces is not None and empty.name not in opened:
+            actions.append(act.OpenContainer(empty.name))  # an empty container to seal the item in
+            box = replace(empty, closed=False)
+            opened.add(empty.name)
         if box is not None:
             actions.append(act.Move(name, box.name))
             holding.add(box.name)
+            del loose[name]
         elif spaces is not None:
-            actions.extend(_retreat(line, doors, name, location, spaces))
+            retreat = _retreat(line, doors, name, location, spaces)
+            actions.extend(retreat)
+            if retreat:
+                loose[name] = line.other_side(_door_through(line, location, retreat), location)
     for name in sorted(holding):
         box = state.containers[name]
         config = line.spaces.get(box.space)
-        if not box.closed and config is not None and config.has_gloves and concerned(box.space):
+        if (not box.closed or name in opened) and config is not None and config.has_gloves and concerned(box.space):
             actions.append(act.CloseContainer(name))
     for door, is_open in doors.items():
         sides = line.doors[door].between
         if is_open and line.room not in sides and any(concerned(s) for s in sides):
             actions.append(act.CloseDoor(door))
+    if spaces is not None:  # an exposed item that could not be sealed: isolate it by vacuum
+        actions.extend(_pump_away(line, state, spaces & set(loose.values())))
+    return actions
+
+
+def _door_through(line: Line, here: str, retreat: list[act.Action]) -> str:
+    move = retreat[-1]
+    assert isinstance(move, act.Move)
+    door = line.door_between(here, move.to)
+    assert door is not None  # _retreat only goes through a door
+    return door
+
+
+def _pump_away(line: Line, state: LineState, spaces: set[str]) -> list[act.Action]:
+    """Evacuate each tripped apparatus still holding a loose sensitive item (doors closed first).
+
+    An apparatus has no purifier to recover, and it is leak-tight: pumping takes the item
+    into vacuum. A glove chamber is not pumped: a chamber that trips is leaking, and pumping
+    it raises the leak's inflow until the item meets more air, not less (the fault matrix
+    showed 20 × worse at 100 × class 1); its purifier is what brings it back. Aimed at a
+    tenth of the line's vacuum threshold, never below ten times the pump's ultimate pressure.
+    """
+    actions: list[act.Action] = []
+    vacuum_pa = float(line.policy.vacuum_below.to("Pa").magnitude)
+    for space in sorted(spaces):
+        config = line.spaces.get(space)
+        pump = line.pumps.get(config.pump or "") if config is not None else None
+        if config is None or config.kind != "apparatus" or pump is None:
+            continue
+        if state.atmospheres[space].pressure_pa <= vacuum_pa:
+            continue
+        actions.append(act.Evacuate(space, max(vacuum_pa / 10.0, 10.0 * pump.ultimate_pa)))
     return actions
 
 
@@ -123,6 +169,9 @@ def undo(action: act.Action, before: LineState) -> act.Action | None:
         return act.OpenContainer(action.container)
     if isinstance(action, act.Move):
         return act.Move(action.item, before.items[action.item].location)
+    if isinstance(action, act.Evacuate):
+        atm = before.atmospheres[action.space]
+        return act.Backfill(action.space, atm.gas, atm.pressure_pa)
     return None
 
 

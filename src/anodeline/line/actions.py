@@ -18,6 +18,9 @@ class Action:
     kind: ClassVar[str] = ""
     manual: ClassVar[bool] = False
     glove: ClassVar[bool] = False
+    #: A step that can only shield an item (close, seal, put away): the Machine allows it even from a state
+    #: already beyond the limits, once it has proved the step makes no exposure worse (``Machine.apply``).
+    makes_safe: ClassVar[bool] = False
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"action": self.kind, "manual": self.manual}
@@ -54,6 +57,7 @@ class Evacuate(Action):
     """Pump a space down to ``pressure_pa`` with its pump."""
 
     kind: ClassVar[str] = "evacuate"
+    makes_safe: ClassVar[bool] = True  # pumping lowers every partial pressure (the Machine proves it per state)
     space: str
     pressure_pa: float
 
@@ -77,6 +81,7 @@ class OpenDoor(Action):
 @dataclass(frozen=True)
 class CloseDoor(Action):
     kind: ClassVar[str] = "close_door"
+    makes_safe: ClassVar[bool] = True
     door: str
 
 
@@ -85,6 +90,7 @@ class OpenContainer(Action):
     kind: ClassVar[str] = "open_container"
     manual: ClassVar[bool] = True
     glove: ClassVar[bool] = True
+    makes_safe: ClassVar[bool] = True  # an empty container opened to seal an exposed item in it (Machine.makes_safe)
     container: str
 
 
@@ -95,6 +101,7 @@ class CloseContainer(Action):
     kind: ClassVar[str] = "close_container"
     manual: ClassVar[bool] = True
     glove: ClassVar[bool] = True
+    makes_safe: ClassVar[bool] = True
     container: str
 
 
@@ -105,6 +112,7 @@ class Move(Action):
     kind: ClassVar[str] = "move"
     manual: ClassVar[bool] = True
     glove: ClassVar[bool] = True
+    makes_safe: ClassVar[bool] = True  # only into an open container in the item's own space (Machine.makes_safe)
     item: str
     to: str
 

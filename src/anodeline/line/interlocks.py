@@ -41,6 +41,10 @@ class Interlock:
 
 
 INTERLOCKS: dict[str, Interlock] = {}
+#: The codes of the air-free invariant, and CONT001 (a container opened in an active space), the only checks
+#: a proven make-safe step is let through (Machine.makes_safe): they guard against exposure, which the proof
+#: already rules out.
+INVARIANT_CODES = frozenset({"AIR001", "AIR002", "CONT001"})
 ALL: tuple[type[act.Action], ...] = tuple(act.ACTION_TYPES.values())
 
 

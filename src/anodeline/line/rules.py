@@ -212,3 +212,29 @@ def door_tolerance(line: Line) -> Iterator[Finding]:
        source=window.GLOVE_PRESSURE_MIN_PA.source)  # fmt: skip
 def glove_pressure(line: Line) -> Iterator[Finding]:
     yield from _policy_bound(line, "glove_pressure_min", window.GLOVE_PRESSURE_MIN_PA)
+
+
+def _unsealed_at_pressure(line: Line) -> Iterator[str]:
+    """Spaces where a sensitive item can be out of its container at pressure.
+
+    A glove chamber with gloves (containers are opened there), and the space of every
+    apparatus that can be filled with gas (items enter it from the inlet chamber at pressure).
+    """
+    for name, space in line.spaces.items():
+        gloved = space.kind == "glove-chamber" and space.has_gloves
+        if gloved or (space.kind == "apparatus" and space.supplies and line.apparatus_in(name) is not None):
+            yield name
+
+
+@_rule("SEN001", E, "A space where a sensitive item is unsealed at pressure has no O2 or H2O analyser",
+       hint="add sensors {space: NAME, measures: o2} and {space: NAME, measures: dew-point} (or h2o) for that space",
+       source="claims 1 d), f), 2 (spaces kept inactive: O2 and H2O within the limits must be measured, "
+              "not assumed); glove-box practice (O2 and moisture analysers)")  # fmt: skip
+def analysers(line: Line) -> Iterator[Finding]:
+    for name in _unsealed_at_pressure(line):
+        measured = {sensor.measures for sensor in line.sensors.values() if sensor.space == name}
+        kind = line.spaces[name].kind
+        if "o2" not in measured:
+            yield Finding(f"spaces.{name}", f"{kind} {name!r} has no O2 analyser")
+        if not measured & {"h2o", "dew-point"}:
+            yield Finding(f"spaces.{name}", f"{kind} {name!r} has no H2O or dew-point analyser")

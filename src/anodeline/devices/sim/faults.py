@@ -5,6 +5,11 @@ is when it strikes, counted from its trigger (the run start, the pump's first st
 the first deposition; each has a default); ``*SCALE`` sizes a leak in multiples of the
 ISO 10648-2 class 1 rate (default 5). The registry :data:`FAULTS` gives each a
 description; :func:`parse_fault` refuses an unknown name and lists the known ones.
+
+Every fault must change what the line does: :meth:`Fault.check_applies` refuses, before the
+run, a fault that the procedure would never meet (a door it never moves, a pump it never
+starts, a supply it never fills from, a chamber it never uses, a power loss with no film,
+an absent operator with no glove work).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from anodeline.devices import naming
 from anodeline.devices.sim.params import FAULT_LEAK_PER_H, FAULT_PURITY
 from anodeline.errors import AnodelineError
+from anodeline.line import actions as act
 from anodeline.line.config import Line
 from anodeline.physics.atmosphere.glovebox import ISO_CLASS_1_LEAK_PER_H
 from anodeline.physics.atmosphere.state import STANDARD_PRESSURE_PA
@@ -25,6 +31,7 @@ from anodeline.units import Q_
 
 if TYPE_CHECKING:  # pragma: no cover
     from anodeline.devices.sim.twin import Twin
+    from anodeline.procedure.model import Procedure
 
 
 class FaultError(AnodelineError, ValueError):
@@ -58,6 +65,15 @@ class Fault:
     def install(self, twin: Twin) -> None:
         self.kind.install(self, twin)
 
+    def check_applies(self, line: Line, procedure: Procedure) -> None:
+        """Raise :class:`FaultError` if ``procedure`` on ``line`` would never meet this fault."""
+        why = self.kind.applies(self, line, procedure) if self.kind.applies else None
+        if why:
+            raise FaultError(
+                f"fault {self} does not apply to procedure {procedure.name!r} on line {line.line!r}: {why}",
+                hint="choose a target the procedure uses (run 'anodeline plan' to see its steps)",
+            )
+
 
 @dataclass(frozen=True)
 class FaultKind:
@@ -67,6 +83,7 @@ class FaultKind:
     when: str  # what @SECONDS counts from
     install: Callable[[Fault, Twin], None]
     alter: Callable[[Fault, Line], Line] | None = None
+    applies: Callable[[Fault, Line, Procedure], str | None] | None = None  # why not, or None
 
 
 def _first_app(line: Line) -> Any:
@@ -118,6 +135,9 @@ def _pump_failure(fault: Fault, twin: Twin) -> None:
     space = next(name for name, s in line.spaces.items() if s.pump == pump)
     config, spec = line.spaces[space], line.pumps[pump]
     low = float(config.purge_to.to("Pa").magnitude) if config.purge_to else 10.0 * spec.ultimate_pa
+    steps = twin.procedure.steps if twin.procedure else ()
+    aims = [a.pressure_pa for a in steps if isinstance(a, act.Evacuate) and a.space == space]
+    low = aims[0] if aims else low  # the pump-down the procedure really commands first
     delay = fault.at_s
     if delay is None:  # half-way through its pump-down, by the same pump model the twin and engine use
         pump_set = line.pump_set(space)
@@ -158,24 +178,93 @@ def _operator_absent(fault: Fault, twin: Twin) -> None:
     twin.plant.schedule(fault.at_s or 0.0, strike)
 
 
+def _evacuates(action: act.Action, space: str) -> bool:
+    return isinstance(action, act.Evacuate) and action.space == space
+
+
+def _spaces_used(procedure: Procedure, line: Line) -> set[str]:
+    used: set[str] = set()
+    for step in procedure.steps:
+        if isinstance(step, act.OpenDoor | act.CloseDoor):
+            used.update(line.doors[step.door].between if step.door in line.doors else ())
+        space = getattr(step, "space", None)
+        if isinstance(space, str):
+            used.add(space)
+    return used
+
+
+def _leak_applies(fault: Fault, line: Line, procedure: Procedure) -> str | None:
+    space = fault.target or (_first_app(line).inlet if line.apparatus else "")
+    if space in line.spaces and space not in _spaces_used(procedure, line):
+        return f"no step works in {space!r}"
+    return None
+
+
+def _gas_applies(fault: Fault, line: Line, procedure: Procedure) -> str | None:
+    supply = fault.target or next(iter(line.supplies), "")
+    if supply not in line.supplies:
+        return None  # the target check names the known supplies
+    gas = line.supplies[supply].gas
+    for step in procedure.steps:
+        if isinstance(step, act.Backfill) and step.gas == gas and supply in _supplies_of(line, step.space):
+            return None
+    return f"no step fills from supply {supply!r}"
+
+
+def _supplies_of(line: Line, space: str) -> tuple[str, ...]:
+    return tuple(line.spaces[space].supplies) if space in line.spaces else ()
+
+
+def _door_applies(fault: Fault, line: Line, procedure: Procedure) -> str | None:
+    app = _first_app(line)
+    door = fault.target or line.door_between(app.inlet, app.space) or ""
+    if door not in line.doors:
+        return None
+    for step in procedure.steps:
+        if isinstance(step, act.OpenDoor | act.CloseDoor) and step.door == door:
+            return None
+        if isinstance(step, act.Load | act.Unload) and line.load_port(step.space) == door:
+            return None
+    return f"no step opens or closes door {door!r} (nor loads through it)"
+
+
+def _pump_applies(fault: Fault, line: Line, procedure: Procedure) -> str | None:
+    pump = fault.target or line.spaces[_first_app(line).inlet].pump or ""
+    space = next((name for name, s in line.spaces.items() if s.pump == pump), None)
+    if space is not None and not any(_evacuates(step, space) for step in procedure.steps):
+        return f"no step evacuates {space!r} with pump {pump!r}"
+    return None
+
+
+def _power_applies(fault: Fault, line: Line, procedure: Procedure) -> str | None:
+    has_film = any(isinstance(step, act.Deposit) for step in procedure.steps)
+    return None if has_film else "it strikes during a deposition and the procedure deposits nothing"
+
+
+def _operator_applies(fault: Fault, line: Line, procedure: Procedure) -> str | None:
+    return None if any(step.manual for step in procedure.steps) else "the procedure has no manual work"
+
+
 FAULTS: dict[str, FaultKind] = {
     kind.name: kind
     for kind in (
         FaultKind("leak", f"a leak into a glove chamber: {FAULT_LEAK_PER_H:g} volumes/h, five times the ISO 10648-2 "
                   "class 1 limit (*SCALE to change)", "glove chamber (default: the first apparatus's inlet)",
-                  "the run start", _leak),
+                  "the run start", _leak, applies=_leak_applies),
         FaultKind("impure-gas", f"a gas bottle at {FAULT_PURITY:.1%} instead of its stated purity, its point-of-use "
-                  "purifier saturated", "gas supply (default: the first)", "(always)", lambda f, t: None, _impure),
+                  "purifier saturated", "gas supply (default: the first)", "(always)", lambda f, t: None, _impure,
+                  _gas_applies),
         FaultKind("stuck-door", "a door that no longer opens or closes on command",
-                  "door (default: the first apparatus's inlet door)", "the run start", _stuck),
+                  "door (default: the first apparatus's inlet door)", "the run start", _stuck,
+                  applies=_door_applies),
         FaultKind("pump-failure", "a pump that stops during an evacuation",
                   "pump (default: the inlet chamber's)", "its first start (default: half its pump-down)",
-                  _pump_failure),
+                  _pump_failure, applies=_pump_applies),
         FaultKind("power-loss", "mains lost during deposition: pumps, valves, purifiers, heaters, sources and door "
                   "drives stop; analysers and controls stay on the UPS", "-",
-                  "the first source switched on (default: half the film)", _power_loss),
+                  "the first source switched on (default: half the film)", _power_loss, applies=_power_applies),
         FaultKind("operator-absent", "the operator stops answering: glove work times out",
-                  "-", "the run start", _operator_absent),
+                  "-", "the run start", _operator_absent, applies=_operator_applies),
     )
 }  # fmt: skip
 

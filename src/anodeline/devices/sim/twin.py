@@ -45,6 +45,7 @@ class Twin:
     operator: SimOperator
     sources: tuple[str, ...]
     faults: tuple[Fault, ...] = field(default_factory=tuple)
+    procedure: Procedure | None = None  # what the twin is loaded for (faults time and check themselves by it)
 
     @property
     def sim_devices(self) -> dict[str, SimDevice]:
@@ -98,7 +99,9 @@ def build_twin(
     operator = SimOperator(naming.OPERATOR, plant, seed)
     devices[naming.OPERATOR] = operator
     devices[naming.MAINS] = Mains(naming.MAINS, plant, seed)
-    twin = Twin(line, plant, devices, doors, operator, tuple(sources), parsed)
+    twin = Twin(line, plant, devices, doors, operator, tuple(sources), parsed, procedure)
+    for fault in parsed:
+        fault.check_applies(line, procedure)
     for fault in parsed:
         fault.install(twin)
     return twin
