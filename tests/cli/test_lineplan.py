@@ -66,11 +66,11 @@ def test_missing_file_is_a_usage_error() -> None:
         assert "error:" in result.stderr
 
 
-def test_unparseable_procedure_is_a_usage_error_with_a_location(tmp_path: Path) -> None:
+def test_an_invalid_procedure_is_refused_with_exit_1_and_a_location(tmp_path: Path) -> None:
     path = tmp_path / "sop.yaml"
     path.write_text("line: fig1\nsteps:\n  - {action: teleport}\n")
     result = runner.invoke(app, ["verify", str(path)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # read, and refused (docs/cli.md, exit codes)
     assert "sop.yaml:3:" in result.stderr and "PRC003" in result.stderr
 
 
