@@ -68,6 +68,13 @@ def run(
         lots[role.strip()] = lot_id.strip()
     if recipe is None:
         usage_error("missing RECIPE", "anodeline run RECIPE.yaml")
+    from anodeline.documents.files import read_document
+    from anodeline.errors import RecipeError
+
+    try:  # refuse an unreadable file before importing the engine and the twin
+        read_document(recipe, "recipe file", RecipeError)
+    except RecipeError as exc:
+        usage_error(f"{exc.message} [{exc.code}]", exc.hint)
     from anodeline.batch.runner import run_batch
     from anodeline.cli.run_view import RunProgress, print_report
 
