@@ -41,7 +41,7 @@ def main() -> int:
     print(f"{'case':20} {'command':9} {'exit':>4} {'wall s':>7} {'cpu s':>6} {'peak MB':>8}  ok")
     worst_s = worst_mb = 0.0
     failures = 0
-    for case, (make, expected, _fragment) in CASES.items():
+    for case, (make, _expected, _fragment) in CASES.items():
         for command, argv in COMMANDS.items():
             with tempfile.TemporaryDirectory() as tmp:
                 path = make(Path(tmp))

@@ -17,7 +17,7 @@ LONG = "L" * 65  # lot and item ids are VARCHAR(64)
 def test_a_lot_id_over_its_column_size_is_refused_and_nothing_written(store: Store) -> None:
     with pytest.raises(RecordInputError, match=r"lots.id .* 65 characters long; the store keeps at most 64"):
         store.register_lot(LONG, material="Cu foil")
-    with pytest.raises(RecordInputError, match="batches.recipe_id"):
+    with pytest.raises(RecordInputError, match=r"batches\.recipe_id"):
         store.create_batch(recipe_id="r" * 129, recipe_snapshot={}, line_snapshot={}, route="x")
     assert store.list_batches() == []
     assert store.verify_chain().entries == 0
