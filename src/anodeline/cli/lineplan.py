@@ -166,13 +166,14 @@ def verify(
     """
     from anodeline.documents.files import read_document
     from anodeline.errors import AnodelineError
-    from anodeline.procedure.io import looks_like_procedure
-    from anodeline.procedure.verify import verify_procedure
 
-    try:
+    try:  # before the line model is imported: an unreadable file is refused at once
         text = read_document(file, "recipe or procedure file", AnodelineError)
     except AnodelineError as exc:
         _refuse(exc)
+    from anodeline.procedure.io import looks_like_procedure
+    from anodeline.procedure.verify import verify_procedure
+
     if looks_like_procedure(text):
         procedure = _load_procedure(file)
         line_model = _line(line, procedure.route, procedure.line if line is None else "")
