@@ -78,3 +78,12 @@ def test_bad_format_and_impossible_route() -> None:
     assert runner.invoke(app, ["plan", EXAMPLE_1, "--format", "xml"]).exit_code == 2
     result = runner.invoke(app, ["plan", TWO, "--line", str(ROOT / "examples/lines/fig1.yaml")])
     assert result.exit_code == 1 and "apparatus" in result.stderr  # like `run`: the check failed, not the usage
+
+
+def test_a_procedure_naming_a_line_outside_the_shipped_folder_is_refused(tmp_path: Path) -> None:
+    data = json.loads(runner.invoke(app, ["plan", EXAMPLE_1, "--format", "json"]).stdout)
+    data["line"] = "../../patent/example-01"
+    path = tmp_path / "sop.json"
+    path.write_text(json.dumps(data))
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code == 2 and "not a shipped line" in result.stderr

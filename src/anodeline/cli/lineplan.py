@@ -40,7 +40,8 @@ def _line(path: Path | None, route: str, name: str = "") -> Line:
 
     if path is None and name:
         candidate = shipped_lines_dir() / f"{name}.yaml"
-        path = candidate if candidate.is_file() else None
+        shipped = "/" not in name and "\\" not in name and not name.startswith(".")  # no path out of the folder
+        path = candidate if shipped and candidate.is_file() else None
         if path is None:
             usage_error(f"the procedure names line {name!r}, which is not a shipped line", "pass --line LINE.yaml")
     try:
