@@ -37,7 +37,7 @@ CHECKERS: dict[str, Checker] = {
     c.name: c
     for c in (
         Checker("recipe", "Recipe rules", "`anodeline validate RECIPE` (schema and process window)",
-                ("recipe/rules/",)),
+                ("recipe/rules/", "recipe/fit.py")),
         Checker("line", "Line rules", "reading a line file (`--line LINE.yaml`): schema and topology",
                 ("line/rules.py", "line/load.py")),
         Checker("procedure", "Procedure-file findings", "reading a procedure file (`verify`, `run`)",
@@ -197,10 +197,11 @@ def sources() -> dict[str, list[str]]:
     """The codes each table defines, by checker (a code in two lists is a clash)."""
     from anodeline.line.interlocks import INTERLOCKS
     from anodeline.line.rules import LINE_RULES
+    from anodeline.recipe.fit import FIT_RULES
     from anodeline.recipe.rules import RULES
 
     found: dict[str, list[str]] = {name: [] for name in CHECKERS}
-    found["recipe"] += list(RULES)
+    found["recipe"] += list(RULES) + [rule.code for rule in FIT_RULES]
     found["line"] += list(LINE_RULES)
     found["interlock"] += list(INTERLOCKS)
     for entry in _TABLE:
@@ -212,10 +213,12 @@ def sources() -> dict[str, list[str]]:
 def _registry() -> dict[str, Code]:
     from anodeline.line.interlocks import INTERLOCKS
     from anodeline.line.rules import LINE_RULES
+    from anodeline.recipe.fit import FIT_RULES
     from anodeline.recipe.rules import RULES
 
     entries = [
-        *(Code(r.code, "recipe", r.severity.value, r.title, r.description, r.hint, r.source) for r in RULES.values()),
+        *(Code(r.code, "recipe", r.severity.value, r.title, r.description, r.hint, r.source)
+          for r in (*RULES.values(), *FIT_RULES)),
         *(Code(r.code, "line", r.severity.value, r.title, r.title, r.hint, r.source) for r in LINE_RULES.values()),
         *(Code(i.code, "interlock", "refusal", i.title, _interlock_text(i), i.hint, i.source)
           for i in INTERLOCKS.values()),

@@ -63,3 +63,15 @@ class ModelInputError(AnodelineError, ValueError):
     """A physics or cell model was given an impossible input (negative power, unknown method…)."""
 
     code = "MODEL_INPUT"
+
+
+class UnreadableInputError(AnodelineError, ValueError):
+    """A file cannot be read as a document at all: missing, not a regular file, too big, not UTF-8,
+    or YAML the reader refuses (anchors and aliases, too many nodes, too deep).
+
+    The CLI answers these with exit 2 (unreadable input), unlike a document that was read and
+    breaks a rule (exit 1). :func:`anodeline.documents.files.read_document` raises a subclass
+    that is also the caller's own error class (``RecipeError``, ``LineConfigError`` …).
+    """
+
+    code = "INPUT"

@@ -66,11 +66,11 @@ def test_missing_file_is_a_usage_error() -> None:
         assert "error:" in result.stderr
 
 
-def test_unparseable_procedure_is_a_usage_error_with_a_location(tmp_path: Path) -> None:
+def test_an_invalid_procedure_is_refused_with_exit_1_and_a_location(tmp_path: Path) -> None:
     path = tmp_path / "sop.yaml"
     path.write_text("line: fig1\nsteps:\n  - {action: teleport}\n")
     result = runner.invoke(app, ["verify", str(path)])
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # read, and refused (docs/cli.md, exit codes)
     assert "sop.yaml:3:" in result.stderr and "PRC003" in result.stderr
 
 
@@ -146,3 +146,12 @@ def test_verify_refuses_a_procedure_whose_policy_is_not_the_lines(tmp_path: Path
     assert result.exit_code != 0 and isinstance(result.exception, SystemExit)
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "vacuum_below_pa" in text)
     assert f"sop.yaml:{line}:" in result.stderr and "PRC009" in result.stderr
+
+
+def test_a_procedure_naming_a_line_outside_the_shipped_folder_is_refused(tmp_path: Path) -> None:
+    data = json.loads(runner.invoke(app, ["plan", EXAMPLE_1, "--format", "json"]).stdout)
+    data["line"] = "../../patent/example-01"
+    path = tmp_path / "sop.json"
+    path.write_text(json.dumps(data))
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code == 2 and "not a shipped line" in result.stderr

@@ -133,3 +133,22 @@ def test_the_installed_entry_point_runs() -> None:
         [str(exe), "validate", str(EXAMPLES / "patent" / "example-05.yaml")], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_validate_line_locates_a_gas_the_line_has_no_supply_of(tmp_path: Path) -> None:
+    n2 = tmp_path / "n2.yaml"
+    n2.write_text(PATENT_EXAMPLES[0].read_text().replace("gas: Ar,", "gas: N2,"))
+    line = str(EXAMPLES / "lines" / "fig1.yaml")
+    assert runner.invoke(app, ["validate", str(n2)]).exit_code == 0  # valid on its own
+    result = runner.invoke(app, ["validate", str(n2), "--line", line, "--json"])
+    assert result.exit_code == 1
+    (fit,) = [v for v in json.loads(result.stdout)["recipes"][0]["violations"] if v["severity"] == "error"]
+    assert (fit["code"], fit["path"], fit["line"]) == ("FIT002", "atmosphere.gas", 16)
+    assert "GAS001" in fit["message"] and "N2" in fit["message"]
+
+
+def test_validate_line_refuses_a_route_the_line_cannot_run() -> None:
+    two = EXAMPLES / "patent" / "two-apparatus-01.yaml"
+    result = runner.invoke(app, ["validate", str(two), "--line", str(EXAMPLES / "lines" / "fig1.yaml"), "--json"])
+    assert result.exit_code == 1
+    assert [v["code"] for v in json.loads(result.stdout)["recipes"][0]["violations"]] == ["FIT001"]

@@ -54,3 +54,11 @@ def test_an_unreachable_server_names_the_url_but_not_the_password() -> None:
 def test_an_sqlite_file_in_a_missing_folder_is_unavailable(tmp_path: object) -> None:
     with open_store(f"sqlite:///{tmp_path}/no/such/dir/x.sqlite") as s, pytest.raises(StoreUnavailableError):
         s.migrate()
+
+
+@pytest.mark.parametrize("url", ["postgresql://postgres@[::1", "postgresql://u@h:port/db"])
+def test_a_malformed_url_is_a_records_error_not_a_value_error_from_the_parser(url: str) -> None:
+    from anodeline.records.errors import RecordsError
+
+    with pytest.raises(RecordsError, match="is not a database URL"):
+        open_store(url)

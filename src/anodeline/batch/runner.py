@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from anodeline.batch.journal import RecordsJournal
-from anodeline.batch.materials import register_materials
+from anodeline.batch.materials import lot_roles, register_materials
 from anodeline.batch.outcome import Electrode, Exposure, Judgement, electrode_from, judge, summarise
 from anodeline.errors import AnodelineError
 from anodeline.line import load_line
@@ -26,6 +26,7 @@ from anodeline.procedure import can_run, compile_procedure, verify_procedure
 from anodeline.recipe.validate import load_recipe
 from anodeline.records import Store, open_store
 from anodeline.records.connection import shown
+from anodeline.records.lengths import check_batch_strings
 
 Progress = Callable[[float, int, int, Any], None]
 
@@ -103,6 +104,10 @@ def run_batch(
     # build the twin once before anything is recorded: an unknown fault or fault target is a usage error
     build_twin(line, procedure, clock=SimClock(), seed=seed, faults=faults)
     prediction = predict_recipe(recipe)
+    # a string too long for its column must stop the batch before its first row is written
+    item_names = [spec.name for container in procedure.materials for spec in container.items]
+    roles = [f"{role}-lot" for role in lot_roles(recipe)]
+    check_batch_strings(recipe.recipe, recipe.route, (lots or {}).values(), [*item_names, *roles, "lithium-foil"])
     owned = store is None
     store = store or open_store(db_url)
     try:

@@ -31,7 +31,7 @@ def _store(url: str | None) -> Any:
         store = open_store(_db(url))
         store.migrate()
     except AnodelineError as exc:
-        usage_error(exc.message, exc.hint)
+        usage_error(f"{exc.message} [{exc.code}]", exc.hint)
     return store
 
 
@@ -51,7 +51,7 @@ def run(
     json_output: _JSON = False,
 ) -> None:
     """Make a recipe's electrode on the digital twin, record the batch, and judge it."""
-    from anodeline.errors import AnodelineError, RecipeError
+    from anodeline.errors import AnodelineError
 
     if list_faults:
         from anodeline.devices.sim.faults import describe_faults
@@ -66,9 +66,16 @@ def run(
         if not sep or not role or not lot_id:
             usage_error(f"--lot {entry!r} is not ROLE=LOT-ID", "e.g. --lot substrate=CU-2611 --lot electrolyte=T-77")
         lots[role.strip()] = lot_id.strip()
-    if recipe is None or not recipe.is_file():
-        usage_error(f"no such recipe file: {recipe}" if recipe else "missing RECIPE", "anodeline run RECIPE.yaml")
-    from anodeline.batch.runner import BatchRefusedError, run_batch
+    if recipe is None:
+        usage_error("missing RECIPE", "anodeline run RECIPE.yaml")
+    from anodeline.documents.files import read_document
+    from anodeline.errors import RecipeError
+
+    try:  # refuse an unreadable file before importing the engine and the twin
+        read_document(recipe, "recipe file", RecipeError)
+    except RecipeError as exc:
+        usage_error(f"{exc.message} [{exc.code}]", exc.hint)
+    from anodeline.batch.runner import run_batch
     from anodeline.cli.run_view import RunProgress, print_report
 
     try:
@@ -80,11 +87,12 @@ def run(
                     recipe, line_path=line, db_url=_db(db), seed=seed, faults=fault or (), lots=lots,
                     progress=progress.update,
                 )  # fmt: skip
-    except (RecipeError, BatchRefusedError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_FAIL) from None
-    except AnodelineError as exc:  # a bad line file, an unknown fault, an unreachable database
-        usage_error(f"{exc.location}: {exc.message}" if exc.location else exc.message, exc.hint)
+    except AnodelineError as exc:  # the one exit-code table: refused 1, usage or unreadable 2
+        from anodeline.cli.app import describe, exit_code_of
+
+        message, hint = describe(exc)
+        typer.echo(f"error: {message}" + (f"\nhint: {hint}" if hint else ""), err=True)
+        raise typer.Exit(exit_code_of(exc)) from None
     if json_output:
         print_json(report.to_dict())
     else:

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from anodeline.cli.app import LINE, app
-from anodeline.cli.output import EXIT_FAIL, EXIT_OK, print_json, usage_error
+from anodeline.cli.output import EXIT_FAIL, EXIT_OK, fail, print_json, usage_error
 
 if TYPE_CHECKING:  # pragma: no cover
+    from anodeline.errors import AnodelineError
     from anodeline.line.actions import Action
     from anodeline.line.config import Line
     from anodeline.line.errors import InterlockError
@@ -25,44 +26,50 @@ if TYPE_CHECKING:  # pragma: no cover
 FORMATS = ("text", "json", "yaml")
 
 
+def _refuse(exc: AnodelineError) -> NoReturn:
+    """Exit 2 for a file that cannot be read, 1 for one that was read and is refused (docs/cli.md)."""
+    from anodeline.errors import UnreadableInputError
+
+    message = f"{exc.location}: {exc.message}" if exc.location else exc.message
+    if isinstance(exc, UnreadableInputError):
+        usage_error(message, exc.hint)
+    fail(message, exc.hint)
+
+
 def _line(path: Path | None, route: str, name: str = "") -> Line:
     from anodeline.line.errors import LineConfigError
     from anodeline.line.load import default_line_path, load_line, shipped_lines_dir
 
     if path is None and name:
         candidate = shipped_lines_dir() / f"{name}.yaml"
-        path = candidate if candidate.is_file() else None
+        shipped = "/" not in name and "\\" not in name and not name.startswith(".")  # no path out of the folder
+        path = candidate if shipped and candidate.is_file() else None
         if path is None:
             usage_error(f"the procedure names line {name!r}, which is not a shipped line", "pass --line LINE.yaml")
     try:
         return load_line(path if path is not None else default_line_path(route))
     except LineConfigError as exc:
-        usage_error(f"{exc.location}: {exc.message}" if exc.location else exc.message, exc.hint)
+        _refuse(exc)
 
 
 def _compile(recipe_path: Path, line_path: Path | None) -> tuple[Procedure, Line]:
     from anodeline.errors import RecipeError
-    from anodeline.line.errors import ProcedureError
+    from anodeline.line.errors import InterlockError, ProcedureError
     from anodeline.procedure.routes import compile_procedure
     from anodeline.recipe.validate import load_recipe
 
-    if not recipe_path.is_file():
-        usage_error(f"no such recipe file: {recipe_path}", "check the path")
     try:
         recipe = load_recipe(recipe_path)
-    except RecipeError as exc:  # an invalid recipe fails like `validate` does: exit 1
-        _fail(f"{exc.location}: {exc.message}" if exc.location else exc.message, exc.hint)
+    except RecipeError as exc:  # an invalid recipe fails like `validate` does: exit 1; unreadable: 2
+        _refuse(exc)
     line = _line(line_path, recipe.route)
     try:
         return compile_procedure(recipe, line), line
     except ProcedureError as exc:  # e.g. the line cannot run the route: exit 1, as `run` does
-        _fail(exc.message, exc.hint)
-
-
-def _fail(message: str, hint: str = "") -> NoReturn:
-    """What was checked failed (an invalid recipe, a route the line cannot run): stderr and exit 1."""
-    typer.echo(f"error: {message}" + (f"\nhint: {hint}" if hint else ""), err=True)
-    raise typer.Exit(EXIT_FAIL)
+        fail(exc.message, exc.hint)
+    except InterlockError as exc:  # e.g. a gas the line has no supply of
+        fail(f"line {line.line!r} refuses the recipe: {exc.message}",
+             exc.hint or f"'anodeline validate {recipe_path} --line LINE.yaml' lists what does not fit")  # fmt: skip
 
 
 def _where(record: StepRecord) -> str:
@@ -125,8 +132,6 @@ def plan(
     """Compile a recipe for a line into the ordered physical steps (a procedure)."""
     if fmt not in FORMATS:
         usage_error(f"unknown format {fmt!r}", f"use one of {', '.join(FORMATS)}")
-    if not recipe.is_file():
-        usage_error(f"no such recipe file: {recipe}", "check the path")
     procedure, line_model = _compile(recipe, line)
     if fmt == "json":
         print_json(procedure.to_dict())
@@ -139,14 +144,17 @@ def plan(
 
 
 def _load_procedure(path: Path, line: Line | None = None) -> Procedure:
+    from anodeline.errors import UnreadableInputError
     from anodeline.line.errors import ProcedureError
     from anodeline.procedure.io import load_procedure
 
     try:
         return load_procedure(path, line)
     except ProcedureError as exc:
+        if isinstance(exc, UnreadableInputError):
+            _refuse(exc)
         lines = [f"{path}:{v.line}:{v.column}: {v.code} {v.message}" for v in exc.violations] or [exc.message]
-        usage_error("unusable procedure\n" + "\n".join(lines), exc.hint)
+        fail("unusable procedure\n" + "\n".join(lines), exc.hint)
 
 
 @app.command(rich_help_panel=LINE)
@@ -161,13 +169,16 @@ def verify(
 
     Exit 0 when air-free, 1 when a step is refused, 2 for usage errors.
     """
+    from anodeline.documents.files import read_document
+    from anodeline.errors import AnodelineError
+
+    try:  # before the line model is imported: an unreadable file is refused at once
+        text = read_document(file, "recipe or procedure file", AnodelineError)
+    except AnodelineError as exc:
+        _refuse(exc)
     from anodeline.procedure.io import looks_like_procedure
     from anodeline.procedure.verify import verify_procedure
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        usage_error(f"cannot read {file}: {exc}", "check the path")
     if looks_like_procedure(text):
         procedure = _load_procedure(file)
         line_model = _line(line, procedure.route, procedure.line if line is None else "")

@@ -8,8 +8,9 @@ from typing import Any, NoReturn
 
 import typer
 
-#: Exit codes: 0 fine, 1 the thing checked failed (invalid recipe, not air-free…), 2 usage error.
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+from anodeline.cli.app import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+
+__all__ = ["EXIT_FAIL", "EXIT_OK", "EXIT_USAGE", "fail", "print_json", "usage_error"]
 
 
 def print_json(data: Any) -> None:
@@ -17,10 +18,17 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def _report(message: str, hint: str) -> None:
+    typer.echo(f"error: {message}" + (f"\nhint: {hint}" if hint else ""), err=True)
+
+
 def usage_error(message: str, hint: str = "") -> NoReturn:
-    """Report a usage error (missing file, bad option) on stderr and exit 2."""
-    text = f"error: {message}"
-    if hint:
-        text += f"\nhint: {hint}"
-    typer.echo(text, err=True)
+    """Report a usage error or unreadable input (missing file, bad option) on stderr and exit 2."""
+    _report(message, hint)
     raise typer.Exit(EXIT_USAGE)
+
+
+def fail(message: str, hint: str = "") -> NoReturn:
+    """The input was read but is refused (an invalid recipe, a route the line cannot run): exit 1."""
+    _report(message, hint)
+    raise typer.Exit(EXIT_FAIL)

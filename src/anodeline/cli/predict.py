@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from anodeline.cli.app import MODELS, app
-from anodeline.cli.output import EXIT_FAIL, print_json, usage_error
+from anodeline.cli.output import EXIT_FAIL, fail, print_json, usage_error
 
 
 @app.command(rich_help_panel=MODELS)
@@ -17,18 +17,17 @@ def predict(
     json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Predict film composition, σ25, Ea, σ(T), amorphous, area resistance, deposition times and the cell."""
-    from anodeline.errors import AnodelineError, RecipeError
+    from anodeline.errors import AnodelineError, RecipeError, UnreadableInputError
     from anodeline.prediction import predict_recipe
     from anodeline.recipe.validate import load_recipe
 
     try:
         loaded = load_recipe(recipe)
     except RecipeError as exc:
-        if not recipe.is_file():
-            usage_error(exc.message, exc.hint)
-        typer.echo(f"error: {exc}", err=True)
-        typer.echo("hint: run 'anodeline validate' on the recipe for every problem", err=True)
-        raise typer.Exit(EXIT_FAIL) from None
+        message = f"{exc.location}: {exc.message}" if exc.location else exc.message
+        if isinstance(exc, UnreadableInputError):
+            usage_error(message, exc.hint)
+        fail(message, exc.hint or "run 'anodeline validate' on the recipe for every problem")
     try:
         result = predict_recipe(loaded)
     except AnodelineError as exc:

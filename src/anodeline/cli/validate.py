@@ -3,33 +3,45 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from anodeline.cli.app import RECIPES, app
 from anodeline.cli.output import EXIT_FAIL, EXIT_OK, print_json, usage_error
 
+if TYPE_CHECKING:  # pragma: no cover
+    from anodeline.line.config import Line
+    from anodeline.recipe.validate import Report
+
 
 @app.command(rich_help_panel=RECIPES)
 def validate(
     recipes: Annotated[list[Path], typer.Argument(help="Recipe YAML files to check.", show_default=False)],
+    line: Annotated[
+        Path | None,
+        typer.Option("--line", help="Also check each recipe against this line (supplies, apparatus, interlocks)."),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
-    """Check recipes against the schema and every process-window rule.
+    """Check recipes against the schema and every process-window rule (and a line with --line).
 
     Exit 0 when no recipe has an error (warnings allowed), 1 when any has one,
-    2 for usage errors such as a missing file.
+    2 for usage errors and unreadable files (missing, not a regular file, too large, not UTF-8).
     """
     from anodeline.errors import RecipeError
     from anodeline.recipe.validate import validate_file
 
+    line_model = _load_line(line) if line is not None else None
     reports = []
     for path in recipes:
         try:
-            reports.append(validate_file(path))
+            report = validate_file(path)
         except RecipeError as exc:
-            usage_error(exc.message, exc.hint)
+            usage_error(f"{exc.location}: {exc.message}" if exc.location else exc.message, exc.hint)
+        if line_model is not None and report.valid:
+            report = _with_fit(report, path, line_model)
+        reports.append(report)
     if json_output:
         print_json({"recipes": [report.to_dict() for report in reports]})
     else:
@@ -37,6 +49,36 @@ def validate(
 
         print_reports(reports)
     raise typer.Exit(EXIT_OK if all(report.valid for report in reports) else EXIT_FAIL)
+
+
+def _load_line(path: Path) -> Line:
+    from anodeline.cli.output import fail
+    from anodeline.errors import UnreadableInputError
+    from anodeline.line.errors import LineConfigError
+    from anodeline.line.load import load_line
+
+    try:
+        return load_line(path)
+    except LineConfigError as exc:
+        message = f"{exc.location}: {exc.message}" if exc.location else exc.message
+        if isinstance(exc, UnreadableInputError):
+            usage_error(message, exc.hint)
+        fail(message, exc.hint)
+
+
+def _with_fit(report: Report, path: Path, line: Line) -> Report:
+    """``report`` with the violations that stop its recipe from running on ``line``."""
+    from dataclasses import replace
+
+    from anodeline.documents.files import read_document
+    from anodeline.documents.source import read_yaml
+    from anodeline.errors import RecipeError
+    from anodeline.recipe.fit import fit_violations
+
+    assert report.recipe is not None
+    source_map = read_yaml(read_document(path, "recipe file", RecipeError)).source_map
+    found = fit_violations(report.recipe, line, source_map)
+    return replace(report, violations=(*report.violations, *found)) if found else report
 
 
 @app.command(rich_help_panel=RECIPES)

@@ -38,7 +38,7 @@ def normalise_url(url: str | None) -> URL:
         raw = "postgresql://" + raw.removeprefix("postgres://")
     try:
         parsed = make_url(raw)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: e.g. an unclosed IPv6 bracket in the host
         raise RecordsError(
             f"{raw!r} is not a database URL", hint="use sqlite:///path/to/file.sqlite or postgresql://user@host/db"
         ) from exc

@@ -21,6 +21,8 @@ from anodeline.records import audit, batches, execution, genealogy, migrate
 from anodeline.records.audit import AuditHead, ChainReport
 from anodeline.records.connection import make_engine, normalise_url, shown, translated_errors
 from anodeline.records.exposure import ExposureInterval
+from anodeline.records.lengths import check_lengths
+from anodeline.records.models import Alarm, Batch, Item, Lot, Step
 from anodeline.records.telemetry import TelemetrySample
 from anodeline.records.values import (
     AlarmRecord,
@@ -94,6 +96,7 @@ class Store:
         sim_s: float = 0.0,
         actor: str = ACTOR,
     ) -> BatchRecord:
+        check_lengths(Batch, id=batch_id, recipe_id=recipe_id, route=route)
         return self._run(
             lambda s: batches.create_batch(
                 s, recipe_id=recipe_id, recipe_snapshot=recipe_snapshot, line_snapshot=line_snapshot,
@@ -144,6 +147,7 @@ class Store:
         readings: Mapping[str, Any] | None = None,
         actor: str = ACTOR,
     ) -> StepRecord:
+        check_lengths(Step, action=action, outcome=outcome)
         return self._run(
             lambda s: execution.record_step(
                 s, batch_id, index=index, action=action, arguments=arguments or {}, manual=manual,
@@ -165,6 +169,7 @@ class Store:
     def raise_alarm(
         self, batch_id: str, *, sim_s: float, code: str, message: str = "", hold: bool = False, actor: str = ACTOR
     ) -> AlarmRecord:
+        check_lengths(Alarm, code=code)
         return self._run(
             lambda s: execution.raise_alarm(
                 s, batch_id, sim_s=sim_s, code=code, message=message, hold=hold, actor=actor
@@ -182,6 +187,7 @@ class Store:
     def register_lot(
         self, lot_id: str, *, material: str, supplier: str = "", note: str = "", actor: str = ACTOR
     ) -> LotRecord:
+        check_lengths(Lot, id=lot_id, material=material, supplier=supplier)
         return self._run(
             lambda s: genealogy.register_lot(s, lot_id, material=material, supplier=supplier, note=note, actor=actor)
         )
@@ -197,6 +203,7 @@ class Store:
         sim_s: float = 0.0,
         actor: str = ACTOR,
     ) -> ItemRecord:
+        check_lengths(Item, id=item_id, kind=kind, lot_id=lot_id, batch_id=batch_id)
         return self._run(
             lambda s: genealogy.register_item(
                 s, item_id, kind=kind, lot_id=lot_id, batch_id=batch_id, air_sensitive=air_sensitive,
