@@ -1,61 +1,45 @@
-"""Benchmark: a whole batch — compile, verify, twin run, records — on SQLite (and PostgreSQL if up).
+"""A whole batch: ``anodeline run`` of Example 1 against the plain SimPy model of the same line.
 
-Goal (issue 5): Example 1 (a multi-hour simulated batch) in <= 3 s wall in-process.
+Two rows: the whole process (start-up, imports, model fits, compile, verify, twin run and
+records in a temporary SQLite file; median of N) against ``python benchmarks/plain_fig1.py``
+as a whole process; and the batch in-process (warm: imports and fits done) against the
+plain model in-process. Run: ``.venv/bin/python benchmarks/bench_batch.py [--quick]``.
+Goals (issue 9): whole process ≤ 8× the plain model's, in-process ≤ 1.0 s.
 """
 
 from __future__ import annotations
 
-import statistics
+import sys
 import tempfile
-import time
 from pathlib import Path
+
+import plain_fig1
+from harness import EX1, EXE, Result, median_s, process_s, quiet_env, report
 
 from anodeline.batch.runner import run_batch
 
-ROOT = Path(__file__).resolve().parents[1]
-EX1 = ROOT / "examples" / "patent" / "example-01.yaml"
 
-
-def _time(db_url: str, repeat: int = 3) -> tuple[float, float, int]:
-    walls = []
-    report = None
-    for seed in range(repeat):
-        start = time.perf_counter()
-        report = run_batch(EX1, db_url=db_url, seed=seed)
-        walls.append(time.perf_counter() - start)
-    assert report is not None and report.status == "complete"
-    return statistics.median(walls), report.simulated_seconds, report.steps
-
-
-def _postgres_url() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(
-            "host=127.0.0.1 port=5432 user=postgres dbname=test", connect_timeout=1, autocommit=True
-        ) as c:
-            c.execute("DROP DATABASE IF EXISTS anodeline_bench WITH (FORCE)")
-            c.execute("CREATE DATABASE anodeline_bench")
-        return "postgresql://postgres@127.0.0.1:5432/anodeline_bench"
-    except Exception:  # no server: PostgreSQL is optional here
-        return None
+def measure(quick: bool = False) -> list[Result]:
+    env = quiet_env()
+    plain_process_s = process_s([sys.executable, str(Path(plain_fig1.__file__))], 3 if quick else 5, env)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = f"sqlite:///{Path(tmp) / 'run.sqlite'}"
+        product_process_s = process_s([EXE, "run", str(EX1), "--db", db], 2 if quick else 3, env)
+        run_batch(EX1, db_url=db)  # warm imports and model fits
+        seeds = iter(range(1, 100))
+        in_process_s = median_s(lambda: run_batch(EX1, db_url=db, seed=next(seeds)), 2 if quick else 3)
+    plan = plain_fig1.load_plan()
+    plain_in_process_s = median_s(lambda: plain_fig1.run(plan), 3 if quick else 5)
+    return [
+        Result("run Example 1, whole process", "s", product_process_s, plain_process_s, "plain_fig1.py process",
+               higher_is_better=False, goal_ratio=8.0, note="anodeline run with a temporary SQLite db"),
+        Result("run Example 1, in-process (warm)", "s", in_process_s, plain_in_process_s, "plain model in-process",
+               higher_is_better=False, goal_value=1.0, note="run_batch: compile, verify, twin, records on SQLite"),
+    ]  # fmt: skip
 
 
 def main() -> None:
-    run_batch(EX1, db_url="sqlite://")  # warm imports and model fits (in-memory database)
-    with tempfile.TemporaryDirectory() as tmp:
-        wall, simulated, steps = _time(f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
-        print(f"Example 1 batch on SQLite: {wall:.2f} s wall for {simulated / 3600:.2f} h simulated, {steps} steps")
-    url = _postgres_url()
-    if url:
-        wall, simulated, steps = _time(url)
-        print(f"Example 1 batch on PostgreSQL: {wall:.2f} s wall for {simulated / 3600:.2f} h simulated, {steps} steps")
-        import psycopg
-
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS anodeline_bench WITH (FORCE)")
-    else:
-        print("PostgreSQL not reachable on 127.0.0.1:5432: skipped")
+    report(measure("--quick" in sys.argv))
 
 
 if __name__ == "__main__":
