@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import anodeline.cli.calibrate  # noqa: F401 - registers the command
@@ -44,3 +45,25 @@ def test_an_unwritable_report_directory_is_a_usage_error(tmp_path: Path) -> None
     blocker.write_text("")
     result = CliRunner().invoke(app, ["calibrate", "--report", str(blocker)])
     assert result.exit_code == 2 and "cannot write the report" in result.stderr
+
+
+def test_write_rewrites_the_shipped_calibration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from anodeline.chemistry import shipped
+
+    target = tmp_path / "calibrated.json"
+    monkeypatch.setattr(shipped, "shipped_path", lambda: target)
+    result = CliRunner().invoke(app, ["calibrate", "--write", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["report_files"] == [str(target)]
+    written = target.read_text(encoding="utf-8")
+    shipped_text = Path(str(shipped.__file__)).with_name("calibrated.json").read_text(encoding="utf-8")
+    assert json.loads(written)["dataset"] == json.loads(shipped_text)["dataset"]
+    assert written == json.dumps(json.loads(written), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_write_to_an_unwritable_place_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from anodeline.chemistry import shipped
+
+    monkeypatch.setattr(shipped, "shipped_path", lambda: tmp_path / "missing-dir" / "calibrated.json")
+    result = CliRunner().invoke(app, ["calibrate", "--write"])
+    assert result.exit_code == 2 and "cannot write" in result.stderr and "missing-dir" in result.stderr

@@ -4,18 +4,24 @@ Leave-one-out runs over the independent measurements (Tables 1–5 and Example 1
 "same as Example 1" rows are copies, not data). For each held-out film the σ25 model and
 the Ea compensation line are refitted on the others; the Ea baseline is the mean Ea of
 the training films, also recomputed each time.
+
+:func:`calibration_payload` is what the package ships (``calibrated.json``, read by
+:mod:`anodeline.chemistry.shipped`); :func:`write_calibration` rewrites it.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from anodeline.chemistry.conductivity import LooRow, fitted_parameters, leave_one_out
-from anodeline.physics.deposition.transfer import TransferResidual, retention_coefficients, transfer_residuals
+from anodeline.chemistry import shipped
+from anodeline.chemistry.conductivity import LooRow, fresh_parameters, leave_one_out
+from anodeline.chemistry.properties import loo_bands
+from anodeline.physics.deposition.transfer import TransferResidual, fit_retention_coefficients, transfer_residuals
 
 #: Samples drawn on the Arrhenius plot: room-temperature, 50 °C and 130 °C sputtering, and a Ge film.
 ARRHENIUS_SAMPLES: tuple[str, ...] = ("E01", "T01", "T03", "T27", "T34")
@@ -59,8 +65,42 @@ def loo_metrics(rows: tuple[LooRow, ...]) -> tuple[float, float, float]:
     )
 
 
-def calibrate(report_dir: Path | None = None) -> CalibrationResult:
-    """Fit, run leave-one-out and, if ``report_dir`` is given, write parity.png, arrhenius.png and loo.csv."""
+def calibration_payload() -> dict[str, Any]:
+    """Fit now and return what :mod:`anodeline.chemistry.shipped` ships: parameters, LOO bands, transfer."""
+    ln_rms, ea_rms = loo_bands(leave_one_out())
+    return {
+        "about": (
+            "Film-property calibration shipped with anodeline, fitted on the dataset below; "
+            "written by 'anodeline calibrate --write', do not edit (docs/models.md)."
+        ),
+        "format": shipped.FORMAT,
+        "dataset": {"file": shipped.DATASET_FILE, "sha256": shipped.dataset_sha256()},
+        "conductivity": fresh_parameters().to_json(),
+        "loo_bands": {"ln_sigma25_rms": ln_rms, "ea_rms_kj_per_mol": ea_rms},
+        "transfer": {method: asdict(c) for method, c in fit_retention_coefficients().items()},
+    }
+
+
+def dumps_calibration(payload: dict[str, Any]) -> str:
+    """Deterministic text of a calibration: sorted keys, two-space indent, floats as ``repr`` (round-trip exact)."""
+    return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_calibration(path: Path | None = None) -> Path:
+    """Refit and write the calibration to ``path`` (default: the shipped file); returns the path written."""
+    target = shipped.shipped_path() if path is None else path
+    text = dumps_calibration(calibration_payload())
+    with target.open("w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    shipped.calibration.cache_clear()
+    return target
+
+
+def calibrate(report_dir: Path | None = None, write_to: Path | None = None) -> CalibrationResult:
+    """Fit, run leave-one-out and, if ``report_dir`` is given, write parity.png, arrhenius.png and loo.csv.
+
+    With ``write_to``, also write the calibration there (:func:`write_calibration`).
+    """
     rows = leave_one_out()
     median_rel, ea_mae, baseline_mae = loo_metrics(rows)
     files: tuple[Path, ...] = ()
@@ -71,9 +111,11 @@ def calibrate(report_dir: Path | None = None) -> CalibrationResult:
             _parity_plot(rows, (median_rel, ea_mae, baseline_mae), report_dir / "parity.png"),
             _arrhenius_plot(report_dir / "arrhenius.png"),
         )
+    if write_to is not None:
+        files = (*files, write_calibration(write_to))
     return CalibrationResult(
-        parameters=fitted_parameters().as_dict(),
-        transfer_parameters={m: c.as_dict() for m, c in retention_coefficients().items()},
+        parameters=fresh_parameters().as_dict(),
+        transfer_parameters={m: c.as_dict() for m, c in fit_retention_coefficients().items()},
         samples=rows,
         loo_sigma25_median_rel_error=median_rel,
         loo_ea_mae_kj_per_mol=ea_mae,

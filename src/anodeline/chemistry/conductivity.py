@@ -1,6 +1,7 @@
 """Room-temperature ionic conductivity and activation energy of a deposited sulfide glass film.
 
-Model (the equations; the numbers are fitted by :func:`fit_parameters` on the patent data)::
+Model (the equations; the numbers are fitted by :func:`fit_parameters` on the patent data and
+shipped in ``calibrated.json``, see :mod:`anodeline.chemistry.shipped`)::
 
     ξ(T)   = 1 − exp(−exp[(E_r/R)·(1/T_r − 1/T)])                       relaxed fraction
     ξ_eff  = ξ(T_dep) + η·(ξ(max(T_dep, T_anneal)) − ξ(T_dep))          route
@@ -36,11 +37,12 @@ Source of the data: CA 2,350,384 C, Tables 1–5 and Example 1 (``data/patent_sa
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from anodeline.chemistry import shipped
 from anodeline.chemistry.dataset import PatentSample, fit_samples
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -158,6 +160,18 @@ class ConductivityParameters:
         out |= {f"b {name} [ln S/cm]": value for name, value in zip(self.feature_names, self.coefficients, strict=True)}
         return out
 
+    def to_json(self) -> dict[str, Any]:
+        """Field name → value with tuples as lists: the ``conductivity`` entry of the shipped calibration."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ConductivityParameters:
+        """Inverse of :meth:`to_json`."""
+        values = dict(data)
+        for name in ("coefficients", "heating_range_degc", "feature_names"):
+            values[name] = tuple(values[name])
+        return cls(**values)
+
 
 def relaxed_fraction(temperature_degc: float, energy_kj_per_mol: float, reference_k: float) -> float:
     """ξ(T) = 1 − exp(−exp[(E_r/R)(1/T_r − 1/T)]), the fraction relaxed by a fixed-time heating."""
@@ -232,9 +246,22 @@ def _vector(p: ConductivityParameters) -> tuple[float, ...]:
 
 
 @cache
-def fitted_parameters() -> ConductivityParameters:
-    """Parameters fitted on every independent patent measurement (Tables 1–5 and Example 1)."""
+def fresh_parameters() -> ConductivityParameters:
+    """Fit now (scipy) on every independent patent measurement (Tables 1–5 and Example 1)."""
     return fit_parameters(fit_samples())
+
+
+@cache
+def fitted_parameters() -> ConductivityParameters:
+    """The parameters predictions use: the shipped fit (:mod:`anodeline.chemistry.shipped`) or, if stale, a new one."""
+    data = shipped.calibration()
+    if data is None:
+        return fresh_parameters()
+    p = ConductivityParameters.from_json(data["conductivity"])
+    if p.feature_names != FEATURE_NAMES:
+        shipped.warn_stale(f"{shipped.FILE_NAME} has features {p.feature_names}, the model {FEATURE_NAMES}")
+        return fresh_parameters()
+    return p
 
 
 @dataclass(frozen=True)
@@ -261,7 +288,7 @@ class LooRow:
 def leave_one_out() -> tuple[LooRow, ...]:
     """Refit without each independent sample and predict it (σ25, Ea and the Ea-mean baseline)."""
     samples = fit_samples()
-    start = _vector(fitted_parameters())
+    start = _vector(fresh_parameters())
     rows = []
     for i, held in enumerate(samples):
         train = samples[:i] + samples[i + 1 :]

@@ -90,10 +90,15 @@ def _row(record: dict[str, str]) -> PatentSample:
 
 
 @cache
+def dataset_text() -> str:
+    """The text of ``data/patent_samples.csv``: what the fits read (and what the shipped calibration is keyed by)."""
+    return resources.files("anodeline.chemistry").joinpath("data/patent_samples.csv").read_text(encoding="utf-8")
+
+
+@cache
 def load_patent_samples() -> tuple[PatentSample, ...]:
     """Every row of ``data/patent_samples.csv``: 47 table samples, then Examples 1–16."""
-    text = resources.files("anodeline.chemistry").joinpath("data/patent_samples.csv").read_text(encoding="utf-8")
-    return tuple(_row(record) for record in csv.DictReader(text.splitlines()))
+    return tuple(_row(record) for record in csv.DictReader(dataset_text().splitlines()))
 
 
 def table_samples() -> tuple[PatentSample, ...]:

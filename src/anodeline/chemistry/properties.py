@@ -4,7 +4,8 @@
 
 1. composition transfer, target → film (:mod:`anodeline.physics.deposition.transfer`);
 2. σ25 and Ea of the glassy film (:mod:`anodeline.chemistry.conductivity`), fitted on
-   the patent's Tables 1–5 and Example 1, with a 1-σ band from leave-one-out residuals;
+   the patent's Tables 1–5 and Example 1, with a 1-σ band from leave-one-out residuals
+   (both fitted once and shipped, :mod:`anodeline.chemistry.shipped`);
 3. the glass-transition penalty below, for a film heated at or above its estimated Tg.
 
 Glass-transition penalty (est., no data): the patent warns that heating near Tg degrades
@@ -24,16 +25,18 @@ and σ0 = σ25·exp(Ea/RT25) then lands at 1e2–1e3 S/cm, normal for fast-ion g
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
+from anodeline.chemistry import shipped
 from anodeline.chemistry.conductivity import (
     GAS_CONSTANT,
     REFERENCE_TEMPERATURE_DEGC,
     ZERO_CELSIUS_K,
     Condition,
+    LooRow,
     activation_energy_kj_per_mol,
     family_features,
     fitted_parameters,
@@ -123,14 +126,22 @@ def _domain() -> _Domain:
     )
 
 
-@cache
-def loo_uncertainties() -> tuple[float, float]:
-    """(RMS of LOO ln(σ25 pred/meas), RMS of LOO Ea error in kJ/mol): the 1-σ bands."""
-    rows = leave_one_out()
+def loo_bands(rows: Sequence[LooRow]) -> tuple[float, float]:
+    """(RMS of LOO ln(σ25 pred/meas), RMS of LOO Ea error in kJ/mol) over leave-one-out rows."""
     ln_rms = math.sqrt(sum(math.log(r.sigma25_predicted / r.sigma25_measured) ** 2 for r in rows) / len(rows))
     with_ea = [r for r in rows if r.ea_measured is not None]
     ea_rms = math.sqrt(sum((r.ea_predicted - (r.ea_measured or 0.0)) ** 2 for r in with_ea) / len(with_ea))
     return ln_rms, ea_rms
+
+
+@cache
+def loo_uncertainties() -> tuple[float, float]:
+    """The 1-σ bands of :func:`loo_bands`: shipped, or (stale calibration) from a fresh leave-one-out."""
+    data = shipped.calibration()
+    if data is None:
+        return loo_bands(leave_one_out())
+    bands = data["loo_bands"]
+    return float(bands["ln_sigma25_rms"]), float(bands["ea_rms_kj_per_mol"])
 
 
 def _clamp(value: float, low: float, high: float) -> float:

@@ -20,15 +20,22 @@ def calibrate(
         Path | None,
         typer.Option("--report", help="Directory for parity.png, arrhenius.png and loo.csv.", show_default=False),
     ] = None,
+    write: Annotated[
+        bool,
+        typer.Option("--write", help="Rewrite the calibration shipped with the package (calibrated.json)."),
+    ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Fit σ25, Ea and composition transfer on the patent's Tables 1–5 and Examples; print leave-one-out errors."""
+    from anodeline.chemistry import shipped
     from anodeline.chemistry.calibration import calibrate as run_calibration
 
+    target = shipped.shipped_path() if write else None
     try:
-        result = run_calibration(report)
+        result = run_calibration(report, target)
     except OSError as exc:
-        usage_error(f"cannot write the report to {report}: {exc.strerror or exc}", "choose a writable directory")
+        where = exc.filename or report or target
+        usage_error(f"cannot write the report to {where}: {exc.strerror or exc}", "choose a writable directory")
     if json_output:
         print_json(result.as_dict())
     else:

@@ -31,6 +31,10 @@ Assumptions (est., no measured composition in the patent):
 - sulfide-bound network formers other than Si (Ge, Ga, P, B) transfer like Si (r = 1);
 - oxide-bound Li transfers like sulfide Li; N transfers like O.
 
+The fit runs once, in ``anodeline calibrate --write``; predictions read the coefficients
+from the shipped calibration (:mod:`anodeline.chemistry.shipped`) and refit only when the
+dataset changed since.
+
 Source: CA 2,350,384 C, Examples 1, 3, 9 and 11 (``shared/seed``).
 """
 
@@ -178,7 +182,23 @@ def _measured_examples() -> dict[int, tuple[str, str, dict[str, float]]]:
 
 @cache
 def retention_coefficients() -> dict[str, RetentionCoefficients]:
-    """Fitted (sputtering, laser ablation) and assumed (vacuum evaporation, ion plating) coefficients."""
+    """The coefficients predictions use: shipped (:mod:`anodeline.chemistry.shipped`) or, if stale, fitted now."""
+    from anodeline.chemistry import shipped
+
+    data = shipped.calibration()
+    if data is None:
+        return fit_retention_coefficients()
+    stored = {method: RetentionCoefficients(**values) for method, values in data["transfer"].items()}
+    if set(stored) != set(METHODS):
+        shipped.warn_stale(f"{shipped.FILE_NAME} has transfer methods {sorted(stored)}, the model {sorted(METHODS)}")
+        return fit_retention_coefficients()
+    order = (*CALIBRATED_METHODS, *(m for m in METHODS if m not in CALIBRATED_METHODS))
+    return {method: stored[method] for method in order}
+
+
+@cache
+def fit_retention_coefficients() -> dict[str, RetentionCoefficients]:
+    """Fitted now (scipy: sputtering, laser ablation) and assumed (vacuum evaporation, ion plating) coefficients."""
     measured = _measured_examples()
     fitted = {
         method: _fit_method(
