@@ -22,7 +22,7 @@ def _refused(path: Path, fragment: str) -> None:
         read_document(path, "recipe file", RecipeError)
     assert isinstance(info.value, UnreadableInputError)
     assert "\n" not in str(info.value)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 30.0  # a hang guard only; benchmarks/hostile_inputs.py holds 2 s
 
 
 def test_a_yaml_alias_bomb_is_refused_at_its_first_anchor(tmp_path: Path) -> None:
