@@ -38,7 +38,9 @@ def si(quantity: pint.Quantity, unit: str) -> float:
 @cache
 def _derived(cls: type) -> tuple[str, ...]:
     """The ``cached_property`` names of a model class: the SI floats (and lookups) derived from its fields."""
-    return tuple(name for name in dir(cls) if isinstance(getattr(cls, name, None), cached_property))
+    return tuple(
+        name for klass in cls.__mro__ for name, attr in vars(klass).items() if isinstance(attr, cached_property)
+    )
 
 
 class _Model(BaseModel):
