@@ -50,12 +50,28 @@ EXAMPLES: dict[str, str] = {
 }
 
 
+#: Where pint keeps its parsed unit definitions between processes (``:auto:``: the user cache folder,
+#: e.g. ~/.cache/pint); building the registry from them takes a tenth of the time of parsing them.
+PINT_CACHE_FOLDER = ":auto:"
+
+
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry:
-    """Return the package's single unit registry (created on first use: pint is slow to import)."""
+    """Return the package's single unit registry (created on first use: pint is slow to import).
+
+    Built from pint's definition cache when it can be read or written; without one (a
+    read-only home, a cache file another process is still writing) from the definition
+    files, with the same result.
+    """
+    import pickle
+
     import pint
 
-    ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg: pint.UnitRegistry
+    try:
+        ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=PINT_CACHE_FOLDER)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("ppm = 1e-6 = ppmv")
     ureg.define("ppb = 1e-9")
     return ureg

@@ -148,3 +148,18 @@ def test_a_bad_fault_is_a_usage_error_that_records_nothing(tmp_path: Path, fault
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert not path.exists()
+
+
+def test_run_max_hours_aborts_a_batch_that_runs_longer(db: str) -> None:
+    code, data = _run(db, "--max-hours", "1")
+    assert code == 1 and data["status"] == "aborted"
+    reasons = [str(r) for r in data["reasons"]]  # type: ignore[attr-defined]
+    assert reasons[0].startswith("TIMEOUT: the run reached its time limit of 1 h (its --max-hours)"), reasons
+    assert 3600.0 < float(data["simulated_seconds"]) < 2 * 3600.0  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("hours", ["0", "-2", "nan", "inf"])
+def test_run_max_hours_must_be_a_positive_number(db: str, hours: str) -> None:
+    result = runner.invoke(app, ["run", EX1, "--db", db, "--max-hours", hours])
+    assert result.exit_code == 2
+    assert "--max-hours" in result.output

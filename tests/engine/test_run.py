@@ -15,6 +15,7 @@ from anodeline.line.load import load_line
 from anodeline.procedure.model import Procedure
 from anodeline.procedure.routes import can_run, compile_procedure
 from anodeline.recipe.validate import load_recipe
+from anodeline.units import registry
 from tests.engine.conftest import LINES, PATENT, assert_protected
 
 LINE_FILES = sorted(LINES.glob("*.yaml"))
@@ -97,3 +98,21 @@ def test_the_apparatus_pump_down_takes_the_two_stage_time(example_1: Procedure, 
     expected = pumps.time_to(101325.0, 0.9e-4)  # the engine aims at 90 % of the 1e-4 Pa target
     assert 600.0 < finished - started < 7200.0
     assert finished - started == pytest.approx(expected, rel=0.05)
+
+
+def test_a_run_converts_no_unit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 9: quantities become SI floats when the line and recipe are loaded; engine and twin read floats."""
+    line = load_line(LINES / "fig1.yaml")
+    procedure = compile_procedure(load_recipe(PATENT / "example-01.yaml"), line)
+    conversions: list[tuple[object, ...]] = []
+    ureg = registry()
+    convert = ureg.convert
+
+    def counting(*args: object, **kwargs: object) -> object:
+        conversions.append(args)
+        return convert(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ureg, "convert", counting)
+    result = run_procedure(procedure, line, seed=0)
+    assert result.status == "complete"
+    assert conversions == []

@@ -1,8 +1,11 @@
-"""The engine's make-safe: commanded at once on an exposure hold, allowed beyond the limit, journalled."""
+"""The engine's make-safe (at once on an exposure hold, allowed beyond the limit, journalled); its time limit."""
 
 from __future__ import annotations
 
-from anodeline.engine import MemoryJournal, run_procedure
+from dataclasses import replace
+
+from anodeline.engine import Engine, EngineSettings, MemoryJournal, SimClock, Suspenders, run_procedure
+from anodeline.engine.duration import planned_duration_s
 from anodeline.line import actions as act
 from anodeline.line.config import Line
 from anodeline.procedure.model import Procedure
@@ -76,3 +79,37 @@ def test_an_apparatus_holding_an_exposed_item_is_pumped_down_to_make_it_safe(exa
     assert isinstance(last, act.Evacuate) and last.space == "apparatus-1" and last.pressure_pa < 0.1
     assert act.CloseDoor("inlet-2") in actions
     assert undo(actions[-1], state) == act.Backfill("apparatus-1", "Ar", state.atmospheres["apparatus-1"].pressure_pa)
+
+
+def _holds(procedure: Procedure, count: int, hours: float) -> Procedure:
+    """``procedure``'s materials (sealed in the room) and nothing but holds in glove chamber 4."""
+    return replace(procedure, steps=(act.Hold("chamber-4", hours * 3600.0),) * count, notes=())
+
+
+#: Polls once an hour: the limit is what these tests are about, not the polling.
+HOURLY = {"period_s": 3600.0, "exposed_period_s": 3600.0}
+
+
+def test_a_procedure_longer_than_a_week_runs_to_completion_under_the_default_limit(
+    example_1: Procedure, fig1: Line
+) -> None:
+    """Issue 9: the limit follows the procedure (3 × its planned duration), not a hidden fixed week."""
+    long = _holds(example_1, 6, 36.0)  # 9 simulated days
+    result = run_procedure(long, fig1, settings=EngineSettings(**HOURLY))
+    assert result.status == "complete", result.reasons
+    assert result.simulated_seconds > 7 * 86400.0
+
+
+def test_a_run_beyond_its_time_limit_aborts_with_a_timeout(example_1: Procedure, fig1: Line) -> None:
+    journal = MemoryJournal()
+    settings = EngineSettings(max_run_s=5 * 3600.0, **HOURLY)
+    result = run_procedure(_holds(example_1, 3, 4.0), fig1, settings=settings, journal=journal)
+    assert result.status == "aborted"
+    assert journal.alarm_codes == ["TIMEOUT"]
+    assert result.reasons[0].startswith("TIMEOUT: the run reached its time limit of 5 h (its --max-hours)")
+    assert result.steps_executed == 2 and result.simulated_seconds < 9 * 3600.0
+
+
+def test_the_default_limit_is_three_times_the_planned_duration_and_one_hold(example_1: Procedure, fig1: Line) -> None:
+    engine = Engine(example_1, fig1, {}, SimClock(), MemoryJournal())
+    assert engine.max_run_s == 3 * planned_duration_s(example_1, fig1) + Suspenders().max_hold_s

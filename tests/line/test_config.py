@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from anodeline import window
 from anodeline.line.errors import LineConfigError
 from anodeline.line.load import load_line, validate_line_file, validate_line_text
+from anodeline.units import Q_
 from tests.conftest import LINE_NAMES, LINES
 
 GOOD = (LINES / "fig1.yaml").read_text()
@@ -108,3 +111,27 @@ def test_the_vacuum_bound_holds_no_more_oxygen_than_99_99_percent_gas() -> None:
     o2_pa_at_bound = window.AIR_O2_FRACTION * window.VACUUM_BELOW_PA.high
     assert o2_pa_at_bound == pytest.approx(window.IMPURITY_MAX_PPM * 1e-6 * window.ATMOSPHERE_PA, rel=1e-3)
     assert window.VACUUM_BELOW_PA.high < 100.0  # inside the medium-vacuum range (ISO 3529-1)
+
+
+def test_importing_the_line_language_builds_no_unit_registry() -> None:
+    """Issue 9: pint's registry is built when a quantity is first read, not at import (Line.policy's default)."""
+    code = (
+        "import anodeline.line.config, anodeline.line.machine\n"
+        "from anodeline.units import registry\n"
+        "print(registry.cache_info().currsize)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "0"
+
+
+def test_the_si_floats_are_converted_once_and_follow_a_copy() -> None:
+    """The floats the engine reads are the quantities in SI, kept; a copy with new values gets new floats."""
+    line = load_line(LINES / "fig1.yaml")
+    space, supply = line.spaces["chamber-4"], line.supplies["argon"]
+    assert space.volume_m3 is space.volume_m3  # converted once, then read
+    assert line.policy.vacuum_below_pa == float(line.policy.vacuum_below.to("Pa").magnitude)
+    bad = supply.model_copy(update={"purity": Q_(0.995, "dimensionless")})
+    assert (supply.purity_fraction, bad.purity_fraction) == (0.9999, 0.995)
+    bigger = space.model_copy(update={"volume": Q_(800.0, "L")})
+    assert bigger.volume_m3 == pytest.approx(0.8) and space.volume_m3 == pytest.approx(0.4)
+    assert line.model_copy() == line and hash(supply.model_copy()) == hash(supply)

@@ -9,6 +9,7 @@ with the reason, so nothing that happened is lost.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -83,12 +84,21 @@ def run_batch(
     lots: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     store: Store | None = None,
+    max_hours: float | None = None,
 ) -> BatchReport:
-    """Make the electrode of ``recipe_path`` on the twin; record it; judge it."""
+    """Make the electrode of ``recipe_path`` on the twin; record it; judge it.
+
+    ``max_hours`` limits the simulated run (default: 3 × the procedure's planned duration + one
+    suspender hold, :mod:`anodeline.engine.duration`); a run that reaches it aborts with ``TIMEOUT``.
+    """
     from anodeline.devices.sim.twin import build_twin
-    from anodeline.engine import SimClock, run_procedure
+    from anodeline.engine import EngineSettings, SimClock, run_procedure
 
     faults = tuple(faults)
+    if max_hours is not None and not (math.isfinite(max_hours) and max_hours > 0.0):
+        raise BatchRefusedError(f"--max-hours {max_hours!r} is not a positive number of hours",
+                                hint="give the longest the simulated run may take, e.g. --max-hours 24")  # fmt: skip
+    settings = EngineSettings(max_run_s=max_hours * 3600.0 if max_hours is not None else None)
     recipe = load_recipe(recipe_path)
     line = load_line(line_path or default_line_path(recipe.route))
     reason = can_run(recipe, line)
@@ -121,7 +131,9 @@ def run_batch(
         journal = RecordsJournal(store, batch_id, materials.item_ids)
         wall = time.perf_counter()
         try:
-            result = run_procedure(procedure, line, seed=seed, faults=faults, journal=journal, progress=progress)
+            result = run_procedure(
+                procedure, line, seed=seed, faults=faults, journal=journal, progress=progress, settings=settings
+            )
         except Exception as exc:  # the record must say why the batch stopped, whatever it was
             store.abort_batch(batch_id, sim_s=journal.last_sim_s, reasons=[f"engine failure: {exc!r}"])
             raise

@@ -48,6 +48,15 @@ def run(
         list[str] | None, typer.Option("--lot", help="ROLE=LOT-ID, e.g. substrate=CU-2611 (repeatable).")
     ] = None,
     list_faults: Annotated[bool, typer.Option("--list-faults", help="List the faults the twin can inject.")] = False,
+    max_hours: Annotated[
+        float | None,
+        typer.Option(
+            "--max-hours",
+            show_default=False,
+            help="Abort (TIMEOUT) a run that takes longer than this many simulated hours "
+            "(default: 3 × the procedure's planned duration + one 2 h suspender hold).",
+        ),
+    ] = None,
     json_output: _JSON = False,
 ) -> None:
     """Make a recipe's electrode on the digital twin, record the batch, and judge it."""
@@ -68,6 +77,8 @@ def run(
         lots[role.strip()] = lot_id.strip()
     if recipe is None:
         usage_error("missing RECIPE", "anodeline run RECIPE.yaml")
+    if max_hours is not None and not 0.0 < max_hours < float("inf"):
+        usage_error(f"--max-hours {max_hours:g} is not a positive number of hours", "e.g. --max-hours 24")
     from anodeline.documents.files import read_document
     from anodeline.errors import RecipeError
 
@@ -80,12 +91,14 @@ def run(
 
     try:
         if json_output:
-            report = run_batch(recipe, line_path=line, db_url=_db(db), seed=seed, faults=fault or (), lots=lots)
+            report = run_batch(
+                recipe, line_path=line, db_url=_db(db), seed=seed, faults=fault or (), lots=lots, max_hours=max_hours
+            )
         else:
             with RunProgress() as progress:
                 report = run_batch(
                     recipe, line_path=line, db_url=_db(db), seed=seed, faults=fault or (), lots=lots,
-                    progress=progress.update,
+                    progress=progress.update, max_hours=max_hours,
                 )  # fmt: skip
     except AnodelineError as exc:  # the one exit-code table: refused 1, usage or unreadable 2
         from anodeline.cli.app import describe, exit_code_of

@@ -42,10 +42,8 @@ def overlay(line: Line, belief: LineState, readings: Mapping[str, float]) -> Lin
         for here, there in ((a, b), (b, a)):
             for key, value in list(changes.get(here, {}).items()):
                 changes.setdefault(there, {}).setdefault(key, value)
-    state = belief
-    for space, fields in changes.items():
-        state = state.with_atmosphere(space, replace(belief.atmospheres[space], **fields))  # type: ignore[arg-type]
-    return state
+    measured = {space: replace(belief.atmospheres[space], **fields) for space, fields in changes.items()}  # type: ignore[arg-type]
+    return belief.with_atmospheres(measured) if measured else belief
 
 
 def equivalent_ppm(atm: Atmosphere) -> tuple[float, float]:

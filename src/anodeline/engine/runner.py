@@ -16,6 +16,7 @@ from typing import Any
 from anodeline.devices.protocols import Device
 from anodeline.engine import execute
 from anodeline.engine.clock import Clock
+from anodeline.engine.duration import LIMIT_FACTOR, default_time_limit_s
 from anodeline.engine.errors import DeviceFaultError, StepInterrupted
 from anodeline.engine.journal import Journal
 from anodeline.engine.observe import equivalent_ppm, overlay
@@ -45,7 +46,9 @@ class EngineSettings:
     model_tolerance_rel: float = 0.25
     period_s: float = 30.0  # poll period while nothing sensitive is exposed at pressure
     exposed_period_s: float = 10.0  # while a sensitive item is unsealed in a glove chamber
-    max_run_s: float = 7 * 86400.0
+    #: The run aborts (alarm ``TIMEOUT``) when a step would start later than this after the run began;
+    #: None: 3 × the procedure's planned duration + one suspender hold (:mod:`anodeline.engine.duration`).
+    max_run_s: float | None = None
 
 
 class Engine:
@@ -65,6 +68,8 @@ class Engine:
         self.procedure, self.line, self.devices, self.clock, self.journal = procedure, line, devices, clock, journal
         self.progress = progress
         self.settings = settings or EngineSettings()
+        given = self.settings.max_run_s
+        self.max_run_s = given if given is not None else default_time_limit_s(procedure, line, self.settings.suspenders)
         self.machine = Machine(line, procedure.policy)
         self.ceiling = ceiling_machine(self.machine, self.settings.suspenders)
         self.resume_policy = scaled(procedure.policy, self.settings.suspenders.resume_share)
@@ -90,10 +95,11 @@ class Engine:
         """Read every device, journal the samples, update the observed state, exposures and trips."""
         now = self.clock.now
         readings: dict[str, float] = {}
+        telemetry = self.journal.telemetry
         for device in self.devices.values():
             for channel, reading in device.read().items():
-                readings[channel] = reading.value
-                self.journal.telemetry(now, channel, reading.value)
+                readings[channel] = value = reading.value
+                telemetry(now, channel, value)
         self.readings = readings
         self.observed = overlay(self.line, self.belief, readings)
         self._record_exposure(now)
@@ -132,7 +138,8 @@ class Engine:
             space = state.space_of(name)
             sealed = container is not None
             self.journal.exposure(now, name, space, o2, h2o, sealed)
-            self.ledgers.setdefault(name, ExposureLedger(name)).observe(now, space, o2, h2o, sealed=sealed)
+            ledger = self.ledgers.get(name) or self.ledgers.setdefault(name, ExposureLedger(name))
+            ledger.observe(now, space, o2, h2o, sealed=sealed)
             if not sealed:
                 disagreeing |= self._cross_check(now, name, space, (o2, h2o))
         for key in set(self._disagreements) - disagreeing:  # model and sensor agree again
@@ -230,14 +237,14 @@ class Engine:
     def run(self) -> Steps:
         """The batch, as a clock process."""
         steps = self.procedure.steps
-        index, started = 0, False
+        index, started, t0 = 0, False, self.clock.now
         self.batch.to("running", f"procedure {self.procedure.name} on {self.line.line}")
         try:
             self._start_purifiers()
             while index < len(steps):
                 action = steps[index]
-                if self.clock.now > self.settings.max_run_s:
-                    raise DeviceFaultError("TIMEOUT", f"the run exceeded {self.settings.max_run_s:.0f} s")
+                if self.clock.now - t0 > self.max_run_s:
+                    raise DeviceFaultError("TIMEOUT", self._over_time(index))
                 observed = self.poll()
                 if self.trips:
                     why = "; ".join(self.trips.values())
@@ -273,6 +280,14 @@ class Engine:
             if started:
                 self.journal.step_finished(self.clock.now, index, steps[index], "failed", dict(self.readings))
             yield from self._abort(fault)
+
+    def _over_time(self, index: int) -> str:
+        limit_h = self.max_run_s / 3600.0
+        why = (
+            "its --max-hours" if self.settings.max_run_s is not None
+            else f"{LIMIT_FACTOR:g} × the planned duration + one suspender hold"
+        )  # fmt: skip
+        return f"TIMEOUT: the run reached its time limit of {limit_h:.3g} h ({why}) before step {index}"
 
     def _start_purifiers(self) -> None:
         for config in self.line.spaces.values():

@@ -135,7 +135,7 @@ def _pump_away(line: Line, state: LineState, spaces: set[str]) -> list[act.Actio
     tenth of the line's vacuum threshold, never below ten times the pump's ultimate pressure.
     """
     actions: list[act.Action] = []
-    vacuum_pa = float(line.policy.vacuum_below.to("Pa").magnitude)
+    vacuum_pa = line.policy.vacuum_below_pa
     for space in sorted(spaces):
         config = line.spaces.get(space)
         pump = line.pumps.get(config.pump or "") if config is not None else None

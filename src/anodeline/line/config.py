@@ -11,7 +11,9 @@ checked by :mod:`anodeline.line.rules`, each finding with a code.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,13 +22,45 @@ from anodeline.physics.atmosphere.pumpdown import PumpSet
 from anodeline.recipe.quantity import Fraction, Pressure, Purity, Temperature, Volume, VolumetricFlow
 from anodeline.units import Q_
 
+if TYPE_CHECKING:  # pragma: no cover
+    import pint
+
 SpaceKind = Literal["room", "glove-chamber", "apparatus"]
 MaterialKind = Literal["lithium", "solid-electrolyte"]
 Measured = Literal["o2", "h2o", "pressure", "dew-point"]
 
 
+def si(quantity: pint.Quantity, unit: str) -> float:
+    """``quantity`` as a bare float in ``unit`` (the SI unit its name carries)."""
+    return float(quantity.to(unit).magnitude)
+
+
+@cache
+def _derived(cls: type) -> tuple[str, ...]:
+    """The ``cached_property`` names of a model class: the SI floats (and lookups) derived from its fields."""
+    return tuple(
+        name for klass in cls.__mro__ for name, attr in vars(klass).items() if isinstance(attr, cached_property)
+    )
+
+
 class _Model(BaseModel):
+    """Frozen and validated; the SI floats the engine reads are converted once, when the model is built.
+
+    The quantities stay as read (they round-trip through YAML and JSON); the floats derived
+    from them (``cached_property``) are computed on construction and kept, since the model
+    never changes: the engine and the twin read floats, never pint (issue 9).
+    """
+
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    def model_post_init(self, context: Any, /) -> None:
+        for name in _derived(type(self)):
+            getattr(self, name)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with ``update`` applied, validated again (pydantic's copy would keep the old cached floats)."""
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        return type(self).model_validate({**values, **(update or {})})
 
 
 class GasState(_Model):
@@ -36,6 +70,18 @@ class GasState(_Model):
     pressure: Pressure = Field(default_factory=lambda: Q_(101325.0, "Pa"))
     o2: Fraction = Field(default_factory=lambda: Q_(0.0, "ppm"))
     h2o: Fraction = Field(default_factory=lambda: Q_(0.0, "ppm"))
+
+    @cached_property
+    def pressure_pa(self) -> float:
+        return si(self.pressure, "Pa")
+
+    @cached_property
+    def o2_ppm(self) -> float:
+        return si(self.o2, "ppm")
+
+    @cached_property
+    def h2o_ppm(self) -> float:
+        return si(self.h2o, "ppm")
 
 
 class Space(_Model):
@@ -55,9 +101,9 @@ class Space(_Model):
         """Glove chambers have gloves unless stated otherwise; other spaces only if stated."""
         return self.gloves if self.gloves is not None else self.kind == "glove-chamber"
 
-    @property
+    @cached_property
     def volume_m3(self) -> float:
-        return float(self.volume.to("m^3").magnitude)
+        return si(self.volume, "m^3")
 
 
 class Pump(_Model):
@@ -72,17 +118,17 @@ class Pump(_Model):
     ultimate: Pressure
     backing_speed: VolumetricFlow | None = None
 
-    @property
+    @cached_property
     def speed_m3_per_s(self) -> float:
-        return float(self.speed.to("m^3/s").magnitude)
+        return si(self.speed, "m^3/s")
 
-    @property
+    @cached_property
     def ultimate_pa(self) -> float:
-        return float(self.ultimate.to("Pa").magnitude)
+        return si(self.ultimate, "Pa")
 
-    @property
+    @cached_property
     def backing_speed_m3_per_s(self) -> float | None:
-        return None if self.backing_speed is None else float(self.backing_speed.to("m^3/s").magnitude)
+        return None if self.backing_speed is None else si(self.backing_speed, "m^3/s")
 
 
 class GasPurifier(_Model):
@@ -90,6 +136,14 @@ class GasPurifier(_Model):
 
     o2_out: Fraction = Field(default_factory=lambda: Q_(0.1, "ppm"))
     h2o_out: Fraction = Field(default_factory=lambda: Q_(0.1, "ppm"))
+
+    @cached_property
+    def o2_out_ppm(self) -> float:
+        return si(self.o2_out, "ppm")
+
+    @cached_property
+    def h2o_out_ppm(self) -> float:
+        return si(self.h2o_out, "ppm")
 
 
 class GasSupply(_Model):
@@ -100,9 +154,9 @@ class GasSupply(_Model):
     dew_point: Temperature | None = None
     purifier: GasPurifier | None = None
 
-    @property
+    @cached_property
     def purity_fraction(self) -> float:
-        return float(self.purity.to("dimensionless").magnitude)
+        return si(self.purity, "dimensionless")
 
 
 class Purifier(_Model):
@@ -112,9 +166,9 @@ class Purifier(_Model):
     o2_removal: float = Field(default=1.0, ge=0.0, le=1.0)
     h2o_removal: float = Field(default=1.0, ge=0.0, le=1.0)
 
-    @property
+    @cached_property
     def flow_m3_per_h(self) -> float:
-        return float(self.flow.to("m^3/h").magnitude)
+        return si(self.flow, "m^3/h")
 
 
 class Sensor(_Model):
@@ -143,6 +197,10 @@ class Heater(_Model):
 
     max: Temperature = Field(default_factory=lambda: Q_(300.0, "degC"))
 
+    @cached_property
+    def max_degc(self) -> float:
+        return si(self.max, "degC")
+
 
 class Apparatus(_Model):
     """A deposition system: its space, its inlet and outlet chambers, sources and heater."""
@@ -167,13 +225,25 @@ class Policy(_Model):
     door_pressure_tolerance: Pressure = Field(default_factory=lambda: Q_(AirPolicy.door_tolerance_pa, "Pa"))
     glove_pressure_min: Pressure = Field(default_factory=lambda: Q_(AirPolicy.glove_pressure_min_pa, "Pa"))
 
+    @cached_property
+    def vacuum_below_pa(self) -> float:
+        return si(self.vacuum_below, "Pa")
+
+    @cached_property
+    def door_pressure_tolerance_pa(self) -> float:
+        return si(self.door_pressure_tolerance, "Pa")
+
+    @cached_property
+    def glove_pressure_min_pa(self) -> float:
+        return si(self.glove_pressure_min, "Pa")
+
 
 class Line(_Model):
     """A whole line: its spaces and the equipment that joins and serves them."""
 
     line: str = Field(min_length=1)
     title: str = ""
-    policy: Policy = Policy()
+    policy: Policy = Field(default_factory=Policy)  # a factory: no unit registry is built at import
     spaces: dict[str, Space]
     pumps: dict[str, Pump] = Field(default_factory=dict)
     supplies: dict[str, GasSupply] = Field(default_factory=dict)
@@ -182,7 +252,7 @@ class Line(_Model):
     doors: dict[str, Door] = Field(default_factory=dict)
     apparatus: dict[str, Apparatus] = Field(default_factory=dict)
 
-    @property
+    @cached_property
     def room(self) -> str:
         """The name of the room (air) space; ``room`` if none is declared."""
         return next((name for name, space in self.spaces.items() if space.kind == "room"), "room")

@@ -246,7 +246,7 @@ def heater_range(m: Machine, s: LineState, a: act.Action) -> InterlockError | No
     if not math.isfinite(a.temperature_degc) or a.temperature_degc < HEATER_MIN_DEGC:
         return _refuse(m, "HEAT002", f"{a.temperature_degc:g} °C is below what a heater without cooling holds "
                        f"({HEATER_MIN_DEGC:g} °C)", space=a.space)  # fmt: skip
-    if heater is not None and a.temperature_degc > float(heater.max.to("degC").magnitude):
+    if heater is not None and a.temperature_degc > heater.max_degc:
         return _refuse(m, "HEAT002", f"{a.temperature_degc:g} °C is above the heater's {heater.max:~P}", space=a.space)
     return None
 

@@ -61,10 +61,7 @@ class Machine:
                 atmospheres[name] = room_air()
             else:
                 g = space.initial
-                atmospheres[name] = inert(
-                    g.gas, float(g.o2.to("ppm").magnitude), float(g.h2o.to("ppm").magnitude),
-                    float(g.pressure.to("Pa").magnitude),
-                )  # fmt: skip
+                atmospheres[name] = inert(g.gas, g.o2_ppm, g.h2o_ppm, g.pressure_pa)
         heaters = {app.space: 25.0 for app in self.line.apparatus.values()}
         return LineState(frozen(atmospheres), frozen(dict.fromkeys(self.line.doors, False)), heaters=frozen(heaters))
 

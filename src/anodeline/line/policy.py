@@ -97,9 +97,9 @@ def line_values(line: Line) -> dict[str, float]:
     """The policy values ``line`` decides: its vacuum threshold, door tolerance, glove pressure."""
     p = line.policy
     return {
-        "vacuum_below_pa": float(p.vacuum_below.to("Pa").magnitude),
-        "door_tolerance_pa": float(p.door_pressure_tolerance.to("Pa").magnitude),
-        "glove_pressure_min_pa": float(p.glove_pressure_min.to("Pa").magnitude),
+        "vacuum_below_pa": p.vacuum_below_pa,
+        "door_tolerance_pa": p.door_pressure_tolerance_pa,
+        "glove_pressure_min_pa": p.glove_pressure_min_pa,
     }
 
 

@@ -7,7 +7,7 @@ function and a verifier can keep every intermediate state. Mappings are read-onl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -99,28 +99,44 @@ class LineState:
     def open_doors(self) -> tuple[str, ...]:
         return tuple(name for name, is_open in self.doors.items() if is_open)
 
+    def _but(self, **changes: Mapping[str, Any]) -> LineState:
+        """This state with some mappings replaced (``dataclasses.replace`` without its per-call introspection:
+        the twin makes a new state at every poll)."""
+        fields: dict[str, Mapping[str, Any]] = {
+            "atmospheres": self.atmospheres, "doors": self.doors, "containers": self.containers,
+            "items": self.items, "heaters": self.heaters, "wall_h2o": self.wall_h2o,
+        }  # fmt: skip
+        fields.update(changes)
+        return LineState(**fields)
+
     def with_atmosphere(self, space: str, atm: Atmosphere) -> LineState:
-        return replace(self, atmospheres=_put(self.atmospheres, space, atm))
+        return self._but(atmospheres=_put(self.atmospheres, space, atm))
+
+    def with_atmospheres(self, changed: Mapping[str, Atmosphere]) -> LineState:
+        """This state with the atmospheres of several spaces replaced at once."""
+        return self._but(atmospheres=MappingProxyType({**self.atmospheres, **changed}))
 
     def with_door(self, door: str, is_open: bool) -> LineState:
-        return replace(self, doors=_put(self.doors, door, is_open))
+        return self._but(doors=_put(self.doors, door, is_open))
 
     def with_container(self, container: Container) -> LineState:
-        return replace(self, containers=_put(self.containers, container.name, container))
+        return self._but(containers=_put(self.containers, container.name, container))
 
     def with_item(self, item: Item) -> LineState:
-        return replace(self, items=_put(self.items, item.name, item))
+        return self._but(items=_put(self.items, item.name, item))
 
     def with_heater(self, space: str, degc: float) -> LineState:
-        return replace(self, heaters=_put(self.heaters, space, degc))
+        return self._but(heaters=_put(self.heaters, space, degc))
 
     def with_wall_h2o(self, space: str, ppm: float | None) -> LineState:
+        if ppm is None and space not in self.wall_h2o:
+            return self  # nothing to forget: the state is immutable, so it can be shared
         copy = dict(self.wall_h2o)
         if ppm is None:
             copy.pop(space, None)
         else:
             copy[space] = ppm
-        return replace(self, wall_h2o=MappingProxyType(copy))
+        return self._but(wall_h2o=MappingProxyType(copy))
 
     def summary(self, space: str) -> dict[str, Any]:
         """A space's atmosphere as plain data (for plans and reports)."""

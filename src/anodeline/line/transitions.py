@@ -124,8 +124,8 @@ def fill_gas(m: Machine, space: str, gas: str) -> FillGas:
                          space=space)  # fmt: skip
     fill = FillGas.of(supply.gas, supply.purity_fraction)
     if supply.purifier is not None:
-        o2 = min(fill.o2_ppm, float(supply.purifier.o2_out.to("ppm").magnitude))
-        h2o = min(fill.h2o_ppm, float(supply.purifier.h2o_out.to("ppm").magnitude))
+        o2 = min(fill.o2_ppm, supply.purifier.o2_out_ppm)
+        h2o = min(fill.h2o_ppm, supply.purifier.h2o_out_ppm)
         fill = FillGas(fill.gas, fill.purity, o2, h2o, fill.n2_ppm)
     return fill
 

@@ -12,7 +12,7 @@ atmosphere it was closed in, and its own leak is the container model's business.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from anodeline.records.errors import RecordInputError
 
@@ -56,28 +56,23 @@ class ExposureLedger:
     def observe(self, sim_s: float, space: str, o2_ppm: float, h2o_ppm: float, *, sealed: bool = False) -> None:
         """Record the atmosphere around the item at ``sim_s`` (times must not go back)."""
         reading = self._checked(sim_s, space, o2_ppm, h2o_ppm, sealed)
-        last = self._last
-        if last is not None and self._open is not None:
-            same_state = (last.space, last.sealed) == (reading.space, reading.sealed)
+        last, interval = self._last, self._open
+        same_state = last is not None and (last.space, last.sealed) == (reading.space, reading.sealed)
+        if last is not None and interval is not None:  # one new interval per reading (this runs at every poll)
             o2_end = reading.o2_ppm if same_state else last.o2_ppm
             h2o_end = reading.h2o_ppm if same_state else last.h2o_ppm
             dt = reading.sim_s - last.sim_s
-            self._open = replace(
-                self._open,
-                end_s=reading.sim_s,
-                o2_dose_ppm_s=self._open.o2_dose_ppm_s + 0.5 * dt * (last.o2_ppm + o2_end),
-                h2o_dose_ppm_s=self._open.h2o_dose_ppm_s + 0.5 * dt * (last.h2o_ppm + h2o_end),
-            )
+            self._open = ExposureInterval(
+                interval.item_id, interval.space, interval.start_s, reading.sim_s,
+                max(interval.max_o2_ppm, reading.o2_ppm) if same_state else interval.max_o2_ppm,
+                max(interval.max_h2o_ppm, reading.h2o_ppm) if same_state else interval.max_h2o_ppm,
+                interval.o2_dose_ppm_s + 0.5 * dt * (last.o2_ppm + o2_end),
+                interval.h2o_dose_ppm_s + 0.5 * dt * (last.h2o_ppm + h2o_end),
+            )  # fmt: skip
             if not same_state:
                 self._close_open()
-        if last is None or (last.space, last.sealed) != (reading.space, reading.sealed):
+        if not same_state:
             self._start(reading)
-        elif self._open is not None:
-            self._open = replace(
-                self._open,
-                max_o2_ppm=max(self._open.max_o2_ppm, reading.o2_ppm),
-                max_h2o_ppm=max(self._open.max_h2o_ppm, reading.h2o_ppm),
-            )
         self._last = reading
 
     def close(self) -> list[ExposureInterval]:

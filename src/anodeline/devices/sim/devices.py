@@ -80,7 +80,10 @@ class SimPump(SimDevice):
 
     def read(self) -> dict[str, Reading]:
         self.plant.advance()
-        return {**self._flag("running", self.running), **self._flag("fault", self._name in self.plant.failed_pumps)}
+        return {
+            f"{self._name}.running": self._reading(1.0 if self.running else 0.0),
+            f"{self._name}.fault": self._reading(1.0 if self._name in self.plant.failed_pumps else 0.0),
+        }
 
     def stop(self) -> None:
         self.plant.set_pump(self.space, False)
@@ -133,6 +136,11 @@ class SimSensor(SimDevice):
         self.drift_per_s = {
             "o2": sign * p.o2_drift_ppm_per_h, "h2o": sign * p.h2o_drift_ppm_per_h, "dew-point": 0.0,
         }.get(measures, 0.0) / 3600.0  # fmt: skip
+        #: Noise standard deviation = absolute + relative × value (None: a gauge, relative only).
+        self.noise: tuple[float, float] | None = {
+            "o2": (p.o2_noise_ppm, p.o2_noise_rel), "h2o": (p.h2o_noise_ppm, p.h2o_noise_rel),
+            "dew-point": (p.h2o_noise_ppm, p.h2o_noise_rel),
+        }.get(measures)  # fmt: skip
 
     def true_value(self) -> float:
         atm = self.plant.atmosphere(self.space)
@@ -144,12 +152,10 @@ class SimSensor(SimDevice):
 
     def read(self) -> dict[str, Reading]:
         value = self.true_value()
-        p = self.plant.params
-        noise = {
-            "o2": p.o2_noise_ppm + p.o2_noise_rel * value,
-            "h2o": p.h2o_noise_ppm + p.h2o_noise_rel * value,
-            "dew-point": p.h2o_noise_ppm + p.h2o_noise_rel * value,
-        }.get(self.measures, p.pressure_noise_rel * value)
+        if self.noise is not None:
+            noise = self.noise[0] + self.noise[1] * value
+        else:
+            noise = self.plant.params.pressure_noise_rel * value
         measured = max(value + self.rng.gauss(0.0, noise) + self.drift_per_s * self.plant.t, 0.0)
         if self.measures == "dew-point":
             try:
@@ -256,7 +262,7 @@ class SimSource(SimDevice):
         qcm = max(thickness + self.rng.gauss(0.0, self.plant.params.qcm_noise_um), 0.0) if run else 0.0
         rate = run.rate_nm_per_s * self.tooling if on and run else 0.0
         return {
-            **self._flag("on", on),
+            f"{self._name}.on": self._reading(1.0 if on else 0.0),
             f"{self._name}.thickness_um": self._reading(qcm),
             f"{self._name}.rate_nm_per_s": self._reading(rate),
         }

@@ -65,7 +65,7 @@ class SimOperator(SimDevice):
     def read(self) -> dict[str, Reading]:
         self.plant.advance()
         return {
-            **self._flag("busy", self.busy),
+            f"{self.name}.busy": self._reading(1.0 if self.busy else 0.0),
             f"{self.name}.done": self._reading(self.done),
             f"{self.name}.refused": self._reading(self.refused),
         }

@@ -95,6 +95,7 @@ class Plant:
         self._seq = count()
         self._room = self.line.room
         self._pump_sets = {name: self.line.pump_set(name) for name in self.line.spaces}
+        self._boxes: dict[tuple[str, bool, float, Atmosphere], glovebox.GloveBoxParams] = {}
         for name, space in self.line.spaces.items():
             if space.kind == "glove-chamber":
                 self.leak_per_h.setdefault(name, self.params.chamber_leak_per_h)
@@ -113,6 +114,8 @@ class Plant:
     def advance(self) -> None:
         """Bring the plant to the clock's ``now``, running the events due on the way."""
         now = self.now()
+        if now == self.t and not (self._events and self._events[0][0] <= now):
+            return  # already there: every device of a poll reads the same instant
         while self._events and self._events[0][0] <= now:
             when, _, event = heapq.heappop(self._events)
             self._evolve_to(when)
@@ -200,18 +203,22 @@ class Plant:
             self._set(name, self._ingress(atm, name, (p_new - atm.pressure_pa) * volume, p_new))
 
     def _box(self, space: str) -> glovebox.GloveBoxParams:
+        """The glove box model of ``space`` as it is now (built once per purifier state, leak and room air)."""
         config = self.line.spaces[space]
         purifier = self.line.purifiers.get(config.purifier or "")
         running = purifier is not None and self.purifiers_on[space] and self.powered
-        return glovebox.GloveBoxParams(
-            volume_m3=config.volume_m3,
-            leak_per_h=self.leak_per_h.get(space, 0.0),
-            purifier_flow_m3_per_h=purifier.flow_m3_per_h if purifier is not None else 0.0,
-            purifier_on=running,
-            o2_removal=purifier.o2_removal if purifier is not None else 1.0,
-            h2o_removal=purifier.h2o_removal if purifier is not None else 1.0,
-            outside=self.state.atmospheres[self._room],
-        )
+        key = (space, running, self.leak_per_h.get(space, 0.0), self.state.atmospheres[self._room])
+        if key not in self._boxes:
+            self._boxes[key] = glovebox.GloveBoxParams(
+                volume_m3=config.volume_m3,
+                leak_per_h=key[2],
+                purifier_flow_m3_per_h=purifier.flow_m3_per_h if purifier is not None else 0.0,
+                purifier_on=running,
+                o2_removal=purifier.o2_removal if purifier is not None else 1.0,
+                h2o_removal=purifier.h2o_removal if purifier is not None else 1.0,
+                outside=key[3],
+            )
+        return self._boxes[key]
 
     def _mix_open_doors(self) -> None:
         for door, is_open in self.state.doors.items():

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from anodeline.physics.atmosphere.errors import AtmosphereError
 from anodeline.physics.atmosphere.state import AIR_O2_PPM, PPM, Atmosphere, room_air
@@ -85,6 +86,13 @@ def _evolve_one(c0: float, gain: float, decay: float, seconds: float) -> float:
     return min(c0 * math.exp(-decay * seconds) - gain / decay * math.expm1(-decay * seconds), PPM)
 
 
+@lru_cache(maxsize=256)
+def _rates(box: GloveBoxParams) -> tuple[tuple[float, float], tuple[float, float], tuple[float, float]]:
+    """(gain ppm/s, decay 1/s) of O2, H2O and N2 in ``box`` (kept: the twin evolves the same box at every poll)."""
+    rates = [_rates_per_s(box, outside, removal, source) for outside, removal, source in _species(box).values()]
+    return rates[0], rates[1], rates[2]
+
+
 def _species(box: GloveBoxParams) -> dict[str, tuple[float, float, float]]:
     out = box.outside
     return {
@@ -98,11 +106,11 @@ def evolve(atm: Atmosphere, seconds: float, box: GloveBoxParams = TYPICAL_GLOVE_
     """The box atmosphere ``seconds`` later (analytic solution of the first-order balance)."""
     if not math.isfinite(seconds) or seconds < 0.0:
         raise AtmosphereError(f"time {seconds!r} s must be >= 0")
-    values: dict[str, float] = {}
-    for name, (outside_ppm, removal, source) in _species(box).items():
-        gain, decay = _rates_per_s(box, outside_ppm, removal, source)
-        values[name] = _evolve_one(getattr(atm, name), gain, decay, seconds)
-    return replace(atm, o2_ppm=values["o2_ppm"], h2o_ppm=values["h2o_ppm"], n2_ppm=values["n2_ppm"])
+    o2, h2o, n2 = _rates(box)
+    return Atmosphere(
+        atm.gas, atm.pressure_pa, _evolve_one(atm.o2_ppm, *o2, seconds), _evolve_one(atm.h2o_ppm, *h2o, seconds),
+        _evolve_one(atm.n2_ppm, *n2, seconds),
+    )  # fmt: skip
 
 
 def steady_state(atm: Atmosphere, box: GloveBoxParams = TYPICAL_GLOVE_BOX) -> Atmosphere:

@@ -10,7 +10,7 @@ O2 and N2, so the harm of air is always read from the impurity fields, never fro
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from anodeline.physics.atmosphere.errors import AtmosphereError
@@ -39,6 +39,13 @@ class Atmosphere:
     n2_ppm: float = 0.0
 
     def __post_init__(self) -> None:
+        if (
+            0.0 <= self.pressure_pa < math.inf
+            and 0.0 <= self.o2_ppm <= PPM
+            and 0.0 <= self.h2o_ppm <= PPM
+            and (0.0 <= self.n2_ppm <= PPM)
+        ):
+            return  # a valid atmosphere (NaN fails every comparison): one chain, as the twin makes one per poll
         if not math.isfinite(self.pressure_pa) or self.pressure_pa < 0.0:
             raise AtmosphereError(f"pressure {self.pressure_pa!r} Pa is not a pressure", hint="use a pressure >= 0 Pa")
         for name in ("o2_ppm", "h2o_ppm", "n2_ppm"):
@@ -51,7 +58,7 @@ class Atmosphere:
 
     def with_pressure(self, pressure_pa: float) -> Atmosphere:
         """The same composition at another pressure."""
-        return replace(self, pressure_pa=pressure_pa)
+        return Atmosphere(self.gas, pressure_pa, self.o2_ppm, self.h2o_ppm, self.n2_ppm)
 
     def to_dict(self) -> dict[str, Any]:
         return {
