@@ -80,3 +80,31 @@ def test_checking_commands_import_no_database_simulator_or_fitting(args: tuple[s
     modules = loaded(*args)
     assert not _NEVER & set(modules["top"]), sorted(_NEVER & set(modules["top"]))
     assert modules["scipy"] == []
+
+
+def test_reporting_an_escaped_error_imports_no_database_or_twin() -> None:
+    code = (
+        "import sys\n"
+        "from anodeline.cli.app import describe, exit_code_of\n"
+        "from anodeline.errors import AnodelineError, UnreadableInputError\n"
+        "assert exit_code_of(AnodelineError('x')) == 1 and exit_code_of(UnreadableInputError('x')) == 2\n"
+        "assert describe(AnodelineError('x', hint='h')) == ('x [ANODELINE]', 'h')\n"
+        "assert describe(ValueError('y'))[0] == 'internal error (ValueError: y)'\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not (_NEVER | {"pint", "numpy"}) & set(json.loads(done.stdout.replace("'", '"')))
+
+
+def test_errors_of_loaded_libraries_keep_their_exit_code() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from anodeline.cli.app import describe, exit_code_of
+    from anodeline.devices.sim.faults import FaultError
+    from anodeline.records.errors import RecordNotFoundError
+
+    assert exit_code_of(RecordNotFoundError("batch", "B-1")) == 2
+    assert exit_code_of(FaultError("no fault 'x'")) == 2
+    message, _ = describe(OperationalError("SELECT 1", {}, Exception("locked")))
+    assert message.startswith("the batch-record store failed")
