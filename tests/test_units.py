@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -121,3 +123,60 @@ def test_arithmetic_and_absurd_quantities_are_refused_fast(text: str) -> None:
     with pytest.raises(UnitError):
         parse_quantity(text, "length")
     assert time.perf_counter() - started < 30.0  # a hang guard only (9**9**9 hung forever before)
+
+
+# --- the registry's disk cache (issue 9: no 0.4 s definition parse per process) ---
+
+#: Units the recipes, lines and procedures use, each converted to SI by both registries.
+_CACHE_PROBES = [
+    ("10 um", "m"), ("130 degC", "K"), ("1e-6 torr", "Pa"), ("5 mbar", "Pa"), ("99.99 %", ""),
+    ("10 ppm", ""), ("3 ppb", ""), ("1e-4 S/cm", "S/m"), ("35 kJ/mol", "J/mol"), ("2 h", "s"),
+    ("72 L", "m^3"), ("12 m^3/h", "m^3/s"), ("100 W", "W"), ("10 Hz", "1/s"), ("-40 degF", "K"),
+]  # fmt: skip
+
+
+def _si(ureg: object, text: str, unit: str) -> tuple[float, str]:
+    quantity = ureg.Quantity(text)  # type: ignore[attr-defined]
+    converted = quantity.to(unit) if unit else quantity.to("dimensionless")
+    return float(converted.magnitude), str(converted.units)
+
+
+def test_cached_registry_converts_exactly_as_an_uncached_one(tmp_path: Path) -> None:
+    from anodeline.units import build_registry
+
+    plain = build_registry(None)
+    first = build_registry(tmp_path)  # parses the definitions and writes the cache
+    assert list(tmp_path.glob("*.pickle")), "pint wrote no cache file"
+    second = build_registry(tmp_path)  # reads them back
+    for text, unit in _CACHE_PROBES:
+        assert _si(first, text, unit) == _si(plain, text, unit) == _si(second, text, unit), text
+
+
+def test_registry_is_built_without_a_cache_it_cannot_write(tmp_path: Path) -> None:
+    from anodeline.units import build_registry
+
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    ureg = build_registry(not_a_folder / "pint")
+    assert _si(ureg, "10 um", "m") == _si(build_registry(None), "10 um", "m")
+
+
+def test_registry_is_built_past_a_half_written_cache_file(tmp_path: Path) -> None:
+    from anodeline.units import build_registry
+
+    build_registry(tmp_path)
+    for cached in tmp_path.glob("*.pickle"):
+        cached.write_bytes(cached.read_bytes()[:100])  # a parallel process still writing it
+    ureg = build_registry(tmp_path)
+    assert _si(ureg, "130 degC", "K") == _si(build_registry(None), "130 degC", "K")
+
+
+def test_cache_folder_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from anodeline.units import UNIT_CACHE_ENV, unit_cache_folder
+
+    monkeypatch.delenv(UNIT_CACHE_ENV, raising=False)
+    assert unit_cache_folder() == ":auto:"
+    monkeypatch.setenv(UNIT_CACHE_ENV, "off")
+    assert unit_cache_folder() is None
+    monkeypatch.setenv(UNIT_CACHE_ENV, "/tmp/anodeline-units")
+    assert unit_cache_folder() == "/tmp/anodeline-units"

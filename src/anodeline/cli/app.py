@@ -19,6 +19,7 @@ line (and a ``hint:`` line) with that code, so no input ever shows a traceback.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import typer
@@ -28,21 +29,36 @@ from typer.core import TyperGroup
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
+def _loaded_class(module: str, name: str) -> type[BaseException] | None:
+    """An exception class if its module is already imported, else None.
+
+    An error of a class whose module was never imported cannot have been raised, so the error
+    report does not import SQLAlchemy, Alembic or the twin (≈ 0.7 s) to rule them out.
+    """
+    loaded = sys.modules.get(module)
+    found = getattr(loaded, name, None) if loaded is not None else None
+    return found if isinstance(found, type) and issubclass(found, BaseException) else None
+
+
+def _is_instance(exc: BaseException, *classes: type[BaseException] | None) -> bool:
+    return any(cls is not None and isinstance(exc, cls) for cls in classes)
+
+
 def exit_code_of(exc: BaseException) -> int:
     """The exit code an escaped error ends a command with (the table above)."""
-    from anodeline.devices.sim.faults import FaultError
     from anodeline.errors import UnreadableInputError
-    from anodeline.records.errors import RecordsError
 
-    if isinstance(exc, UnreadableInputError | RecordsError | FaultError | MemoryError | RecursionError):
+    usage = (
+        _loaded_class("anodeline.records.errors", "RecordsError"),
+        _loaded_class("anodeline.devices.sim.faults", "FaultError"),
+    )
+    if isinstance(exc, UnreadableInputError | MemoryError | RecursionError) or _is_instance(exc, *usage):
         return EXIT_USAGE
     return EXIT_FAIL
 
 
 def describe(exc: BaseException) -> tuple[str, str]:
     """One line saying what went wrong (with its location and code), and the fix."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from anodeline.errors import AnodelineError
 
     if isinstance(exc, AnodelineError):
@@ -50,7 +66,7 @@ def describe(exc: BaseException) -> tuple[str, str]:
         code = getattr(exc, "rule", "") or exc.code
         tag = "" if exc.message.startswith(code) else f" [{code}]"
         return f"{where}{exc.message}{tag}", exc.hint
-    if isinstance(exc, SQLAlchemyError):
+    if _is_instance(exc, _loaded_class("sqlalchemy.exc", "SQLAlchemyError")):
         return f"the batch-record store failed: {_first_line(exc)}", "check the --db URL and the database server"
     if isinstance(exc, MemoryError):
         return "the input is too large to process", "a recipe, line or procedure is a few kB: check the file"
