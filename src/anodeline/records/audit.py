@@ -37,7 +37,7 @@ from anodeline.records.models import AuditEntry, Base
 
 GENESIS_HASH = "0" * 64
 #: Key of the PostgreSQL transaction-level advisory lock that serialises appends ("anode").
-_PG_LOCK_KEY = 0x616E6F6465
+APPEND_LOCK_KEY = 0x616E6F6465
 #: ``session.info`` key of the transaction's :class:`Tip`.
 TIP_KEY = "anodeline.audit_tip"
 AUDIT_TABLE = Base.metadata.tables["audit_entries"]
@@ -135,13 +135,16 @@ def read_tip(executor: Session | Connection) -> Tip:
     """The committed tip, read under the append lock (PostgreSQL advisory lock; SQLite's BEGIN IMMEDIATE)."""
     bind = executor.get_bind() if isinstance(executor, Session) else executor
     if bind.dialect.name == "postgresql":
-        executor.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+        executor.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
     row = executor.execute(_HEAD).first()
     return Tip(0, GENESIS_HASH) if row is None else Tip(row[0], row[1])
 
 
 def insert_entries(executor: Session | Connection, rows: Sequence[EntryRow]) -> None:
     """Insert entries made by :meth:`Tip.entry` (one statement); a taken sequence is :class:`ChainMovedError`."""
+    bind = executor.get_bind() if isinstance(executor, Session) else executor
+    if bind.dialect.name == "postgresql":  # appends queue on the lock: a retry after a collision then wins
+        executor.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
     try:
         executor.execute(_AUDIT_INSERT, [dict(zip(ENTRY_COLUMNS, row, strict=True)) for row in rows])
     except IntegrityError as exc:

@@ -17,7 +17,7 @@ from typing import Any, Final
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from anodeline.records.audit import ENTRY_COLUMNS, ChainMovedError, EntryRow
+from anodeline.records.audit import APPEND_LOCK_KEY, ENTRY_COLUMNS, ChainMovedError, EntryRow
 from anodeline.records.status import ACTIVE
 
 _STEP_COLUMNS: Final = ('batch_id', '"index"', "action", "arguments", "manual", "started_sim_s", "ended_sim_s",
@@ -25,6 +25,7 @@ _STEP_COLUMNS: Final = ('batch_id', '"index"', "action", "arguments", "manual", 
 _STEP_TYPES: Final = ("varchar", "integer", "varchar", "text", "boolean", "float8", "float8", "varchar", "text")
 _AUDIT_COLUMNS: Final = ", ".join(ENTRY_COLUMNS)
 _ACTIVE_SQL: Final = ", ".join(f"'{status}'" for status in sorted(ACTIVE))
+_AUDIT_TYPES: Final = ("integer", "varchar", "varchar", "varchar", "varchar", "text", "varchar", "varchar")
 TELEMETRY_COPY: Final = "COPY telemetry (batch_id, channel, sim_s, value) FROM STDIN"
 
 
@@ -42,7 +43,14 @@ class Statements:
             f"WHERE EXISTS (SELECT 1 FROM batches WHERE id = {p} AND status IN ({_ACTIVE_SQL}))"
             + (" RETURNING id" if pg else "")
         )
-        self.audit = f"INSERT INTO audit_entries ({_AUDIT_COLUMNS}) VALUES ({', '.join([p] * 8)})"
+        if pg:  # the append lock is taken by the insert itself (no round trip of its own), held to the commit
+            casts = ", ".join(f"%s::{t}" for t in _AUDIT_TYPES)
+            self.audit = (
+                f"INSERT INTO audit_entries ({_AUDIT_COLUMNS}) SELECT {casts} "
+                f"FROM (SELECT pg_advisory_xact_lock({APPEND_LOCK_KEY})) AS append_lock"
+            )
+        else:  # BEGIN IMMEDIATE already made this transaction the only writer
+            self.audit = f"INSERT INTO audit_entries ({_AUDIT_COLUMNS}) VALUES ({', '.join([p] * 8)})"
         self.telemetry = f"INSERT INTO telemetry (batch_id, channel, sim_s, value) VALUES ({p}, {p}, {p}, {p})"
         self.status = f"SELECT status FROM batches WHERE id = {p}" + (" FOR SHARE" if pg else "")
         self.postgresql = pg

@@ -1,8 +1,10 @@
 """What happened during a batch: executed steps, telemetry rows, alarms and holds.
 
-Telemetry is written in bulk with one audit entry per call carrying the row count
-and the SHA-256 of the rows' canonical form, so the chain covers the data without
-one audit entry per reading.
+Telemetry is written in bulk with one audit entry per write carrying the row count
+and a SHA-256 of the rows (:func:`telemetry_digest`), so the chain covers the data
+without one audit entry per reading. Steps and telemetry, written while the equipment
+waits, go through :mod:`anodeline.records.bulk` (no read, one statement per kind of row);
+alarms go through the ORM.
 """
 
 from __future__ import annotations
