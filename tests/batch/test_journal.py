@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
+from sqlalchemy import text
+
 from anodeline.batch.journal import RecordsJournal
 from anodeline.line import actions as act
-from anodeline.records import Store
+from anodeline.records import RecordConflictError, Store, open_store
 
 
 def _journal(store: Store) -> RecordsJournal:
@@ -39,3 +42,48 @@ def test_telemetry_keeps_changes_and_heartbeats_and_flushes_at_each_step(store: 
     assert kept[0].sim_s == 0.0 and kept[-1].value == 5.0
     assert len(kept) < 10
     assert all(b.sim_s - a.sim_s <= 300.0 for a, b in pairwise(kept))
+
+
+def test_a_finished_step_is_committed_with_the_telemetry_before_the_callback_returns(
+    store_url: str, store: Store
+) -> None:
+    journal = _journal(store)
+    journal.telemetry(10.0, "o2-4", 0.5)
+    journal.telemetry(20.0, "o2-4", 3.0)
+    door = act.CloseDoor("inlet-2")
+    journal.step_started(0.0, 0, door)
+    journal.step_finished(30.0, 0, door, "ok", {})
+    with open_store(store_url) as reader:  # another connection: only committed rows are visible
+        assert [r.index for r in reader.steps(journal.batch_id)] == [0]
+        assert [s.sim_s for s in reader.telemetry(journal.batch_id)] == [10.0, 20.0]
+        kinds = [k for (k,) in _kinds(reader)]
+    assert kinds[-2:] == ["telemetry", "step"]  # one transaction: the samples, then the step
+
+
+def test_close_writes_every_sample_still_held(store: Store) -> None:
+    journal = _journal(store)
+    for second in range(0, 100, 10):
+        journal.telemetry(float(second), "o2-4", 0.5)  # flat: the first kept, the last held back
+    journal.close()  # what the runner calls before it aborts a batch on an exception
+    assert [s.sim_s for s in store.telemetry(journal.batch_id)] == [0.0, 90.0]
+    journal.close()  # nothing left: writes nothing
+    assert len(store.telemetry(journal.batch_id)) == 2
+
+
+def test_samples_of_a_step_that_could_not_be_written_are_kept(store_url: str, store: Store) -> None:
+    journal = _journal(store)
+    journal.telemetry(10.0, "o2-4", 0.5)
+    door = act.CloseDoor("inlet-2")
+    journal.step_started(0.0, 0, door)
+    journal.step_finished(20.0, 0, door, "ok", {})
+    journal.telemetry(30.0, "o2-4", 5.0)
+    journal.step_started(20.0, 0, door)
+    with pytest.raises(RecordConflictError):  # index 0 again: the step is refused, its samples are not lost
+        journal.step_finished(40.0, 0, door, "ok", {})
+    journal.close()
+    assert [s.sim_s for s in store.telemetry(journal.batch_id)] == [10.0, 30.0]
+
+
+def _kinds(s: Store) -> list[tuple[str]]:
+    with s.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text("SELECT kind FROM audit_entries ORDER BY sequence"))]

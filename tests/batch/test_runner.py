@@ -73,3 +73,23 @@ def _pairs() -> list[tuple[Path, Path]]:
 def test_every_example_passes_on_every_line_that_can_run_it(recipe: Path, line: Path, tmp_path: Path) -> None:
     report = run_batch(recipe, line_path=line, db_url=f"sqlite:///{tmp_path / 'r.sqlite'}")
     assert (report.status, report.verdict) == ("complete", "pass"), report.reasons
+
+
+def test_an_engine_exception_aborts_the_batch_with_its_telemetry_written(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import anodeline.engine
+
+    def failing_engine(procedure: object, line: object, *, journal: object, **kwargs: object) -> None:
+        journal.batch_started(procedure, 0, ())  # type: ignore[attr-defined]
+        for second in range(0, 60, 10):  # flat: the first sample is kept at once, the last one held back
+            journal.telemetry(float(second), "o2-4", 0.5)  # type: ignore[attr-defined]
+        raise RuntimeError("controller lost")
+
+    monkeypatch.setattr(anodeline.engine, "run_procedure", failing_engine)
+    with pytest.raises(RuntimeError, match="controller lost"):
+        run_batch(EX1, store=store)
+    (batch,) = store.list_batches()
+    assert batch.status == "aborted" and "controller lost" in batch.reasons[0]
+    assert [s.sim_s for s in store.telemetry(batch.batch_id)] == [0.0, 50.0]
+    assert store.verify_chain().ok

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from anodeline.records import AuditHead, RecordsError, Store, TelemetrySample, open_store
+from anodeline.records import AuditHead, BadEntry, RecordsError, Store, TelemetrySample, audit, open_store
+from anodeline.records.canonical import canonical_json
 from anodeline.records.models import Base
 from tests.records.conftest import drop_guards, new_batch, tamper
 
@@ -197,3 +201,110 @@ def test_concurrent_writers_keep_one_unbroken_chain(store: Store) -> None:
         list(pool.map(write, batches))
     report = store.verify_chain()
     assert (report.ok, report.entries) == (True, 4 * 2 + 40)
+
+
+# ---- the hash covers the payload as stored (issue 9, item 6) -------------------------------------
+
+Text = st.text(max_size=12)
+Json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | Text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(Text, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _previous_version_hash(
+    prev: str, seq: int, at: str, actor: str, kind: str, batch: str | None, payload: object
+) -> str:
+    """The formula of the version before issue 9: the whole entry encoded as canonical JSON."""
+    body = {"sequence": seq, "recorded_at": at, "actor": actor, "kind": kind, "batch_id": batch, "payload": payload}
+    return hashlib.sha256((prev + canonical_json(body)).encode("utf-8")).hexdigest()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seq=st.integers(1, 2**40),
+    at=Text,
+    actor=Text,
+    kind=Text,
+    batch=st.none() | Text,
+    payload=st.dictionaries(Text, Json),
+)
+def test_the_hash_of_the_stored_text_is_the_hash_earlier_versions_wrote(
+    seq: int, at: str, actor: str, kind: str, batch: str | None, payload: dict[str, object]
+) -> None:
+    prev = hashlib.sha256(actor.encode()).hexdigest()
+    ours = audit.entry_hash(prev, seq, at, actor, kind, batch, canonical_json(payload))
+    assert ours == _previous_version_hash(prev, seq, at, actor, kind, batch, payload)
+
+
+def test_a_database_written_by_the_previous_version_verifies(store: Store) -> None:
+    drop_guards(store)
+    prev = audit.GENESIS_HASH
+    with store.engine.begin() as conn:
+        for seq, payload in enumerate([{"sim_s": 0.0}, {"b": [1, 2.5, None], "a": "é\n"}], start=1):
+            at = f"2026-11-2{seq}T10:00:00.000000+00:00"
+            digest = _previous_version_hash(prev, seq, at, "anodeline", "batch.start", "B-1", payload)
+            row = {"s": seq, "at": at, "p": canonical_json(payload), "prev": prev, "h": digest}
+            conn.execute(
+                text(
+                    "INSERT INTO audit_entries (sequence, recorded_at, actor, kind, batch_id, payload, prev_hash, hash)"
+                    " VALUES (:s, :at, 'anodeline', 'batch.start', 'B-1', :p, :prev, :h)"
+                ),
+                row,
+            )
+            prev = digest
+    assert store.verify_chain() == audit.ChainReport(True, 2, None, AuditHead(2, prev))
+    new_batch(store)  # and the chain goes on from the old entries
+    assert store.verify_chain().ok
+
+
+def test_verify_neither_parses_nor_encodes_json(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    _history(store)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("JSON work during verify")
+
+    monkeypatch.setattr(json, "loads", refuse)
+    monkeypatch.setattr(json, "dumps", refuse)
+    monkeypatch.setattr(json.JSONEncoder, "encode", refuse)
+    monkeypatch.setattr(json.JSONDecoder, "decode", refuse)
+    assert store.verify_chain().ok
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ['{"sim_s": 0.0}', '{"sim_s":0.0} ', '{"sim_s":0}', '{"sim_s":0.0,"sim_s":0.0}'],
+    ids=["spaces", "trailing-space", "same-number", "duplicate-key"],
+)
+def test_a_payload_edited_to_an_equivalent_text_is_caught(store: Store, payload: str) -> None:
+    """Entry 2 is the batch start, payload ``{"sim_s":0.0}``: any other bytes break its hash."""
+    _history(store)
+    escaped = payload.replace(":", "\\:")  # not a bind parameter of text()
+    tamper(store, f"UPDATE audit_entries SET payload = '{escaped}' WHERE sequence = 2")
+    report = store.verify_chain()
+    assert report.first_bad is not None
+    assert (report.ok, report.first_bad.sequence) == (False, 2)
+
+
+def test_an_inserted_entry_is_named(store: Store) -> None:
+    _history(store)
+    head = store.audit_head()
+    assert head is not None
+    tamper(
+        store,
+        "INSERT INTO audit_entries (sequence, recorded_at, actor, kind, batch_id, payload, prev_hash, hash) VALUES "
+        f"({head.sequence + 1}, '2026-11-30T00:00:00+00:00', 'mallory', 'step', 'B-1', '{{}}', '{head.hash}', "
+        f"'{'f' * 64}')",
+    )
+    report = store.verify_chain()
+    assert report.first_bad is not None
+    assert (report.ok, report.first_bad.sequence) == (False, head.sequence + 1)
+
+
+def test_a_field_that_is_not_text_is_reported_not_raised() -> None:
+    with _memory_store() as s:
+        _apply(s, [("step", "evacuate", False)])
+        tamper(s, "UPDATE audit_entries SET actor = x'00ff' WHERE sequence = 2")
+        report = s.verify_chain()
+    assert report.first_bad == BadEntry(2, "a field is not text: it was edited")

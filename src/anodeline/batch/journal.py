@@ -1,10 +1,12 @@
 """The engine's journal, written to the batch-record store as the batch runs.
 
-Each step, alarm and state change is committed when it happens (one transaction with
-its audit entry), so a crash or a power loss loses at most the telemetry samples since
-the last step; telemetry goes through the deadband + maximum-interval filter and is
-flushed at every step end. Exposure readings feed one :class:`ExposureLedger` per item;
-their intervals are written when the batch ends.
+Each step, alarm and state change is committed before the callback returns, i.e. before
+the engine sends the next command (one transaction with its audit entry), so a crash
+loses at most the telemetry samples since the last step. Telemetry goes through the
+deadband + maximum-interval filter, is buffered, and is written in the step's own
+transaction at every step end (one commit per step); :meth:`RecordsJournal.close` writes
+what is left and must run before a batch is aborted on an exception. Exposure readings
+feed one :class:`ExposureLedger` per item; their intervals are written when the batch ends.
 """
 
 from __future__ import annotations
@@ -61,11 +63,16 @@ class RecordsJournal:
         if outcome == "interrupted":  # a hold cut short by a suspender: the SUSPEND alarm that follows records
             return  # it, and the step's row is written when the repeated attempt ends (one row per step index)
         arguments = {k: v for k, v in action.to_dict().items() if k not in ("action", "manual")}
-        self.store.record_step(
-            self.batch_id, index=index, action=action.kind, started_sim_s=self._started.pop(index, sim_s),
-            ended_sim_s=sim_s, outcome=outcome, arguments=arguments, manual=action.manual, readings=dict(readings),
-        )  # fmt: skip
-        self.flush_telemetry()
+        buffered, self._buffer = self._buffer, []
+        try:  # the samples kept so far and the step: one transaction, committed before the next command
+            self.store.record_step(
+                self.batch_id, index=index, action=action.kind, started_sim_s=self._started.pop(index, sim_s),
+                ended_sim_s=sim_s, outcome=outcome, arguments=arguments, manual=action.manual,
+                readings=dict(readings), telemetry=buffered,
+            )  # fmt: skip
+        except BaseException:
+            self._buffer = buffered + self._buffer  # not written: keep them for close()
+            raise
 
     def telemetry(self, sim_s: float, channel: str, value: float) -> None:
         self._advance(sim_s)
@@ -94,19 +101,31 @@ class RecordsJournal:
 
     def batch_finished(self, sim_s: float, status: str, reasons: list[str]) -> None:
         self._advance(sim_s)
-        self._buffer.extend(self._recorder.flush())
-        self.flush_telemetry()
+        self.close()
         for item, ledger in self.ledgers.items():
             self.intervals[item] = ledger.close()
             for interval in self.intervals[item]:
                 self.store.record_exposure(interval, batch_id=self.batch_id)
 
     # ---- helpers ---------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Write every sample still held: the filter's last sample per channel and the buffer.
+
+        Called at the batch's end, and by the runner before it aborts a batch on an exception
+        (the batch must still be running or held to take them).
+        """
+        self._buffer.extend(self._recorder.flush())
+        self.flush_telemetry()
+
     def flush_telemetry(self) -> None:
-        """Write the samples the deadband filter kept since the last flush."""
+        """Write the samples the deadband filter kept since the last flush (one transaction)."""
         if self._buffer:
-            self.store.record_telemetry(self.batch_id, self._buffer)
-            self._buffer = []
+            buffered, self._buffer = self._buffer, []
+            try:
+                self.store.record_telemetry(self.batch_id, buffered)
+            except BaseException:
+                self._buffer = buffered + self._buffer
+                raise
 
     def _advance(self, sim_s: float) -> None:
         self.last_sim_s = max(self.last_sim_s, sim_s)

@@ -25,7 +25,7 @@ from anodeline.line.load import default_line_path
 from anodeline.prediction import predict_recipe
 from anodeline.procedure import can_run, compile_procedure, verify_procedure
 from anodeline.recipe.validate import load_recipe
-from anodeline.records import Store, open_store
+from anodeline.records import RecordsError, Store, open_store
 from anodeline.records.connection import shown
 from anodeline.records.lengths import check_batch_strings
 
@@ -135,7 +135,12 @@ def run_batch(
                 procedure, line, seed=seed, faults=faults, journal=journal, progress=progress, settings=settings
             )
         except Exception as exc:  # the record must say why the batch stopped, whatever it was
-            store.abort_batch(batch_id, sim_s=journal.last_sim_s, reasons=[f"engine failure: {exc!r}"])
+            abort_reasons = [f"engine failure: {exc!r}"]
+            try:  # the telemetry held so far goes in while the batch can still take it
+                journal.close()
+            except RecordsError as lost:
+                abort_reasons.append(f"telemetry since the last step not written: {lost}")
+            store.abort_batch(batch_id, sim_s=journal.last_sim_s, reasons=abort_reasons)
             raise
         wall = time.perf_counter() - wall
         exposures = tuple(summarise(item, journal.intervals.get(item, [])) for item in sorted(journal.intervals))

@@ -5,29 +5,57 @@ Each entry hashes its predecessor's hash plus its own canonical form::
     hash = SHA-256(prev_hash + canonical_json({sequence, recorded_at, actor, kind, batch_id, payload}))
 
 so editing any field, deleting an entry or reordering entries breaks the chain at the
-first entry touched, and :func:`verify_chain` names it. A complete rewrite of the
-chain from the start cannot be detected from inside the database; print the head
-(:func:`chain_head`) into the batch report and check it later with ``anchor=`` — see
-docs/records.md.
+first entry touched, and :func:`verify_chain` names it. The payload is encoded once, when
+written; the hash covers that stored text verbatim (:func:`entry_text`), so verifying
+neither parses nor re-encodes anything. A complete rewrite of the chain from the start
+cannot be detected from inside the database; print the head (:func:`chain_head`) into
+the batch report and check it later with ``anchor=`` — see docs/records.md.
+
+Appending needs the chain's tip. The :class:`~anodeline.records.store.Store` keeps it in
+memory between transactions and hands each transaction a :class:`Tip` (``session.info``);
+the ``sequence`` primary key makes a second writer's append collide instead of forking the
+chain: the insert fails, :class:`ChainMovedError` is raised, and the store re-reads the tip
+and runs the transaction again.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from anodeline.records.canonical import canonical_json, parse_json
-from anodeline.records.models import AuditEntry
+from anodeline.records.canonical import canonical_json
+from anodeline.records.errors import RecordConflictError
+from anodeline.records.models import AuditEntry, Base
 
 GENESIS_HASH = "0" * 64
 #: Key of the PostgreSQL transaction-level advisory lock that serialises appends ("anode").
-_PG_LOCK_KEY = 0x616E6F6465
+APPEND_LOCK_KEY = 0x616E6F6465
+#: ``session.info`` key of the transaction's :class:`Tip`.
+TIP_KEY = "anodeline.audit_tip"
+AUDIT_TABLE = Base.metadata.tables["audit_entries"]
+_AUDIT_INSERT = insert(AUDIT_TABLE)
+#: The columns of an entry row as :meth:`Tip.entry` makes it.
+ENTRY_COLUMNS = ("sequence", "recorded_at", "actor", "kind", "batch_id", "payload", "prev_hash", "hash")
+EntryRow = tuple[int, str, str, str, str | None, str, str, str]
+_HEAD = select(AuditEntry.sequence, AuditEntry.hash).order_by(AuditEntry.sequence.desc()).limit(1)
+
+
+class ChainMovedError(RecordConflictError):
+    """Another writer appended to the chain since this store last saw its tip (the store retries)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "another writer appended to the audit chain during this transaction",
+            hint="retry the write; the store does so itself a few times",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,56 +80,99 @@ class ChainReport:
     head: AuditHead | None
 
 
-def entry_hash(
-    prev_hash: str, sequence: int, recorded_at: str, actor: str, kind: str, batch_id: str | None, payload: Any
+def entry_text(
+    prev_hash: str, sequence: int, recorded_at: str, actor: str, kind: str, batch_id: str | None, payload_text: str
 ) -> str:
-    """SHA-256 hex of ``prev_hash`` + the canonical JSON of the entry's fields."""
-    body = canonical_json(
-        {
-            "sequence": sequence,
-            "recorded_at": recorded_at,
-            "actor": actor,
-            "kind": kind,
-            "batch_id": batch_id,
-            "payload": payload,
-        }
-    )
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+    """What an entry's hash covers: ``prev_hash`` + the canonical JSON of its fields, payload *as stored*.
+
+    Keys in sorted order, no spaces, strings JSON-escaped, ``payload_text`` inserted verbatim:
+    for a payload written by :func:`canonical_json` this is byte for byte
+    ``canonical_json({sequence, recorded_at, actor, kind, batch_id, payload})``, the form every
+    version has hashed, so older databases verify unchanged. JSON strings are self-delimiting,
+    so no edit can move bytes from one field into another without changing this text.
+    """
+    return (
+        prev_hash + '{"actor":' + encode_basestring(actor)
+        + ',"batch_id":' + ("null" if batch_id is None else encode_basestring(batch_id))
+        + ',"kind":' + encode_basestring(kind) + ',"payload":' + payload_text
+        + ',"recorded_at":' + encode_basestring(recorded_at) + ',"sequence":' + str(int(sequence)) + "}"
+    )  # fmt: skip
+
+
+def entry_hash(
+    prev_hash: str, sequence: int, recorded_at: str, actor: str, kind: str, batch_id: str | None, payload_text: str
+) -> str:
+    """SHA-256 hex of :func:`entry_text`."""
+    body = entry_text(prev_hash, sequence, recorded_at, actor, kind, batch_id, payload_text)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class Tip:
+    """The chain's tip as one transaction sees it; each entry the transaction appends advances it."""
+
+    sequence: int
+    hash: str
+
+    @classmethod
+    def of(cls, head: AuditHead | None) -> Tip:
+        return cls(0, GENESIS_HASH) if head is None else cls(head.sequence, head.hash)
+
+    @property
+    def head(self) -> AuditHead | None:
+        return AuditHead(self.sequence, self.hash) if self.sequence else None
+
+    def entry(self, actor: str, kind: str, batch_id: str | None, payload_text: str) -> EntryRow:
+        """The next entry's row (in :data:`ENTRY_COLUMNS` order; one hash, no JSON encoding); the tip moves onto it."""
+        sequence, prev = self.sequence + 1, self.hash
+        recorded_at = datetime.now(UTC).isoformat(timespec="microseconds")
+        digest = entry_hash(prev, sequence, recorded_at, actor, kind, batch_id, payload_text)
+        self.sequence, self.hash = sequence, digest
+        return (sequence, recorded_at, actor, kind, batch_id, payload_text, prev, digest)
+
+
+def read_tip(executor: Session | Connection) -> Tip:
+    """The committed tip, read under the append lock (PostgreSQL advisory lock; SQLite's BEGIN IMMEDIATE)."""
+    bind = executor.get_bind() if isinstance(executor, Session) else executor
+    if bind.dialect.name == "postgresql":
+        executor.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+    row = executor.execute(_HEAD).first()
+    return Tip(0, GENESIS_HASH) if row is None else Tip(row[0], row[1])
+
+
+def insert_entries(executor: Session | Connection, rows: Sequence[EntryRow]) -> None:
+    """Insert entries made by :meth:`Tip.entry` (one statement); a taken sequence is :class:`ChainMovedError`."""
+    bind = executor.get_bind() if isinstance(executor, Session) else executor
+    if bind.dialect.name == "postgresql":  # appends queue on the lock: a retry after a collision then wins
+        executor.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+    try:
+        executor.execute(_AUDIT_INSERT, [dict(zip(ENTRY_COLUMNS, row, strict=True)) for row in rows])
+    except IntegrityError as exc:
+        raise ChainMovedError() from exc
 
 
 def append(session: Session, *, actor: str, kind: str, batch_id: str | None, payload: Mapping[str, Any]) -> AuditHead:
-    """Add one entry to the chain inside the caller's transaction and return the new head."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Two writers must not both read the same head; the lock ends with the transaction.
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-    head = session.execute(
-        select(AuditEntry.sequence, AuditEntry.hash).order_by(AuditEntry.sequence.desc()).limit(1)
-    ).first()
-    sequence, prev = (head[0] + 1, head[1]) if head is not None else (1, GENESIS_HASH)
-    recorded_at = datetime.now(UTC).isoformat(timespec="microseconds")
-    body = dict(payload)
-    digest = entry_hash(prev, sequence, recorded_at, actor, kind, batch_id, body)
-    session.add(
-        AuditEntry(
-            sequence=sequence,
-            recorded_at=recorded_at,
-            actor=actor,
-            kind=kind,
-            batch_id=batch_id,
-            payload=canonical_json(body),
-            prev_hash=prev,
-            hash=digest,
-        )
-    )
-    session.flush()
-    return AuditHead(sequence, digest)
+    """Add one entry to the chain inside the caller's transaction and return the new head.
+
+    The transaction's :class:`Tip` comes from ``session.info`` (the store puts it there);
+    a session opened elsewhere reads the tip under the append lock on its first append.
+    """
+    return append_text(session, actor=actor, kind=kind, batch_id=batch_id, payload_text=canonical_json(dict(payload)))
+
+
+def append_text(session: Session, *, actor: str, kind: str, batch_id: str | None, payload_text: str) -> AuditHead:
+    """:func:`append` of a payload already encoded by :func:`canonical_json` (stored and hashed as is)."""
+    tip = session.info.get(TIP_KEY)
+    if tip is None:
+        tip = session.info[TIP_KEY] = read_tip(session)
+    session.flush()  # the domain rows first: their errors are theirs, not the chain's
+    insert_entries(session, [tip.entry(actor, kind, batch_id, payload_text)])
+    return AuditHead(tip.sequence, tip.hash)
 
 
 def chain_head(session: Session) -> AuditHead | None:
     """The newest entry's sequence and hash, or None for an empty chain."""
-    row = session.execute(
-        select(AuditEntry.sequence, AuditEntry.hash).order_by(AuditEntry.sequence.desc()).limit(1)
-    ).first()
+    row = session.execute(_HEAD).first()
     return AuditHead(row[0], row[1]) if row is not None else None
 
 
@@ -110,6 +181,7 @@ def verify_chain(session: Session, *, anchor: AuditHead | None = None, chunk: in
 
     ``anchor`` is a head printed earlier outside the database: the entry with its
     sequence must still exist and carry its hash (this catches truncation and rewrites).
+    Each entry costs one SHA-256 of its stored text; nothing is parsed or re-encoded.
     """
     expected_seq, prev, count = 1, GENESIS_HASH, 0
     anchor_seen = anchor is None
@@ -117,9 +189,22 @@ def verify_chain(session: Session, *, anchor: AuditHead | None = None, chunk: in
         AuditEntry.sequence, AuditEntry.recorded_at, AuditEntry.actor, AuditEntry.kind,
         AuditEntry.batch_id, AuditEntry.payload, AuditEntry.prev_hash, AuditEntry.hash,
     )  # fmt: skip
-    rows = session.execute(select(*columns).order_by(AuditEntry.sequence).execution_options(yield_per=chunk))
+    sha256 = hashlib.sha256
+    rows = session.connection().execute(
+        select(*columns).order_by(AuditEntry.sequence).execution_options(yield_per=chunk)
+    )
     for seq, recorded_at, actor, kind, batch_id, payload_text, prev_hash, stored in rows:
-        bad = _check_entry(expected_seq, prev, seq, recorded_at, actor, kind, batch_id, payload_text, prev_hash, stored)
+        bad: BadEntry | None = None
+        if seq != expected_seq or prev_hash != prev:
+            bad = _misplaced(expected_seq, seq)
+        else:
+            try:
+                body = entry_text(prev, seq, recorded_at, actor, kind, batch_id, payload_text)
+            except TypeError:  # a value of the wrong type (e.g. a BLOB in a SQLite text column)
+                bad = BadEntry(seq, "a field is not text: it was edited")
+            else:
+                if sha256(body.encode("utf-8")).hexdigest() != stored:
+                    bad = BadEntry(seq, "hash does not match the entry's fields: a field or the hash was edited")
         if bad is None and anchor is not None and seq == anchor.sequence:
             anchor_seen = True
             if stored != anchor.hash:
@@ -135,30 +220,9 @@ def verify_chain(session: Session, *, anchor: AuditHead | None = None, chunk: in
     return ChainReport(True, count, None, head)
 
 
-def _check_entry(
-    expected_seq: int,
-    prev: str,
-    seq: int,
-    recorded_at: str,
-    actor: str,
-    kind: str,
-    batch_id: str | None,
-    payload_text: str,
-    prev_hash: str,
-    stored: str,
-) -> BadEntry | None:
-    if seq != expected_seq:
-        if seq > expected_seq:
-            return BadEntry(expected_seq, f"entry {expected_seq} is missing (next is {seq}): entries were deleted")
+def _misplaced(expected_seq: int, seq: int) -> BadEntry:
+    if seq > expected_seq:
+        return BadEntry(expected_seq, f"entry {expected_seq} is missing (next is {seq}): entries were deleted")
+    if seq < expected_seq:
         return BadEntry(seq, f"sequence {seq} out of order after {expected_seq - 1}")
-    if prev_hash != prev:
-        return BadEntry(seq, "prev_hash does not match the previous entry's hash: entries were deleted or reordered")
-    try:
-        payload = parse_json(payload_text)
-    except ValueError:
-        return BadEntry(seq, "payload is not valid JSON: it was edited")
-    if canonical_json(payload) != payload_text:
-        return BadEntry(seq, "payload is not in canonical form: it was edited")
-    if entry_hash(prev, seq, recorded_at, actor, kind, batch_id, payload) != stored:
-        return BadEntry(seq, "hash does not match the entry's fields: a field or the hash was edited")
-    return None
+    return BadEntry(seq, "prev_hash does not match the previous entry's hash: entries were deleted or reordered")

@@ -13,11 +13,14 @@ from typing import Any
 
 from anodeline.records.errors import RecordInputError
 
+#: One encoder for every call (``json.dumps`` with options builds a new one each time).
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
 
 def canonical_json(value: Any) -> str:
     """Serialise ``value`` with sorted keys and compact separators; refuse NaN and infinities."""
     try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError) as exc:
         raise RecordInputError(
             f"value cannot be stored as canonical JSON: {exc}",

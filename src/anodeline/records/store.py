@@ -8,12 +8,13 @@ session is gone.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,6 +37,8 @@ from anodeline.records.values import (
 
 T = TypeVar("T")
 ACTOR = "anodeline"
+#: How often a write is tried when other writers keep appending to the chain under it.
+_WRITE_ATTEMPTS = 8
 
 
 def open_store(url: str | None = None, *, echo: bool = False) -> Store:
@@ -56,6 +59,9 @@ class Store:
         self.url = url
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._lock = threading.RLock()  # one writer per store at a time; guards the tip below
+        self._tip: AuditHead | None = None  # the chain's committed tip, when known
+        self._tip_known = False  # False: read it under the append lock in the next write
 
     def __repr__(self) -> str:
         return f"Store({shown(self.url)!r})"
@@ -97,7 +103,7 @@ class Store:
         actor: str = ACTOR,
     ) -> BatchRecord:
         check_lengths(Batch, id=batch_id, recipe_id=recipe_id, route=route)
-        return self._run(
+        return self._write(
             lambda s: batches.create_batch(
                 s, recipe_id=recipe_id, recipe_snapshot=recipe_snapshot, line_snapshot=line_snapshot,
                 route=route, seed=seed, batch_id=batch_id, sim_s=sim_s, actor=actor,
@@ -105,13 +111,13 @@ class Store:
         )  # fmt: skip
 
     def start_batch(self, batch_id: str, *, sim_s: float, actor: str = ACTOR) -> BatchRecord:
-        return self._run(lambda s: batches.start_batch(s, batch_id, sim_s=sim_s, actor=actor))
+        return self._write(lambda s: batches.start_batch(s, batch_id, sim_s=sim_s, actor=actor))
 
     def finish_batch(
         self, batch_id: str, *, sim_s: float, verdict: str, reasons: Iterable[str] = (), actor: str = ACTOR
     ) -> BatchRecord:
         """``running → completed`` with verdict ``pass`` or ``fail``."""
-        return self._run(
+        return self._write(
             lambda s: batches.finish_batch(
                 s, batch_id, sim_s=sim_s, verdict=verdict, reasons=reasons, aborted=False, actor=actor
             )
@@ -119,17 +125,17 @@ class Store:
 
     def abort_batch(self, batch_id: str, *, sim_s: float, reasons: Iterable[str], actor: str = ACTOR) -> BatchRecord:
         """``created/running/held → aborted``; the verdict is ``fail``."""
-        return self._run(
+        return self._write(
             lambda s: batches.finish_batch(
                 s, batch_id, sim_s=sim_s, verdict="fail", reasons=reasons, aborted=True, actor=actor
             )
         )
 
     def get_batch(self, batch_id: str) -> BatchRecord:
-        return self._run(lambda s: BatchRecord.of(batches.load_batch(s, batch_id)))
+        return self._read(lambda s: BatchRecord.of(batches.load_batch(s, batch_id)))
 
     def list_batches(self, *, status: str | None = None) -> list[BatchRecord]:
-        return self._run(lambda s: batches.list_batches(s, status=status))
+        return self._read(lambda s: batches.list_batches(s, status=status))
 
     # ---- execution ----------------------------------------------------------------------------
 
@@ -146,41 +152,47 @@ class Store:
         manual: bool = False,
         readings: Mapping[str, Any] | None = None,
         actor: str = ACTOR,
+        telemetry: Sequence[TelemetrySample] = (),
     ) -> StepRecord:
+        """Store one executed step (one transaction with its audit entry).
+
+        ``telemetry``: samples kept up to the step's end, written in the same transaction before
+        the step (with their own audit entry, as :meth:`record_telemetry` would): one commit per step.
+        """
         check_lengths(Step, action=action, outcome=outcome)
-        return self._run(
-            lambda s: execution.record_step(
-                s, batch_id, index=index, action=action, arguments=arguments or {}, manual=manual,
+        return self._write_core(
+            lambda c, tip: execution.record_step(
+                c, tip, batch_id, index=index, action=action, arguments=arguments or {}, manual=manual,
                 started_sim_s=started_sim_s, ended_sim_s=ended_sim_s, outcome=outcome,
-                readings=readings or {}, actor=actor,
+                readings=readings or {}, actor=actor, telemetry=telemetry,
             )
         )  # fmt: skip
 
     def steps(self, batch_id: str) -> list[StepRecord]:
-        return self._run(lambda s: execution.steps(s, batch_id))
+        return self._read(lambda s: execution.steps(s, batch_id))
 
     def record_telemetry(self, batch_id: str, samples: Sequence[TelemetrySample], *, actor: str = ACTOR) -> int:
         """Store samples a :class:`~anodeline.records.telemetry.TelemetryRecorder` kept; returns the count."""
-        return self._run(lambda s: execution.record_telemetry(s, batch_id, samples, actor=actor))
+        return self._write_core(lambda c, tip: execution.record_telemetry(c, tip, batch_id, samples, actor=actor))
 
     def telemetry(self, batch_id: str, channel: str | None = None) -> list[TelemetrySample]:
-        return self._run(lambda s: execution.telemetry(s, batch_id, channel))
+        return self._read(lambda s: execution.telemetry(s, batch_id, channel))
 
     def raise_alarm(
         self, batch_id: str, *, sim_s: float, code: str, message: str = "", hold: bool = False, actor: str = ACTOR
     ) -> AlarmRecord:
         check_lengths(Alarm, code=code)
-        return self._run(
+        return self._write(
             lambda s: execution.raise_alarm(
                 s, batch_id, sim_s=sim_s, code=code, message=message, hold=hold, actor=actor
             )
         )
 
     def clear_alarm(self, alarm_id: int, *, sim_s: float, actor: str = ACTOR) -> AlarmRecord:
-        return self._run(lambda s: execution.clear_alarm(s, alarm_id, sim_s=sim_s, actor=actor))
+        return self._write(lambda s: execution.clear_alarm(s, alarm_id, sim_s=sim_s, actor=actor))
 
     def alarms(self, batch_id: str) -> list[AlarmRecord]:
-        return self._run(lambda s: execution.alarms(s, batch_id))
+        return self._read(lambda s: execution.alarms(s, batch_id))
 
     # ---- items, lots, genealogy, exposure -----------------------------------------------------
 
@@ -188,7 +200,7 @@ class Store:
         self, lot_id: str, *, material: str, supplier: str = "", note: str = "", actor: str = ACTOR
     ) -> LotRecord:
         check_lengths(Lot, id=lot_id, material=material, supplier=supplier)
-        return self._run(
+        return self._write(
             lambda s: genealogy.register_lot(s, lot_id, material=material, supplier=supplier, note=note, actor=actor)
         )
 
@@ -204,7 +216,7 @@ class Store:
         actor: str = ACTOR,
     ) -> ItemRecord:
         check_lengths(Item, id=item_id, kind=kind, lot_id=lot_id, batch_id=batch_id)
-        return self._run(
+        return self._write(
             lambda s: genealogy.register_item(
                 s, item_id, kind=kind, lot_id=lot_id, batch_id=batch_id, air_sensitive=air_sensitive,
                 sim_s=sim_s, actor=actor,
@@ -213,40 +225,91 @@ class Store:
 
     def link(self, parent_id: str, child_id: str, *, batch_id: str | None = None, actor: str = ACTOR) -> None:
         """Record that ``parent_id`` went into ``child_id``."""
-        self._run(lambda s: genealogy.link(s, parent_id, child_id, batch_id=batch_id, actor=actor))
+        self._write(lambda s: genealogy.link(s, parent_id, child_id, batch_id=batch_id, actor=actor))
 
     def genealogy(self, item_id: str) -> Genealogy:
-        return self._run(lambda s: genealogy.genealogy(s, item_id))
+        return self._read(lambda s: genealogy.genealogy(s, item_id))
 
     def items_from_lot(self, lot_id: str) -> list[ItemRecord]:
-        return self._run(lambda s: genealogy.items_from_lot(s, lot_id))
+        return self._read(lambda s: genealogy.items_from_lot(s, lot_id))
 
     def record_exposure(
         self, interval: ExposureInterval, *, batch_id: str | None = None, actor: str = ACTOR
     ) -> ExposureRecord:
-        return self._run(lambda s: genealogy.record_exposure(s, interval, batch_id=batch_id, actor=actor))
+        return self._write(lambda s: genealogy.record_exposure(s, interval, batch_id=batch_id, actor=actor))
 
     def exposures(self, item_id: str) -> list[ExposureRecord]:
-        return self._run(lambda s: genealogy.exposures(s, item_id))
+        return self._read(lambda s: genealogy.exposures(s, item_id))
 
     # ---- audit --------------------------------------------------------------------------------
 
     def verify_chain(self, *, anchor: AuditHead | None = None) -> ChainReport:
         """Recompute the audit chain; ``anchor`` is a head printed earlier (e.g. in a batch report)."""
-        return self._run(lambda s: audit.verify_chain(s, anchor=anchor))
+        return self._read(lambda s: audit.verify_chain(s, anchor=anchor))
 
     def audit_head(self) -> AuditHead | None:
         """The chain's newest sequence and hash: print it where the database cannot reach."""
-        return self._run(audit.chain_head)
+        return self._read(audit.chain_head)
 
     # ---- plumbing -----------------------------------------------------------------------------
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction (commit on success, rollback on error) with errors translated."""
+        """One transaction (commit on success, rollback on error) with errors translated.
+
+        A write made here through :func:`anodeline.records.audit.append` reads the chain's tip
+        under the append lock itself; the store's own methods use the tip kept in memory.
+        """
         with translated_errors(self.url), self._sessions.begin() as session:
             yield session
 
-    def _run(self, work: Callable[[Session], T]) -> T:
+    def _read(self, work: Callable[[Session], T]) -> T:
         with self.session() as session:
             return work(session)
+
+    def _write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one ORM transaction that may append to the audit chain (see :meth:`_attempts`)."""
+
+        def attempt(fresh: audit.Tip | None) -> tuple[T, audit.Tip]:
+            with self._sessions() as session, session.begin():
+                tip = fresh or audit.read_tip(session)
+                session.info[audit.TIP_KEY] = tip
+                return work(session), tip
+
+        return self._attempts(attempt)
+
+    def _write_core(self, work: Callable[[Connection, audit.Tip], T]) -> T:
+        """Run ``work`` in one Core transaction (the write path of a running batch, see :mod:`.bulk`)."""
+
+        def attempt(fresh: audit.Tip | None) -> tuple[T, audit.Tip]:
+            with self.engine.begin() as connection:
+                tip = fresh or audit.read_tip(connection)
+                return work(connection, tip), tip
+
+        return self._attempts(attempt)
+
+    def _attempts(self, attempt: Callable[[audit.Tip | None], tuple[T, audit.Tip]]) -> T:
+        """Commit one transaction that appends to the audit chain, from the chain's tip kept in memory.
+
+        The tip is not queried per transaction: the store keeps it (under its lock) and moves it
+        only after a commit succeeds, so it never names an entry that was rolled back. A second
+        writer (another store or process) that appended meanwhile makes this transaction's first
+        entry collide on its sequence number (the primary key): the transaction is rolled back and
+        run again on the tip read under the append lock — the chain stays one line, never a fork.
+        """
+        with translated_errors(self.url), self._lock:
+            for number in range(_WRITE_ATTEMPTS):
+                fresh = audit.Tip.of(self._tip) if number == 0 and self._tip_known else None
+                try:
+                    result, tip = attempt(fresh)
+                except audit.ChainMovedError:
+                    self._tip, self._tip_known = None, False
+                    if number + 1 == _WRITE_ATTEMPTS:
+                        raise
+                    continue
+                except BaseException:
+                    self._tip, self._tip_known = None, False  # a failed commit may or may not have landed
+                    raise
+                self._tip, self._tip_known = tip.head, True
+                return result
+        raise AssertionError("unreachable")  # pragma: no cover
