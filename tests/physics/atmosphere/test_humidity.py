@@ -101,3 +101,38 @@ def test_the_dry_air_limit_of_the_window_is_the_minus_50_frost_point() -> None:
     assert (
         pytest.approx(frost_point_to_ppmv(window.DRY_AIR_DEW_POINT_MAX_DEGC), rel=1e-3) == window.DRY_AIR_H2O_MAX_PPMV
     )
+
+
+def test_brent_root_is_bit_identical_to_scipy_brentq() -> None:
+    """The pure-Python Brent inverse gives scipy's roots to the last bit (the golden batches depend on it)."""
+    import math
+
+    from scipy.optimize import brentq
+
+    from anodeline.physics.atmosphere.humidity import (
+        ICE_MIN_K,
+        TRIPLE_POINT_K,
+        brent_root,
+        ice_vapour_pressure_pa,
+        ppmv_to_vapour_pressure_pa,
+    )
+
+    checked = 0
+    for exponent in range(-60, 40):
+        ppmv = 10.0 ** (exponent / 10.0)
+        vapour = ppmv_to_vapour_pressure_pa(ppmv, 101325.0)
+
+        def f(t: float, vapour: float = vapour) -> float:
+            return math.log(ice_vapour_pressure_pa(t) / vapour)
+
+        if f(ICE_MIN_K) * f(TRIPLE_POINT_K) > 0:
+            continue  # outside the ice formula's range: ppmv_to_frost_point refuses it before the root-find
+        assert brent_root(f, ICE_MIN_K, TRIPLE_POINT_K, 1e-10) == brentq(f, ICE_MIN_K, TRIPLE_POINT_K, xtol=1e-10)
+        checked += 1
+    assert checked > 50
+    for a, b, root in ((0.0, 3.0, 2.0), (-1.0, 5.0, 0.3), (1e-3, 10.0, math.pi)):
+
+        def g(x: float, root: float = root) -> float:
+            return x**3 - root**3
+
+        assert brent_root(g, a, b, 1e-12) == brentq(g, a, b, xtol=1e-12)

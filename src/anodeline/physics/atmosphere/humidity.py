@@ -21,6 +21,7 @@ quoted by some sensors is over supercooled water and gives more water for the sa
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from anodeline.physics.atmosphere.errors import AtmosphereError, NoFrostPointError
 
@@ -94,13 +95,66 @@ def dew_point_to_ppmv(dew_point_degc: float, pressure_pa: float = STANDARD_PRESS
     return vapour_pressure_to_ppmv(water_vapour_pressure_pa(temperature_k), pressure_pa)
 
 
+#: scipy.optimize.brentq's default relative tolerance (4 × machine epsilon) and iteration cap.
+_BRENT_RTOL = 4 * 2.220446049250313e-16
+_BRENT_MAXITER = 100
+
+
+def brent_root(f: Callable[[float], float], xa: float, xb: float, xtol: float) -> float:
+    """A root of ``f`` in [xa, xb] by Brent's method, step for step as scipy.optimize.brentq computes it.
+
+    The same algorithm as scipy's C ``brentq`` (Brent 1973, "Algorithms for Minimization without
+    Derivatives", ch. 4), written out in Python so that a sensor read does not pay scipy's import
+    (~0.5 s) and call overhead; the arithmetic is the same, so the roots are bit-identical
+    (tests/physics/atmosphere/test_humidity.py compares it with scipy on a grid).
+    """
+    xpre, xcur = xa, xb
+    xblk = fblk = spre = scur = 0.0
+    fpre, fcur = f(xpre), f(xcur)
+    if fpre == 0:
+        return xpre
+    if fcur == 0:
+        return xcur
+    if math.copysign(1.0, fpre) == math.copysign(1.0, fcur):
+        raise AtmosphereError("no root in the bracket: f(a) and f(b) have the same sign")
+    for _ in range(_BRENT_MAXITER):
+        if fpre != 0 and fcur != 0 and math.copysign(1.0, fpre) != math.copysign(1.0, fcur):
+            xblk, fblk = xpre, fpre
+            spre = scur = xcur - xpre
+        if abs(fblk) < abs(fcur):
+            xpre, xcur, xblk = xcur, xblk, xcur
+            fpre, fcur, fblk = fcur, fblk, fcur
+        delta = (xtol + _BRENT_RTOL * abs(xcur)) / 2
+        sbis = (xblk - xcur) / 2
+        if fcur == 0 or abs(sbis) < delta:
+            return xcur
+        if abs(spre) > delta and abs(fcur) < abs(fpre):
+            if xpre == xblk:  # interpolate
+                stry = -fcur * (xcur - xpre) / (fcur - fpre)
+            else:  # extrapolate
+                dpre = (fpre - fcur) / (xpre - xcur)
+                dblk = (fblk - fcur) / (xblk - xcur)
+                stry = -fcur * (fblk * dblk - fpre * dpre) / (dblk * dpre * (fblk - fpre))
+            if 2 * abs(stry) < min(abs(spre), 3 * abs(sbis) - delta):
+                spre, scur = scur, stry  # a good short step
+            else:
+                spre = scur = sbis  # bisect
+        else:
+            spre = scur = sbis  # bisect
+        xpre, fpre = xcur, fcur
+        if abs(scur) > delta:
+            xcur += scur
+        else:
+            xcur += delta if sbis > 0 else -delta
+        fcur = f(xcur)
+    raise AtmosphereError(f"Brent's method did not converge in {_BRENT_MAXITER} iterations")
+
+
 def ppmv_to_frost_point(ppmv: float, pressure_pa: float = STANDARD_PRESSURE_PA) -> float:
     """Frost point (over ice), °C, of gas holding ``ppmv`` water; inverse by Brent's method.
 
     Raises :class:`NoFrostPointError` when the gas is too wet to frost (dew point above 0.01 °C).
     """
-    from scipy.optimize import brentq
-
     vapour_pa = ppmv_to_vapour_pressure_pa(ppmv, pressure_pa)
     if vapour_pa > ice_vapour_pressure_pa(TRIPLE_POINT_K):
         raise NoFrostPointError(
@@ -109,19 +163,17 @@ def ppmv_to_frost_point(ppmv: float, pressure_pa: float = STANDARD_PRESSURE_PA) 
         )
     if vapour_pa < ice_vapour_pressure_pa(ICE_MIN_K):
         raise AtmosphereError(f"{ppmv:.3g} ppmv is below the range of the ice formula (frost point < −163 °C)")
-    root_k = brentq(lambda t: math.log(ice_vapour_pressure_pa(t) / vapour_pa), ICE_MIN_K, TRIPLE_POINT_K, xtol=1e-10)
+    root_k = brent_root(lambda t: math.log(ice_vapour_pressure_pa(t) / vapour_pa), ICE_MIN_K, TRIPLE_POINT_K, 1e-10)
     return float(root_k) - ZERO_DEGC_K
 
 
 def ppmv_to_dew_point(ppmv: float, pressure_pa: float = STANDARD_PRESSURE_PA) -> float:
     """Dew point over liquid (below 0 °C: supercooled) water, °C, of gas holding ``ppmv`` water."""
-    from scipy.optimize import brentq
-
     vapour_pa = ppmv_to_vapour_pressure_pa(ppmv, pressure_pa)
     low, high = water_vapour_pressure_pa(WATER_MIN_K), water_vapour_pressure_pa(WATER_MAX_K)
     if not low <= vapour_pa <= high:
         raise AtmosphereError(
             f"{ppmv:.6g} ppmv at {pressure_pa:.6g} Pa is outside the water formula's range (−150 … 58 °C)"
         )
-    root_k = brentq(lambda t: math.log(water_vapour_pressure_pa(t) / vapour_pa), WATER_MIN_K, WATER_MAX_K, xtol=1e-10)
+    root_k = brent_root(lambda t: math.log(water_vapour_pressure_pa(t) / vapour_pa), WATER_MIN_K, WATER_MAX_K, 1e-10)
     return float(root_k) - ZERO_DEGC_K
