@@ -85,6 +85,7 @@ class Engine:
         self.status = "idle"
         self._power_fault_raised = False
         self._faults_raised: set[str] = set()
+        self._fault_channels: tuple[int, tuple[str, ...]] = (-1, ())  # (how many channels, the .fault ones)
         self._disagreements: dict[tuple[str, str], str] = {}  # (space, O2|H2O) → open MODEL-SENSOR alarm
 
     # --- devices and readings ------------------------------------------------------------------
@@ -120,8 +121,12 @@ class Engine:
         """
         if self.batch.state in ("aborting", "aborted"):
             return
-        for channel, value in readings.items():
-            if channel.endswith(".fault") and value >= 0.5 and channel not in self._faults_raised:
+        if self._fault_channels[0] != len(readings):  # the channels change only when a device's do: look again
+            found = tuple(channel for channel in readings if channel.endswith(".fault"))
+            self._fault_channels = (len(readings), found)
+        for channel in self._fault_channels[1]:
+            value = readings.get(channel, 0.0)
+            if value >= 0.5 and channel not in self._faults_raised:
                 self._faults_raised.add(channel)
                 device = channel.removesuffix(".fault")
                 raise DeviceFaultError("DEVICE-FAULT", f"{device} reports a fault ({channel} = {value:g})")
