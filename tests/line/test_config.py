@@ -13,6 +13,7 @@ from anodeline.line.errors import LineConfigError
 from anodeline.line.load import load_line, validate_line_file, validate_line_text
 from anodeline.units import Q_
 from tests.conftest import LINE_NAMES, LINES
+from tests.corpus import expected
 
 GOOD = (LINES / "fig1.yaml").read_text()
 
@@ -80,19 +81,13 @@ def test_load_line_raises_with_violations(tmp_path: object) -> None:
 LINE_CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "bounds" / "lines").glob("*.yaml"))
 
 
-def _expected(path: Path) -> list[tuple[str, str]]:
-    return [
-        (line.split()[2], line.split()[3]) for line in path.read_text().splitlines() if line.startswith("# expect:")
-    ]
-
-
 @pytest.mark.parametrize("path", LINE_CORPUS, ids=[p.stem for p in LINE_CORPUS])
 def test_hostile_line_is_refused_at_its_location(path: Path) -> None:
     """tests/corpus/bounds/lines: fig1 with one policy or quantity out of its range, each a located error."""
     report = validate_line_file(path)
     assert not report.valid
     found = {(v.code, v.path): v for v in report.errors}
-    for code, where in _expected(path):
+    for code, where in expected(path):
         assert (code, where) in found, f"{code} at {where} not reported; got {sorted(found)}"
         violation = found[(code, where)]
         assert violation.line > 2 and violation.column >= 1 and violation.hint and violation.source

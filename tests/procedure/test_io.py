@@ -18,6 +18,7 @@ from anodeline.line.policy import line_values, policy_for
 from anodeline.procedure.io import STEP_RANGES, dump, looks_like_procedure, read_procedure
 from anodeline.procedure.model import Procedure
 from anodeline.procedure.verify import verify_procedure
+from tests.corpus import expected
 
 
 def test_yaml_and_json_round_trip(example_1_procedure: Procedure) -> None:
@@ -95,19 +96,13 @@ def test_a_read_procedure_remembers_each_steps_file_index_and_line(example_1_pro
 PROCEDURE_CORPUS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "bounds" / "procedures").glob("*.yaml"))
 
 
-def _expected(path: Path) -> list[tuple[str, str]]:
-    return [
-        (line.split()[2], line.split()[3]) for line in path.read_text().splitlines() if line.startswith("# expect:")
-    ]
-
-
 @pytest.mark.parametrize("path", PROCEDURE_CORPUS, ids=[p.stem for p in PROCEDURE_CORPUS])
 def test_hostile_procedure_is_refused_at_its_location(path: Path, fig1: Line) -> None:
     """tests/corpus/bounds/procedures: a tampered policy, absurd numbers, duplicate names; each a located PRC…."""
     procedure, problems = read_procedure(path.read_text(), fig1)
     assert procedure is None
     found = {(v.code, v.path): v for v in problems}
-    for code, where in _expected(path):
+    for code, where in expected(path):
         assert (code, where) in found, f"{code} at {where} not reported; got {sorted(found)}"
         violation = found[(code, where)]
         assert violation.is_error and violation.line > 2 and violation.column >= 1

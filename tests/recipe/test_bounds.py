@@ -20,16 +20,11 @@ from anodeline.cli.app import app
 from anodeline.physics.atmosphere.humidity import frost_point_to_ppmv
 from anodeline.recipe.validate import validate_file, validate_text
 from tests.conftest import EXAMPLES
+from tests.corpus import expected
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "bounds" / "recipes"
 CASES = sorted(CORPUS.glob("*.yaml"))
 EX1 = (EXAMPLES / "patent" / "example-01.yaml").read_text()
-
-
-def expected(path: Path) -> list[tuple[str, str]]:
-    """The ``# expect: CODE path`` lines at the top of a corpus file."""
-    lines = path.read_text().splitlines()
-    return [tuple(line.split()[2:4]) for line in lines if line.startswith("# expect:")]  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
