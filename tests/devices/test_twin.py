@@ -156,8 +156,6 @@ def test_the_high_vacuum_clock_resets_when_the_pump_stops() -> None:
 
 def test_a_container_of_air_opened_in_a_purged_chamber_raises_its_o2() -> None:
     """The twin's plant applies the line's own transition: the container's gas mixes into the chamber."""
-    from dataclasses import replace
-
     from anodeline.line.state import Container
     from anodeline.physics.atmosphere.state import inert, room_air
 
@@ -169,4 +167,4 @@ def test_a_container_of_air_opened_in_a_purged_chamber_raises_its_o2() -> None:
     plant.apply(act.OpenContainer("jar"))
     o2 = twin.true_state().atmospheres["chamber-5"].o2_ppm
     assert 500.0 < o2 < 540.0
-    assert not replace(twin.true_state().containers["jar"]).closed
+    assert not twin.true_state().containers["jar"].closed

@@ -118,12 +118,11 @@ def out_of_bounds(policy: AirPolicy) -> dict[str, str]:
 
 def on_line(policy: AirPolicy, line: Line) -> AirPolicy:
     """``policy`` with what the line decides taken from ``line``; the dry-air water never above −50 °C's."""
-    values = line_values(line)
-    return replace(
-        policy, dry_air_h2o_max_ppm=min(policy.dry_air_h2o_max_ppm, window.DRY_AIR_H2O_MAX_PPMV),
-        vacuum_below_pa=values["vacuum_below_pa"], door_tolerance_pa=values["door_tolerance_pa"],
-        glove_pressure_min_pa=values["glove_pressure_min_pa"],
-    )  # fmt: skip
+    changes: dict[str, Any] = {
+        **line_values(line),
+        "dry_air_h2o_max_ppm": min(policy.dry_air_h2o_max_ppm, window.DRY_AIR_H2O_MAX_PPMV),
+    }
+    return replace(policy, **changes)
 
 
 def policy_for(line: Line, recipe: Recipe | None = None) -> AirPolicy:

@@ -30,8 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: The thickest film a step may deposit: the thickest the claims allow (window.FILM_THICKNESS_UM, 20 µm).
 MAX_FILM_UM = window.FILM_THICKNESS_UM.high
-
-
 #: The highest pressure a space is filled to: not pressure equipment (window.GAS_PRESSURE_PA, 0.5 bar gauge).
 MAX_FILL_PA = window.GAS_PRESSURE_PA.high
 #: The longest single wait a step may ask for (window.STEP_DURATION_S, 48 h).
