@@ -9,26 +9,12 @@ import pytest
 from anodeline.line import actions as act
 from anodeline.line.config import Line
 from anodeline.line.errors import InterlockError
-from anodeline.line.load import load_line
 from anodeline.line.machine import Machine
 from anodeline.line.state import LineState
 from anodeline.procedure.model import Procedure
-from anodeline.procedure.routes import compile_procedure
 from anodeline.procedure.verify import verify_procedure
-from anodeline.recipe.validate import load_recipe
-from tests.conftest import LINES, PATENT
 
 LEAKED_O2_PPM = 21.0  # the steady state of a 10 x ISO class 1 leak into chamber 5 (docs/engine.md)
-
-
-@pytest.fixture(scope="module")
-def fig1() -> Line:
-    return load_line(LINES / "fig1.yaml")
-
-
-@pytest.fixture(scope="module")
-def example_1(fig1: Line) -> Procedure:
-    return compile_procedure(load_recipe(PATENT / "example-01.yaml"), fig1)
 
 
 def _first(procedure: Procedure, line: Line, wanted: type[act.Action], **fields: str) -> LineState:
@@ -47,10 +33,10 @@ def _leaked(state: LineState, *spaces: str) -> LineState:
 
 
 def test_from_an_exposed_state_the_item_can_be_put_away_and_sealed_but_no_door_opens(
-    example_1: Procedure, fig1: Line
+    example_1_procedure: Procedure, fig1: Line
 ) -> None:
-    machine = Machine(fig1, example_1.policy)
-    state = _leaked(_first(example_1, fig1, act.CloseDoor, door="outlet-3"), "chamber-5")
+    machine = Machine(fig1, example_1_procedure.policy)
+    state = _leaked(_first(example_1_procedure, fig1, act.CloseDoor, door="outlet-3"), "chamber-5")
     assert machine.check(state) is not None  # the base is loose in 21 ppm O2: already beyond the limit
     put_away = machine.apply(state, act.Move("base", "storage-1"))
     sealed = machine.apply(put_away, act.CloseContainer("storage-1"))
@@ -59,24 +45,28 @@ def test_from_an_exposed_state_the_item_can_be_put_away_and_sealed_but_no_door_o
         machine.apply(state, act.OpenDoor("outlet-3"))
 
 
-def test_from_an_exposed_state_an_inner_door_can_be_closed(example_1: Procedure, fig1: Line) -> None:
-    machine = Machine(fig1, example_1.policy)
-    state = _leaked(_first(example_1, fig1, act.Move, item="base", to="chamber-5"), "chamber-5", "apparatus-1")
+def test_from_an_exposed_state_an_inner_door_can_be_closed(example_1_procedure: Procedure, fig1: Line) -> None:
+    machine = Machine(fig1, example_1_procedure.policy)
+    state = _leaked(
+        _first(example_1_procedure, fig1, act.Move, item="base", to="chamber-5"), "chamber-5", "apparatus-1"
+    )
     assert state.doors["outlet-3"] and machine.check(state) is not None
     closed = machine.apply(state, act.CloseDoor("outlet-3"))
     assert not closed.doors["outlet-3"]
 
 
-def test_a_make_safe_step_from_a_safe_state_is_judged_as_before(example_1: Procedure, fig1: Line) -> None:
-    machine = Machine(fig1, example_1.policy)
-    state = _first(example_1, fig1, act.CloseDoor, door="outlet-3")
+def test_a_make_safe_step_from_a_safe_state_is_judged_as_before(example_1_procedure: Procedure, fig1: Line) -> None:
+    machine = Machine(fig1, example_1_procedure.policy)
+    state = _first(example_1_procedure, fig1, act.CloseDoor, door="outlet-3")
     assert machine.check(state) is None
     assert not machine.makes_safe(state, state, act.CloseContainer("storage-1"))
 
 
-def test_a_step_that_makes_any_atmosphere_worse_is_not_make_safe(example_1: Procedure, fig1: Line) -> None:
-    machine = Machine(fig1, example_1.policy)
-    before = _leaked(_first(example_1, fig1, act.Move, item="base", to="chamber-5"), "chamber-5", "apparatus-1")
+def test_a_step_that_makes_any_atmosphere_worse_is_not_make_safe(example_1_procedure: Procedure, fig1: Line) -> None:
+    machine = Machine(fig1, example_1_procedure.policy)
+    before = _leaked(
+        _first(example_1_procedure, fig1, act.Move, item="base", to="chamber-5"), "chamber-5", "apparatus-1"
+    )
     worse = _leaked(before, "chamber-4")  # pretend the step also spoiled chamber 4
     dirtier = before.with_atmosphere("chamber-5", replace(before.atmospheres["chamber-5"], o2_ppm=50.0))
     step = act.CloseDoor("outlet-3")
@@ -88,17 +78,17 @@ def test_a_step_that_makes_any_atmosphere_worse_is_not_make_safe(example_1: Proc
 
 
 def test_from_an_exposed_state_an_empty_container_may_be_opened_to_seal_the_item(
-    example_1: Procedure, fig1: Line
+    example_1_procedure: Procedure, fig1: Line
 ) -> None:
-    machine = Machine(fig1, example_1.policy)
-    state = _first(example_1, fig1, act.CloseDoor, door="outlet-3")
+    machine = Machine(fig1, example_1_procedure.policy)
+    state = _first(example_1_procedure, fig1, act.CloseDoor, door="outlet-3")
     storage = replace(state.containers["storage-1"], closed=True, sealed=state.atmospheres["chamber-5"])
     state = _leaked(state.with_container(storage), "chamber-5")  # storage-1 closed under clean argon, then a leak
     assert state.containers["storage-1"].closed and machine.check(state) is not None
     opened = machine.apply(state, act.OpenContainer("storage-1"))  # CONT001 would refuse it from a safe state
     sealed = machine.apply(machine.apply(opened, act.Move("base", "storage-1")), act.CloseContainer("storage-1"))
     assert sealed.containers["storage-1"].closed and sealed.items["base"].location == "storage-1"
-    source = _leaked(_first(example_1, fig1, act.Load, container="source-1"), "chamber-4")
+    source = _leaked(_first(example_1_procedure, fig1, act.Load, container="source-1"), "chamber-4")
     holding = source.with_item(replace(source.items["base"], location="source-1"))
     chamber = _leaked(holding, "chamber-5")  # something exposed elsewhere: the line is already unsafe
     chamber = chamber.with_item(replace(chamber.items["target-57li2s-38sis2-5p2o5"], location="chamber-5"))
