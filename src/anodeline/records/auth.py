@@ -33,6 +33,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "sign:approve": frozenset({"engineer", "qa"}),
     "sign:release": frozenset({"qa"}),
     "users": frozenset({"admin"}),
+    "anchor": frozenset({"qa", "admin"}),
 }
 #: Shortest password accepted (NIST SP 800-63B §5.1.1.2: at least 8 characters).
 MIN_PASSWORD_LENGTH: Final = 8

@@ -40,11 +40,13 @@ class SchemaMissingError(RecordsError):
 
     code = "RECORDS_SCHEMA"
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, *, hint: str = "", rule: str = "") -> None:
         self.url = url
+        if rule:
+            self.rule = rule
         super().__init__(
             f"the store at {url} has no usable batch-record schema: {reason}",
-            hint="run Store.migrate() (Alembic upgrade head) once on this database",
+            hint=hint or "run Store.migrate() (Alembic upgrade head) once on this database",
         )
 
 

@@ -81,6 +81,15 @@ class ExposureLedger:
         return list(self._closed)
 
     @property
+    def closed_count(self) -> int:
+        """How many intervals are closed so far (they never reopen: a caller may store them as they close)."""
+        return len(self._closed)
+
+    def closed_since(self, count: int) -> list[ExposureInterval]:
+        """The intervals closed after the first ``count`` (see :attr:`closed_count`)."""
+        return self._closed[count:]
+
+    @property
     def intervals(self) -> list[ExposureInterval]:
         """Closed intervals plus the open one so far, in time order."""
         return [*self._closed, *([self._open] if self._open is not None else [])]

@@ -145,6 +145,10 @@ def released(session: Session, batch_id: str) -> bool:
     return session.execute(stmt.limit(1)).first() is not None
 
 
+def released_batches(session: Session) -> set[str]:
+    return set(session.execute(select(Signature.batch_id).where(Signature.meaning == "release")).scalars())
+
+
 def electrode_batch(session: Session, item_id: str) -> str | None:
     """The batch that made ``item_id`` if it is an electrode, else None."""
     row = session.get(Item, item_id)
@@ -172,4 +176,3 @@ def check_input_electrode(session: Session, item_id: str, *, into_batch: str | N
     if used is not None:
         raise RecordRefusedError(f"electrode {item_id!r} already went into {used[0]!r}", rule="LOT003",
                                  hint="an electrode is one physical part: it goes into one thing")  # fmt: skip
-

@@ -18,15 +18,16 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from anodeline.records import audit, batches, execution, genealogy, migrate, signatures, users
+from anodeline.records import audit, batches, execution, genealogy, migrate, signatures, users, verify
+from anodeline.records.anchors import Anchor
 from anodeline.records.audit import AuditHead, ChainReport
 from anodeline.records.connection import make_engine, normalise_url, shown, translated_errors
 from anodeline.records.exposure import ExposureInterval
 from anodeline.records.lengths import check_lengths
 from anodeline.records.models import Alarm, Batch, Item, Lot, Step, User
 from anodeline.records.signatures import SignatureRecord
-from anodeline.records.users import UserRecord
 from anodeline.records.telemetry import TelemetrySample
+from anodeline.records.users import UserRecord
 from anodeline.records.values import (
     AlarmRecord,
     BatchRecord,
@@ -36,6 +37,7 @@ from anodeline.records.values import (
     LotRecord,
     StepRecord,
 )
+from anodeline.records.verify import AuditReport
 
 T = TypeVar("T")
 ACTOR = "anodeline"
@@ -267,9 +269,7 @@ class Store:
         """Store a user (the hash comes from :func:`anodeline.records.auth.hash_password`)."""
         check_lengths(User, name=name, full_name=full_name, role=role, password_hash=password_hash)
         return self._write(
-            lambda s: users.add_user(
-                s, name, full_name=full_name, role=role, password_hash=password_hash, actor=actor
-            )
+            lambda s: users.add_user(s, name, full_name=full_name, role=role, password_hash=password_hash, actor=actor)
         )
 
     def disable_user(self, name: str, *, actor: str) -> UserRecord:
@@ -293,9 +293,15 @@ class Store:
     def record_refusal(self, *, user: str, action: str, reason: str, batch_id: str | None = None) -> None:
         """Put a refused sign-in or action into the audit chain."""
         shown_user = user[:64]
-        self._write(
-            lambda s: users.record_refusal(s, user=shown_user, action=action, reason=reason, batch_id=batch_id)
-        )
+        self._write(lambda s: users.record_refusal(s, user=shown_user, action=action, reason=reason, batch_id=batch_id))
+
+    def record_anchor(self, *, user: str, note: str) -> None:
+        """An ``audit.anchor`` entry: ``user`` reviewed the chain up to here and anchors its head."""
+        self._write(lambda s: audit.append(s, actor=user, kind="audit.anchor", batch_id=None, payload={"note": note}))
+
+    def released_batches(self) -> set[str]:
+        """Ids of the batches that carry a release signature."""
+        return self._read(signatures.released_batches)
 
     def sign(self, batch_id: str, *, user: UserRecord, meaning: str) -> SignatureRecord:
         """Sign a batch record (``user`` authenticated by :func:`anodeline.records.auth.authenticate`)."""
@@ -320,6 +326,14 @@ class Store:
     def verify_chain(self, *, anchor: AuditHead | None = None) -> ChainReport:
         """Recompute the audit chain; ``anchor`` is a head printed earlier (e.g. in a batch report)."""
         return self._read(lambda s: audit.verify_chain(s, anchor=anchor))
+
+    def verify(
+        self, *, anchor: str | None = None, anchors: Sequence[Anchor] = (), rows: bool = True, anchor_log: str = ""
+    ) -> AuditReport:
+        """The chain, every domain row against it, and the anchors (see :mod:`anodeline.records.verify`)."""
+        return self._read(
+            lambda s: verify.verify_records(s, anchor=anchor, anchors=anchors, rows=rows, anchor_log=anchor_log)
+        )
 
     def audit_head(self) -> AuditHead | None:
         """The chain's newest sequence and hash: print it where the database cannot reach."""

@@ -48,9 +48,7 @@ def password_sha256(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()
 
 
-def add_user(
-    session: Session, name: str, *, full_name: str, role: str, password_hash: str, actor: str
-) -> UserRecord:
+def add_user(session: Session, name: str, *, full_name: str, role: str, password_hash: str, actor: str) -> UserRecord:
     """Store a new user; a name is never reused, even after the user was disabled."""
     if role not in ROLES:
         raise UserInputError(f"unknown role {role!r}", rule="USR004", hint=f"roles: {', '.join(ROLES)}")
