@@ -86,10 +86,15 @@ def run_batch(
     store: Store | None = None,
     max_hours: float | None = None,
     actor: str = "anodeline",
+    authorize: Callable[[Store], str] | None = None,
+    on_close: Callable[[Store], None] | None = None,
 ) -> BatchReport:
     """Make the electrode of ``recipe_path`` on the twin; record it; judge it.
 
-    ``actor`` is who started the batch (an authenticated user, or the unattended twin run).
+    ``actor`` is who started the batch (an authenticated user, or the unattended twin run);
+    ``authorize(store)``, when given, authenticates the person starting it once every input check
+    passed and the store is open, and returns their name (the actor). ``on_close(store)`` runs
+    once the batch is recorded, or failed after the store was migrated (the CLI anchors the head).
     ``lots`` (role → lot id) are checked before anything is recorded: roles, materials, and an
     earlier batch's electrode used as a lot must have been released. ``max_hours`` limits the
     simulated run (default: 3 × the procedure's planned duration + one suspender hold,
@@ -127,8 +132,12 @@ def run_batch(
     if owned:
         make_default_folder(db_url)
     store = store or open_store(db_url)
+    migrated = False
     try:
         store.migrate()
+        migrated = True
+        if authorize is not None:
+            actor = authorize(store)
         check_lot_records(store, recipe, lots or {})
         record = store.create_batch(
             recipe_id=recipe.recipe, recipe_snapshot=recipe.model_dump(mode="json"),
@@ -173,8 +182,12 @@ def run_batch(
             audit_head=head.hash if head else None, line=line.line, faults=faults,
         )  # fmt: skip
     finally:
-        if owned:
-            store.close()
+        try:
+            if migrated and on_close is not None:
+                on_close(store)
+        finally:
+            if owned:
+                store.close()
 
 
 def _finish(

@@ -76,26 +76,24 @@ def run(
     except RecipeError as exc:
         usage_error(f"{exc.message} [{exc.code}]", exc.hint)
     from anodeline.batch.runner import run_batch
-    from anodeline.cli.access import acting_user, write_store
+    from anodeline.cli.access import acting_user
     from anodeline.cli.run_view import RunProgress, print_report
 
+    def authorize(store: Any) -> str:
+        assert as_user is not None
+        return acting_user(store, as_user, "run", anchor_log=anchor_log).name
+
+    common: dict[str, Any] = {
+        "line_path": line, "db_url": _db(db), "seed": seed, "faults": fault or (), "lots": lots,
+        "max_hours": max_hours, "authorize": authorize if as_user is not None else None,
+        "on_close": lambda store: anchor_head(store, "after run", anchor_log),
+    }  # fmt: skip
     try:
-        with write_store(db) as store:
-            actor = (
-                acting_user(store, as_user, "run", anchor_log=anchor_log).name if as_user is not None else "anodeline"
-            )
-            common: dict[str, Any] = {
-                "line_path": line, "seed": seed, "faults": fault or (), "lots": lots, "max_hours": max_hours,
-                "store": store, "actor": actor,
-            }  # fmt: skip
-            try:
-                if json_output:
-                    report = run_batch(recipe, **common)
-                else:
-                    with RunProgress() as progress:
-                        report = run_batch(recipe, progress=progress.update, **common)
-            finally:
-                anchor_head(store, "after run", anchor_log)
+        if json_output:
+            report = run_batch(recipe, **common)
+        else:
+            with RunProgress() as progress:
+                report = run_batch(recipe, progress=progress.update, **common)
     except AnodelineError as exc:  # the one exit-code table: refused 1, usage or unreadable 2
         from anodeline.cli.app import describe, exit_code_of
 
