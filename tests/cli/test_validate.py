@@ -97,7 +97,9 @@ def test_rules_lists_every_code_as_json() -> None:
     assert {"severity", "title", "hint", "source", "description"} <= set(listed["PRC003"])
 
 
-@pytest.mark.parametrize("code", ["AIR001", "DOOR002", "LIN005", "PRC003", "ACT008", "GAS001", "PMP001", "TIMEOUT", "AUD002"])
+@pytest.mark.parametrize(
+    "code", ["AIR001", "DOOR002", "LIN005", "PRC003", "ACT008", "GAS001", "PMP001", "TIMEOUT", "AUD002"]
+)
 def test_explain_knows_the_codes_of_every_checker(code: str) -> None:
     from anodeline.codes import CHECKERS, lookup
 
