@@ -14,7 +14,7 @@ from anodeline.records.readonly import SCHEMA_HEAD, DatabaseMissingError, open_e
 
 
 def test_the_revision_reads_expect_is_the_shipped_head() -> None:
-    assert SCHEMA_HEAD == head_revision()
+    assert head_revision() == SCHEMA_HEAD
 
 
 def test_a_missing_sqlite_file_is_refused_and_not_created(tmp_path: Path) -> None:
