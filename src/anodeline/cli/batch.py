@@ -113,18 +113,20 @@ def batches(db: _DB = None, json_output: _JSON = False) -> None:
     store = read_store(db)
     with store:
         rows = store.list_batches()
+        released = store.released_batches()
     if json_output:
-        print_json({"batches": [_batch_summary(b) for b in rows]})
+        print_json({"batches": [{**_batch_summary(b), "released": b.batch_id in released} for b in rows]})
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("recipe", "route", "status", "verdict", "simulated", "started (UTC)")
+    table = Table("recipe", "route", "status", "verdict", "released", "simulated", "started (UTC)")
     table.add_column("batch", no_wrap=True)
     for b in rows:
         simulated = f"{(b.ended_sim_s or 0.0) / 3600:.2f} h" if b.ended_sim_s is not None else "-"
         started = b.started_at.strftime("%m-%d %H:%M") if b.started_at else "-"
-        table.add_row(b.recipe_id, b.route, b.status, b.verdict or "-", simulated, started, b.batch_id)
+        mark = "yes" if b.batch_id in released else "-"
+        table.add_row(b.recipe_id, b.route, b.status, b.verdict or "-", mark, simulated, started, b.batch_id)
     Console().print(table)
 
 

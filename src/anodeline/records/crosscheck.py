@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from anodeline.records import bulk
 from anodeline.records.canonical import canonical_json, parse_json
 from anodeline.records.execution import TELEMETRY_DIGEST, telemetry_digest
 from anodeline.records.models import (
@@ -292,14 +293,7 @@ def _telemetry_rows(session: Session, e: _Expected) -> Iterator[RowProblem]:
         if counts.get(batch_id, 0) != want:
             yield RowProblem("telemetry", batch_id, f"{counts.get(batch_id, 0)} rows, the audit trail says {want}")
             continue
-        rows = [
-            (batch_id, c, t, v)
-            for c, t, v in session.execute(
-                select(Telemetry.channel, Telemetry.sim_s, Telemetry.value)
-                .where(Telemetry.batch_id == batch_id)
-                .order_by(Telemetry.id)
-            )
-        ]
+        rows = _batch_telemetry(session, batch_id)
         start = 0
         for number, (n, digest_kind, sha) in enumerate(writes, 1):
             piece = rows[start : start + n]
@@ -311,6 +305,17 @@ def _telemetry_rows(session: Session, e: _Expected) -> Iterator[RowProblem]:
                     f"write {number} ({n} rows, {first:g}–{last:g} s) does not hash as the audit trail says: "
                     "a value, time or channel was edited",
                 )  # fmt: skip
+
+
+def _batch_telemetry(session: Session, batch_id: str) -> list[tuple[str, str, float, float]]:
+    """A batch's telemetry rows in id (write) order, read on the DB-API cursor (200,000 rows: ~0.5 s
+    instead of ~1 s through the ORM)."""
+    connection = session.connection()
+    mark = "%s" if connection.dialect.name == "postgresql" else "?"
+    with bulk.cursor(connection) as handle:
+        handle.execute(f"SELECT batch_id, channel, sim_s, value FROM telemetry WHERE batch_id = {mark} ORDER BY id",
+                       (batch_id,))  # fmt: skip
+        return list(handle.fetchall())
 
 
 def _telemetry_sha(rows: list[tuple[str, str, float, float]], digest_kind: str) -> str:
