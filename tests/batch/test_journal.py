@@ -1,4 +1,4 @@
-"""The records journal: one step row per step index, telemetry filtered, exposure written at the end."""
+"""The records journal: one step row per step index, telemetry filtered, exposure written as it closes."""
 
 from __future__ import annotations
 
@@ -87,3 +87,24 @@ def test_samples_of_a_step_that_could_not_be_written_are_kept(store_url: str, st
 def _kinds(s: Store) -> list[tuple[str]]:
     with s.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(text("SELECT kind FROM audit_entries ORDER BY sequence"))]
+
+
+def test_an_exposure_interval_is_committed_as_it_closes_not_at_the_end(store_url: str, store: Store) -> None:
+    record = store.create_batch(recipe_id="r", recipe_snapshot={}, line_snapshot={}, route="coat-lithium-base")
+    store.register_item(f"{record.batch_id}/base", kind="base", batch_id=record.batch_id)
+    journal = RecordsJournal(store, record.batch_id, {"base": f"{record.batch_id}/base"})
+    journal.batch_started(None, 0, ())
+    journal.exposure(0.0, "base", "chamber-4", 0.4, 0.5, False)
+    journal.exposure(10.0, "base", "chamber-4", 0.6, 0.5, False)
+    with open_store(store_url) as reader:
+        assert reader.exposures(f"{record.batch_id}/base") == []  # still open
+    journal.exposure(20.0, "base", "apparatus-1", 0.2, 0.3, False)  # moved: the chamber-4 stretch closed
+    with open_store(store_url) as reader:  # another connection: committed before the callback returned
+        (stored,) = reader.exposures(f"{record.batch_id}/base")
+    assert (stored.space, stored.start_s, stored.end_s, stored.max_o2_ppm) == ("chamber-4", 0.0, 20.0, 0.6)
+    journal.exposure(30.0, "base", "apparatus-1", 0.2, 0.3, True)  # sealed: the apparatus stretch closed
+    journal.batch_finished(40.0, "complete", [])
+    spaces = [x.space for x in store.exposures(f"{record.batch_id}/base")]
+    assert spaces == ["chamber-4", "apparatus-1"]  # each once: nothing written twice at the end
+    assert [len(v) for v in journal.intervals.values()] == [2]
+    assert store.verify().ok

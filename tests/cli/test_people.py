@@ -127,13 +127,21 @@ def test_record_exports_html_with_plots_and_csv_telemetry(line: tuple[str, str],
     assert bad.exit_code == 2
 
 
-def test_an_unreleased_electrode_is_refused_as_a_lot_before_a_batch_is_recorded(tmp_path: Path) -> None:
+def test_an_electrode_is_a_lot_of_another_batch_only_once_released(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'r.sqlite'}"
     first = json.loads(runner.invoke(app, ["run", EX1, "--db", db, "--json"]).stdout)["batch"]
     result = runner.invoke(app, ["run", EX1, "--db", db, "--lot", f"substrate={first}/electrode"])
     assert result.exit_code == 1 and "LOT001" in result.output
     listed = json.loads(runner.invoke(app, ["batches", "--db", db, "--json"]).stdout)["batches"]
-    assert [b["batch"] for b in listed] == [first]
+    assert [b["batch"] for b in listed] == [first]  # refused before anything was recorded
+    assert _add(db, "root", "admin", by=None) == 0 and _add(db, "quinn", "qa") == 0
+    signed = runner.invoke(app, ["sign", first, "--meaning", "release", "--as", "quinn", "--db", db], env=_as("quinn"))
+    assert signed.exit_code == 0, signed.output
+    second = runner.invoke(app, ["run", EX1, "--db", db, "--lot", f"substrate={first}/electrode", "--json"])
+    assert second.exit_code == 0, second.output
+    record = json.loads(runner.invoke(app, ["record", json.loads(second.stdout)["batch"], "--db", db, "--json"]).stdout)
+    assert f"{first}/electrode" in record["genealogy"]["lots"]
+    assert record["audit"]["ok"]
 
 
 @pytest.mark.parametrize(
