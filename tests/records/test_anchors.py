@@ -122,3 +122,24 @@ def test_the_anchor_log_lives_beside_a_sqlite_file_or_where_configured(
     assert anchor_path(normalise_url("sqlite://")) is None
     monkeypatch.setenv("ANODELINE_ANCHOR_LOG", str(tmp_path / "worm" / "log"))
     assert anchor_path(normalise_url("postgresql://u@h/db")) == tmp_path / "worm" / "log"
+
+
+def test_signed_anchor_lines_need_the_key_to_forge(store: Store, tmp_path: Path) -> None:
+    from anodeline.records.anchors import make_key_pair, signing_key
+
+    key_path = tmp_path / "audit.key"
+    public_path = make_key_pair(key_path)
+    assert oct(key_path.stat().st_mode & 0o777) == "0o600" and public_path.exists()
+    key = signing_key(str(key_path))
+    log = tmp_path / "anchors"
+    new_batch(store)
+    head = store.audit_head()
+    assert head is not None
+    append_anchor(log, head, note="signed", key=key)
+    public = key.public_key()
+    assert store.verify(anchors=read_anchors(log), public_key=public).ok
+    append_anchor(log, head, note="written without the key")  # e.g. a forger re-anchoring a rewritten chain
+    edited = log.read_text().replace('"note": "signed"', '"note": "edited"')
+    log.write_text(edited)
+    report = store.verify(anchors=read_anchors(log), anchor_log=str(log), public_key=public)
+    assert [p.code for p in report.problems] == ["AUD006", "AUD006"]

@@ -53,7 +53,7 @@ def batch_record(
 ) -> dict[str, Any]:
     """Everything recorded about one batch, JSON-ready; ``telemetry`` adds every stored sample
     (``[channel, sim_s, value]``, for the exports)."""
-    from anodeline.records.anchors import anchor_path, read_anchors
+    from anodeline.records.anchors import anchor_path, read_anchors, verify_key
 
     batch = store.get_batch(batch_id)
     steps = store.steps(batch_id)
@@ -81,7 +81,8 @@ def batch_record(
         for e in store.exposures(item)
     ]  # fmt: skip
     path = anchor_path(store.url, anchor_log)
-    report = store.verify(anchors=read_anchors(path) if path is not None else [], anchor_log=str(path or ""))
+    anchors = read_anchors(path) if path is not None else []
+    report = store.verify(anchors=anchors, anchor_log=str(path or ""), public_key=verify_key())
     content = store.content_sha256(batch_id)
     signatures = [{**s.to_dict(), "content_matches": s.content_sha256 == content} for s in store.signatures(batch_id)]
     data = {

@@ -200,13 +200,14 @@ def audit_verify(
 ) -> None:  # fmt: skip
     """Check the audit trail: the SHA-256 chain, every table row against it, and the anchors kept
     outside the database. Exit 0 if all hold, 1 naming what does not."""
-    from anodeline.records.anchors import anchor_path, read_anchors
+    from anodeline.records.anchors import anchor_path, read_anchors, verify_key
 
     store = read_store(db)
     with store:
         path = anchor_path(store.url, anchor_log)
         anchors = read_anchors(path) if path is not None else []
-        report = store.verify(anchor=anchor, anchors=anchors, rows=rows, anchor_log=str(path) if path else "")
+        report = store.verify(anchor=anchor, anchors=anchors, rows=rows, anchor_log=str(path) if path else "",
+                              public_key=verify_key())  # fmt: skip
     data = report.to_dict()
     data["anchor_log"] = str(path) if path is not None else None
     if json_output:
@@ -251,3 +252,15 @@ def audit_anchor(
         anchor_head(store, f"audit anchor by {user.name}", anchor_log)
         head = store.audit_head()
     typer.echo(f"anchored {head.sequence}:{head.hash} in {path}" if head else "nothing to anchor")
+
+
+@audit_app.command("keygen")
+def audit_keygen(
+    path: Annotated[Path, typer.Argument(help="New file for the private key (its public key goes to PATH.pub).")],
+) -> None:
+    """Make an Ed25519 key pair that signs each anchor line (keep the private key off the database's host)."""
+    from anodeline.records.anchors import KEY_ENV, PUBKEY_ENV, make_key_pair
+
+    public = make_key_pair(path)
+    typer.echo(f"private key {path} (mode 0600): set {KEY_ENV}={path} where anodeline writes")
+    typer.echo(f"public key {public}: set {PUBKEY_ENV}={public} where the audit is verified")

@@ -328,11 +328,20 @@ class Store:
         return self._read(lambda s: audit.verify_chain(s, anchor=anchor))
 
     def verify(
-        self, *, anchor: str | None = None, anchors: Sequence[Anchor] = (), rows: bool = True, anchor_log: str = ""
+        self,
+        *,
+        anchor: str | None = None,
+        anchors: Sequence[Anchor] = (),
+        rows: bool = True,
+        anchor_log: str = "",
+        public_key: Any = None,
     ) -> AuditReport:
-        """The chain, every domain row against it, and the anchors (see :mod:`anodeline.records.verify`)."""
+        """The chain, every domain row against it, and the anchors (see :mod:`anodeline.records.verify`);
+        ``public_key`` (Ed25519) makes every anchor line need its signature."""
         return self._read(
-            lambda s: verify.verify_records(s, anchor=anchor, anchors=anchors, rows=rows, anchor_log=anchor_log)
+            lambda s: verify.verify_records(
+                s, anchor=anchor, anchors=anchors, rows=rows, anchor_log=anchor_log, public_key=public_key
+            )
         )
 
     def audit_head(self) -> AuditHead | None:

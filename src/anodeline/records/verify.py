@@ -4,7 +4,8 @@ Three independent checks, each naming what it found (registry codes in parenthes
 
 1. the SHA-256 chain from the genesis (``AUD001``), through an anchor given by hand (``AUD003``);
 2. every domain row against the audit payloads (``AUD002``, :mod:`anodeline.records.crosscheck`);
-3. the anchor log kept outside the database (:mod:`anodeline.records.anchors`): every anchored
+3. the anchor log kept outside the database (:mod:`anodeline.records.anchors`), each line signed
+   by the audit key when one is configured (``AUD006``): every anchored
    entry still there with its hash (``AUD003``: truncated or rewritten), and nothing after the
    newest anchor (``AUD004``: appended behind anodeline's back, e.g. a forged entry whose hash
    was recomputed).
@@ -21,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from anodeline.records.anchors import Anchor, newest
+from anodeline.records.anchors import Anchor, newest, signed_by
 from anodeline.records.audit import AuditHead, ChainReport, verify_chain
 from anodeline.records.crosscheck import cross_check
 from anodeline.records.errors import RecordInputError
@@ -85,7 +86,7 @@ def parse_anchor(text: str) -> tuple[int | None, str]:
 
 def verify_records(
     session: Session, *, anchor: str | None = None, anchors: Sequence[Anchor] = (), rows: bool = True,
-    anchor_log: str = "",
+    anchor_log: str = "", public_key: Any = None,
 ) -> AuditReport:  # fmt: skip
     """Run the three checks; ``anchor`` is a head given by hand, ``anchors`` those of the anchor log."""
     problems: list[Problem] = []
@@ -106,6 +107,11 @@ def verify_records(
     if chain.first_bad is not None:
         code = "AUD003" if "anchor" in chain.first_bad.reason else "AUD001"
         problems.append(Problem(code, f"entry {chain.first_bad.sequence}", chain.first_bad.reason))
+    if public_key is not None:
+        for a in anchors:
+            if not signed_by(a, public_key):
+                problems.append(Problem("AUD006", where_of(a, anchor_log), "the line is not signed by the audit key: "
+                                        "the anchor log was edited or written without the key"))  # fmt: skip
     if chain.ok and anchors:
         problems += _check_anchors(session, chain, anchors, anchor_log)
     if chain.ok and rows:
@@ -141,4 +147,4 @@ def _check_anchors(session: Session, chain: ChainReport, anchors: Sequence[Ancho
 
 
 def where_of(anchor: Anchor, log: str) -> str:
-    return f"{log}:{anchor.line}" if log else f"entry {anchor.sequence}"
+    return f"{log}:{anchor.line}" if log else f"anchor {anchor.sequence}"
