@@ -188,3 +188,17 @@ def test_read_commands_never_create_a_database(tmp_path: Path, command: list[str
     result = runner.invoke(app, [*command, "--db", f"sqlite:///{path}"])
     assert result.exit_code == 2 and "REC001" in result.output
     assert not path.exists()
+
+
+def test_record_shows_a_flipped_verdict_as_a_broken_audit_trail(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    batch = json.loads(runner.invoke(app, ["run", EX1, "--db", f"sqlite:///{path}", "--json"]).stdout)["batch"]
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE batches SET verdict = 'fail'")
+    shown = json.loads(runner.invoke(app, ["record", batch, "--db", f"sqlite:///{path}", "--json"]).stdout)
+    assert shown["audit"]["ok"] is False
+    assert any("verdict" in p["reason"] for p in shown["audit"]["problems"])
+    human = runner.invoke(app, ["record", batch, "--db", f"sqlite:///{path}"], env={"COLUMNS": "200"})
+    assert "BROKEN" in human.stdout and "AUD002" in human.stdout
+    verify = runner.invoke(app, ["audit", "verify", "--db", f"sqlite:///{path}"])
+    assert verify.exit_code == 1 and "verdict is 'fail', the audit trail says 'pass'" in verify.output
