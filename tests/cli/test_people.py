@@ -202,3 +202,13 @@ def test_record_shows_a_flipped_verdict_as_a_broken_audit_trail(tmp_path: Path) 
     assert "BROKEN" in human.stdout and "AUD002" in human.stdout
     verify = runner.invoke(app, ["audit", "verify", "--db", f"sqlite:///{path}"])
     assert verify.exit_code == 1 and "verdict is 'fail', the audit trail says 'pass'" in verify.output
+
+
+def test_run_as_a_role_that_may_not_run_is_refused_before_a_batch_is_recorded(line: tuple[str, str]) -> None:
+    db, _ = line
+    before = json.loads(runner.invoke(app, ["batches", "--db", db, "--json"]).stdout)["batches"]
+    result = runner.invoke(app, ["run", EX1, "--db", db, "--as", "quinn"], env=_as("quinn"))
+    assert result.exit_code == 2 and "USR002" in result.output
+    after = json.loads(runner.invoke(app, ["batches", "--db", db, "--json"]).stdout)["batches"]
+    assert after == before
+    assert runner.invoke(app, ["audit", "verify", "--db", db]).exit_code == 0  # the refusal is recorded and anchored
