@@ -42,7 +42,7 @@ def _figure(p: Plan) -> object:
     for c in schedule.changeovers:
         row = f"{c.space} @ {c.line}"
         bars.setdefault(row, []).append((c.start_s / 3600, (c.end_s - c.start_s) / 3600, "", True))
-    rows = sorted(rows) + ["operators"]
+    rows = [*sorted(rows), "operators"]
     fig, ax = plt.subplots(figsize=(12, 0.55 * len(rows) + 1.6))
     for y, row in enumerate(rows):
         for start, width, recipe, setup in bars.get(row, []):

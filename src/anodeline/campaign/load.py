@@ -24,6 +24,7 @@ from anodeline.documents.files import read_document
 from anodeline.documents.source import SourceMap
 from anodeline.documents.violations import Findings, Severity
 from anodeline.line.config import Line
+from anodeline.recipe.schema import Recipe
 
 _LANGUAGE = "campaign language (docs/campaigns.md)"
 
@@ -48,6 +49,7 @@ class LoadedOrder:
     due_s: int | None
     priority: int
     templates: Mapping[str, BatchTemplate]
+    recipe_model: Recipe | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,25 @@ class Campaign:
     start: dt.datetime
     lines: Mapping[str, Line]
     orders: tuple[LoadedOrder, ...]
+
+    def with_lines(self, lines: Mapping[str, Line]) -> Campaign:
+        """The campaign on other lines: every order compiled again for each line that can run it."""
+        from dataclasses import replace
+
+        from anodeline.line.errors import InterlockError, ProcedureError
+        from anodeline.procedure.routes import compile_procedure
+
+        orders = []
+        for order in self.orders:
+            assert order.recipe_model is not None
+            templates = {}
+            for name, line in lines.items():
+                try:
+                    templates[name] = split(compile_procedure(order.recipe_model, line), line, order.recipe)
+                except (ProcedureError, InterlockError):
+                    continue
+            orders.append(replace(order, templates=MappingProxyType(templates)))
+        return replace(self, lines=MappingProxyType(dict(lines)), orders=tuple(orders))
 
     def problem(self, *, operators: int | None = None, lines: int | None = None) -> Problem:
         """The scheduling problem: one batch per unit of every order (``lines`` keeps the first n lines)."""
@@ -195,7 +216,7 @@ def _load_lines(check: _Checker, spec: CampaignFile, base: Path) -> dict[str, Li
 
 
 def _compile_order(check: _Checker, index: int, recipe_path: Path, name: str,
-                   lines: dict[str, Line]) -> tuple[str, dict[str, BatchTemplate]] | None:  # fmt: skip
+                   lines: dict[str, Line]) -> tuple[Recipe, dict[str, BatchTemplate]] | None:  # fmt: skip
     from anodeline.errors import RecipeError
     from anodeline.line.errors import InterlockError, ProcedureError
     from anodeline.procedure.routes import compile_procedure
@@ -226,7 +247,7 @@ def _compile_order(check: _Checker, index: int, recipe_path: Path, name: str,
         check.bad("CPG009", where, f"no line of the campaign can run recipe {report.recipe.recipe!r} ("
                   + "; ".join(why) + ")", "add a line that can run it, or change the recipe")  # fmt: skip
         return None
-    return report.recipe.recipe, templates
+    return report.recipe, templates
 
 
 def validate_campaign_text(text: str, file: str = "<campaign>", now: dt.datetime | None = None) -> CampaignReport:
@@ -262,9 +283,9 @@ def validate_campaign_text(text: str, file: str = "<campaign>", now: dt.datetime
             continue
         compiled = _compile_order(check, index, base / order.recipe, order.recipe, lines)
         if compiled is not None:
-            name, templates = compiled
-            orders.append(LoadedOrder(name, base / order.recipe, order.count, due_s, order.priority,
-                                      MappingProxyType(templates)))  # fmt: skip
+            recipe, templates = compiled
+            orders.append(LoadedOrder(recipe.recipe, base / order.recipe, order.count, due_s, order.priority,
+                                      MappingProxyType(templates), recipe))  # fmt: skip
     if not lines and not any(v.code == "CPG008" for v in check.found):
         check.bad("CPG008", "lines", "the campaign has no line", "list at least one line file")
     if any(v.is_error for v in check.found):

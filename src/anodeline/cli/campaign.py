@@ -108,7 +108,7 @@ def plan_command(
     gantt: Annotated[Path | None, typer.Option("--gantt", help="Write a Gantt chart (.png or .html).")] = None,
     replications: Annotated[
         int, typer.Option("--replications", help="Replay the plan N times with random durations and faults.", min=0)
-    ] = 0,  # fmt: skip
+    ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the replications.")] = 0,
 ) -> None:
     """Schedule a campaign near its bottleneck bound, beside FIFO; prove the interleaved plan air-free.
@@ -144,3 +144,51 @@ def plan_command(
         print_json(result.to_dict())
     else:
         _print(result)
+
+
+@app.command(rich_help_panel=CAMPAIGNS)
+def sweep(
+    file: Annotated[Path, typer.Argument(help="Sweep YAML file.", show_default=False)],
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler (default: a local cluster).")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Workers of the local cluster.", min=1)] = 2,
+    json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="Write sweep.csv and plots to this folder.")] = None,
+) -> None:
+    """Vary line and campaign parameters over a grid or a Latin hypercube; each point planned and replayed on Dask.
+
+    Exit 0 when every point ran, 1 when the sweep or its campaign is refused, 2 for usage errors
+    (an unreadable file, an unreachable scheduler).
+    """
+    from anodeline.campaign.errors import CampaignError
+    from anodeline.campaign.sweep import load_sweep, run_sweep, write_report
+
+    try:
+        spec = load_sweep(file)
+    except CampaignError as exc:
+        refuse_campaign(file, exc)
+    load(spec.campaign)  # refuse a bad campaign here, with its locations, not on a worker
+
+    def progress(done: int, total: int) -> None:
+        typer.echo(f"\r{done}/{total} points", err=True, nl=done == total)
+
+    try:
+        rows = run_sweep(spec, scheduler, workers, progress)
+    except CampaignError as exc:
+        usage_error(exc.message, exc.hint)
+    if report is not None:
+        write_report(rows, spec, report)
+    if json_output:
+        print_json({"sweep": spec.name, "points": rows})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"sweep {spec.name}: {len(rows)} points")
+    keys = [k for k in rows[0] if k != "bottleneck"] if rows else []
+    for key in keys:
+        table.add_column(key, justify="right")
+    for row in rows:
+        table.add_row(*(f"{row[k]:.3g}" if isinstance(row[k], float) else str(row[k]) for k in keys))
+    Console().print(table)
