@@ -180,7 +180,8 @@ _TABLE: tuple[Code, ...] = (
     _entry("SWP001", "campaign", "error", "A sweep file cannot be read or breaks the sweep language",
            "docs/campaigns.md (sweeps) lists every key", "sweep language (docs/campaigns.md)"),
     _entry("SWP002", "campaign", "error", "A sweep parameter that does not exist or has an impossible range",
-           "vary one of the parameters docs/campaigns.md lists, within its range", "sweep language (docs/campaigns.md)"),
+           "vary one of the parameters docs/campaigns.md lists, within its range",
+           "sweep language (docs/campaigns.md)"),
     # engine alarms (engine/, batch/runner.py): a batch aborts (after making safe) or holds
     _entry("DEVICE", "engine", "abort", "A device reports a fault",
            "inspect the device named in the message; the batch was made safe and aborted", "engine (device faults)"),

@@ -185,7 +185,7 @@ def _changed(line: Any, point: dict[str, float]) -> Any:
     return line.model_copy(update=update)
 
 
-def run_sweep(sweep: Sweep, scheduler: str | None = None, workers: int = 2,
+def run_sweep(sweep: Sweep, scheduler: str | None = None, workers: int = 2, processes: bool = True,
               progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Every point as a Dask task (a LocalCluster of ``workers`` unless ``scheduler`` is given); rows by index."""
     from distributed import Client, LocalCluster, as_completed
@@ -193,7 +193,7 @@ def run_sweep(sweep: Sweep, scheduler: str | None = None, workers: int = 2,
     cluster = None
     try:
         if scheduler is None:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None)
             client = Client(cluster)
         else:
             try:

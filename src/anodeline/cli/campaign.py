@@ -174,7 +174,7 @@ def sweep(
         typer.echo(f"\r{done}/{total} points", err=True, nl=done == total)
 
     try:
-        rows = run_sweep(spec, scheduler, workers, progress)
+        rows = run_sweep(spec, scheduler, workers, progress=progress)
     except CampaignError as exc:
         usage_error(exc.message, exc.hint)
     if report is not None:
