@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 from anodeline.engine.duration import step_duration_s
@@ -64,14 +65,23 @@ class BatchTemplate:
     families: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     gas: str = "Ar"
 
-    @property
+    @cached_property
     def spaces(self) -> tuple[str, ...]:
         """Every space the batch holds, in order of first use."""
         return tuple(dict.fromkeys(s for op in self.operations for s in op.spaces))
 
+    @cached_property
+    def _on(self) -> dict[str, tuple[int, ...]]:
+        return {space: tuple(op.index for op in self.operations if space in op.spaces) for space in self.spaces}
+
     def on(self, space: str) -> tuple[int, ...]:
         """The operations that need ``space``, in order."""
-        return tuple(op.index for op in self.operations if space in op.spaces)
+        return self._on.get(space, ())
+
+    @cached_property
+    def predecessors(self) -> tuple[tuple[int, ...], ...]:
+        """Per operation, the operations that must end before it starts."""
+        return tuple(tuple(a for a, b in self.precedence if b == op.index) for op in self.operations)
 
     @property
     def family(self) -> str:
@@ -82,12 +92,16 @@ class BatchTemplate:
     def manual_s(self) -> int:
         return sum(op.duration_s for op in self.operations if op.manual)
 
-    def earliest_starts(self) -> list[int]:
-        """Each operation's earliest start when nothing else competes (longest path from the batch's start)."""
+    @cached_property
+    def _starts(self) -> tuple[int, ...]:
         start = [0] * len(self.operations)
         for before, after in self.precedence:  # sorted by ``after``: a topological order
             start[after] = max(start[after], start[before] + self.operations[before].duration_s)
-        return start
+        return tuple(start)
+
+    def earliest_starts(self) -> list[int]:
+        """Each operation's earliest start when nothing else competes (longest path from the batch's start)."""
+        return list(self._starts)
 
     def tails(self) -> list[int]:
         """Each operation's longest path to the batch's end, its own duration included."""

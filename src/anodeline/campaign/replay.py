@@ -85,11 +85,13 @@ def replay(problem: Problem, schedule: Schedule, randomness: Randomness, seed: i
     def run(p: Any) -> Any:
         template = problem.template(p.batch, p.line)
         op = template.operations[p.op]
-        preds = [done[(p.batch, a)] for a, b in template.precedence if b == p.op]
+        preds = [done[(p.batch, a)] for a in template.predecessors[p.op]]
         prev = [done[k] for k in space_prev.get((p.batch, p.op), ())]
         if preds or prev:
             yield env.all_of(preds + prev)
-        setup = sum(changeover.get((p.batch, s), 0) for s in op.spaces if template.on(s)[0] == p.op)
+        setup = (
+            sum(changeover.get((p.batch, s), 0) for s in op.spaces if template.on(s)[0] == p.op) if changeover else 0
+        )
         if setup:
             yield env.timeout(setup)
         seconds = float(op.duration_s)
