@@ -74,12 +74,14 @@ class RecordsJournal:
             self._buffer = buffered + self._buffer  # not written: keep them for close()
             raise
 
-    def telemetry(self, sim_s: float, channel: str, value: float) -> None:
+    def telemetry(self, sim_s: float, readings: Mapping[str, float]) -> None:
         self._advance(sim_s)
-        kept = self._recorder.offer(channel, sim_s, value)
-        if kept:  # the band follows the last kept reading (percent-of-reading deadband)
-            self._bands[channel] = max(ABSOLUTE_DEADBAND, RELATIVE_DEADBAND * abs(kept[-1].value))
-            self._buffer.extend(kept)
+        offer, bands, buffer = self._recorder.offer, self._bands, self._buffer
+        for channel, value in readings.items():
+            kept = offer(channel, sim_s, value)
+            if kept:  # the band follows the last kept reading (percent-of-reading deadband)
+                bands[channel] = max(ABSOLUTE_DEADBAND, RELATIVE_DEADBAND * abs(kept[-1].value))
+                buffer.extend(kept)
 
     def alarm(self, sim_s: float, code: str, message: str, hold: bool) -> str:
         self._advance(sim_s)

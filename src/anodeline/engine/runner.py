@@ -19,7 +19,7 @@ from anodeline.engine.clock import Clock
 from anodeline.engine.duration import LIMIT_FACTOR, default_time_limit_s
 from anodeline.engine.errors import DeviceFaultError, StepInterrupted
 from anodeline.engine.journal import Journal
-from anodeline.engine.observe import equivalent_ppm, overlay
+from anodeline.engine.observe import Overlay, equivalent_ppm
 from anodeline.engine.states import BatchStateMachine
 from anodeline.engine.suspenders import Suspenders, ceiling_machine, protective_actions, scaled, tripped, undo
 from anodeline.line import actions as act
@@ -76,6 +76,8 @@ class Engine:
         self.belief: LineState = procedure.initial_state(self.machine)
         self.observed: LineState = self.belief
         self.readings: dict[str, float] = {}
+        self._device_list = tuple(devices.values())
+        self._overlay = Overlay(line)
         self.batch = BatchStateMachine(self._state_changed)
         self.reasons: list[str] = []
         self.steps_executed = 0
@@ -96,13 +98,12 @@ class Engine:
         """Read every device, journal the samples, update the observed state, exposures and trips."""
         now = self.clock.now
         readings: dict[str, float] = {}
-        telemetry = self.journal.telemetry
-        for device in self.devices.values():
+        for device in self._device_list:
             for channel, reading in device.read().items():
-                readings[channel] = value = reading.value
-                telemetry(now, channel, value)
+                readings[channel] = reading[0]  # Reading.value
+        self.journal.telemetry(now, readings)  # one call per poll; the dict is not changed afterwards
         self.readings = readings
-        self.observed = overlay(self.line, self.belief, readings)
+        self.observed = self._overlay(self.belief, readings)
         self._record_exposure(now)
         if self.batch.state == "running":
             for space, why in tripped(self.ceiling.policy, self.observed).items():
