@@ -150,7 +150,7 @@ def test_frost_point_inverse_is_bit_identical_to_brent_on_the_ice_formula() -> N
         ppmv_to_vapour_pressure_pa,
     )
 
-    for ppmv in [0.01, 0.03, 0.1, 0.5, 1.0, 2.7, 10.0, 99.9, 1234.5, 6000.0]:
+    for ppmv in [0.01, 0.03, 0.1, 0.5, 1.0, 2.7, 10.0, 99.9, 1234.5, 4000.0]:
         for pressure_pa in (101325.0, 50000.0, 120000.0):
             vapour = ppmv_to_vapour_pressure_pa(ppmv, pressure_pa)
             root = brent_root(
