@@ -212,7 +212,7 @@ def _is_unit(name: str) -> bool:
 
     try:
         registry().parse_units(name)
-    except Exception:  # noqa: BLE001 - pint raises several kinds for a word that is no unit
+    except Exception:
         return False
     return name not in {"and", "as", "at", "of", "to", "with", "x", "C"}  # pint reads some words as units
 

@@ -19,13 +19,11 @@ already at head costs one query.
 from __future__ import annotations
 
 import hashlib
-import threading
-from typing import Any, Final
-
 import re
+import threading
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import Connection, Engine, inspect, text
 
