@@ -76,12 +76,12 @@ class RecordsJournal:
 
     def telemetry(self, sim_s: float, readings: Mapping[str, float]) -> None:
         self._advance(sim_s)
-        offer, bands, buffer = self._recorder.offer, self._bands, self._buffer
-        for channel, value in readings.items():
-            kept = offer(channel, sim_s, value)
-            if kept:  # the band follows the last kept reading (percent-of-reading deadband)
-                bands[channel] = max(ABSOLUTE_DEADBAND, RELATIVE_DEADBAND * abs(kept[-1].value))
-                buffer.extend(kept)
+        kept = self._recorder.offer_poll(sim_s, readings)
+        if kept:
+            bands = self._bands
+            for sample in kept:  # the band follows the last kept reading (percent-of-reading deadband)
+                bands[sample.channel] = max(ABSOLUTE_DEADBAND, RELATIVE_DEADBAND * abs(sample.value))
+            self._buffer.extend(kept)
 
     def alarm(self, sim_s: float, code: str, message: str, hold: bool) -> str:
         self._advance(sim_s)
