@@ -108,16 +108,16 @@ def build_registry(cache_folder: str | Path | None) -> pint.UnitRegistry:
     """
     import pickle
 
-    pint = import_pint()
+    pint_ = import_pint()
     ureg: pint.UnitRegistry | None = None
     if cache_folder is not None:
         try:
-            ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=cache_folder)
+            ureg = pint_.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=cache_folder)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError,
                 KeyError, TypeError, ValueError):  # fmt: skip
             ureg = None
     if ureg is None:
-        ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+        ureg = pint_.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("ppm = 1e-6 = ppmv")
     ureg.define("ppb = 1e-9")
     return ureg
@@ -159,7 +159,7 @@ _EXPONENT = re.compile(r"(?:\^|\*\*)\s*([+-]?\d+)")
 
 @lru_cache(maxsize=4096)
 def _parse_text(text: str) -> pint.Quantity:
-    import pint
+    pint = import_pint()
 
     match = _QUANTITY.fullmatch(text) if len(text) <= MAX_QUANTITY_CHARS else None
     if match is None:
@@ -187,7 +187,7 @@ def parse_quantity(value: Any, kind: str) -> pint.Quantity:
     Raises :class:`UnitError` with a hint when the unit is missing, unknown or of the
     wrong dimension. A bare number is accepted only for ``fraction`` (``0.9999``).
     """
-    import pint
+    pint = import_pint()
 
     example = EXAMPLES.get(kind, "")
     if isinstance(value, pint.Quantity):

@@ -24,7 +24,7 @@ from anodeline.physics.deposition.rates import deposition_rate_nm_per_s
 
 Hook = Callable[[Any], None]
 #: ``Reading(value, t)`` without the named tuple's Python-level ``__new__`` (a poll makes some forty).
-_new_reading: Callable[[type[Reading], tuple[float, float]], Reading] = tuple.__new__  # type: ignore[assignment]
+_new_reading: Callable[[type[Reading], tuple[float, float]], Reading] = tuple.__new__
 
 
 class SimDevice(ABC):
