@@ -47,6 +47,8 @@ CHECKERS: dict[str, Checker] = {
         Checker("interlock", "Interlocks", "the line state machine (`verify`, `plan`, `run`): an action the line "
                 "refuses as unsafe; during `run` a refusal also holds the batch under the same code",
                 ("line/interlocks.py",)),
+        Checker("campaign", "Campaign and sweep files", "`anodeline campaign plan CAMPAIGN`, `anodeline sweep "
+                "SWEEP`: reading the file, its recipes and lines", ("campaign/",)),
         Checker("engine", "Engine alarms", "`anodeline run` (the engine and the batch record)",
                 ("engine/", "batch/runner.py")),
         Checker("records", "Records, users, signatures and audit", "`users`, `sign`, `run --lot`, `batches`, "
@@ -80,6 +82,7 @@ def _entry(code: str, checker: str, severity: str, title: str, hint: str, source
 
 _NAMES = "procedure files (docs/procedures.md)"
 _LINE_LANGUAGE = "line language (docs/lines.md)"
+_CAMPAIGN = "campaign language (docs/campaigns.md)"
 _MODEL = "line state machine (docs/lines.md, actions)"
 
 #: codes of checkers that have no rule table of their own
@@ -152,6 +155,35 @@ _TABLE: tuple[Code, ...] = (
     _entry("GAS001", "transition", "refusal", "Backfilling with a gas the space has no supply of",
            "backfill with a gas of the space's supplies, or add a supply to the line",
            "claims 10, 11 (chambers and apparatus are filled with an inert gas)"),
+    # campaign and sweep files (campaign/)
+    _entry("CPG001", "campaign", "error", "The campaign file is not valid YAML", "fix the YAML at the line shown",
+           "YAML"),
+    _entry("CPG002", "campaign", "error", "Unknown key in a campaign file", "docs/campaigns.md lists every key",
+           _CAMPAIGN),
+    _entry("CPG003", "campaign", "error", "A required key of a campaign file is missing", "add the key", _CAMPAIGN),
+    _entry("CPG004", "campaign", "error", "A campaign value has the wrong type or form",
+           "write the value as docs/campaigns.md shows (dates in ISO 8601)", _CAMPAIGN),
+    _entry("CPG005", "campaign", "error", "A key appears twice in the same mapping of a campaign file",
+           "keep one of the two entries", "YAML 1.2 (keys of a mapping are unique)"),
+    _entry("CPG006", "campaign", "error", "A recipe file of the campaign cannot be read",
+           "check the path (relative to the campaign file)", _CAMPAIGN),
+    _entry("CPG007", "campaign", "error", "A recipe of the campaign is invalid",
+           "'anodeline validate RECIPE' lists every problem", "recipe rules (docs/rules.md)"),
+    _entry("CPG008", "campaign", "error", "A line file of the campaign cannot be read, is invalid or is listed twice",
+           "check the path (relative to the campaign file) and fix the line file", _LINE_LANGUAGE),
+    _entry("CPG009", "campaign", "error", "No line of the campaign can run a recipe",
+           "add a line whose apparatus can run the recipe's route and films, or change the recipe",
+           "procedure compiler (docs/procedures.md)"),
+    _entry("CPG010", "campaign", "error", "An order's count is not a positive number of batches",
+           "give count: 1 or more, or remove the order", _CAMPAIGN),
+    _entry("CPG011", "campaign", "error", "A campaign with no operator", "give operators: 1 or more", _CAMPAIGN),
+    _entry("CPG012", "campaign", "error", "A due date that is not after the campaign's start",
+           "give a due date after the start (start: defaults to now)", _CAMPAIGN),
+    _entry("SWP001", "campaign", "error", "A sweep file cannot be read or breaks the sweep language",
+           "docs/campaigns.md (sweeps) lists every key", "sweep language (docs/campaigns.md)"),
+    _entry("SWP002", "campaign", "error", "A sweep parameter that does not exist or has an impossible range",
+           "vary one of the parameters docs/campaigns.md lists, within its range",
+           "sweep language (docs/campaigns.md)"),
     # engine alarms (engine/, batch/runner.py): a batch aborts (after making safe) or holds
     _entry("DEVICE", "engine", "abort", "A device reports a fault",
            "inspect the device named in the message; the batch was made safe and aborted", "engine (device faults)"),

@@ -51,6 +51,7 @@ Composition rules are checked on the nominal composition of the target.
     "procedure": "Each finding points at the file's line and column.\n",
     "transition": "An action that cannot happen at all, whatever the atmosphere (docs/lines.md).\n",
     "interlock": "The interlock table of docs/lines.md: an action the line refuses because it is unsafe.\n",
+    "campaign": "CPG codes are the campaign file's (docs/campaigns.md); SWP codes the sweep file's.\n",
     "engine": "Alarms of `anodeline run`, stored with the batch record.\n",
     "records": "USR codes are sign-in and roles, SIG signatures and release, LOT the lots a batch is given, AUD the "
     "audit trail (`audit verify`), REC opening a database to read it. Refusals exit 1, except USR001/USR002 "

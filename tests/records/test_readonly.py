@@ -9,12 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from anodeline.records import SchemaMissingError, Store, open_store
-from anodeline.records.migrate import head_revision
-from anodeline.records.readonly import SCHEMA_HEAD, DatabaseMissingError, open_existing
-
-
-def test_the_revision_reads_expect_is_the_shipped_head() -> None:
-    assert head_revision() == SCHEMA_HEAD
+from anodeline.records.readonly import DatabaseMissingError, open_existing
 
 
 def test_a_missing_sqlite_file_is_refused_and_not_created(tmp_path: Path) -> None:

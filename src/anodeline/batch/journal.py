@@ -77,11 +77,13 @@ class RecordsJournal:
             self._buffer = buffered + self._buffer  # not written: keep them for close()
             raise
 
-    def telemetry(self, sim_s: float, channel: str, value: float) -> None:
+    def telemetry(self, sim_s: float, readings: Mapping[str, float]) -> None:
         self._advance(sim_s)
-        kept = self._recorder.offer(channel, sim_s, value)
-        if kept:  # the band follows the last kept reading (percent-of-reading deadband)
-            self._bands[channel] = max(ABSOLUTE_DEADBAND, RELATIVE_DEADBAND * abs(kept[-1].value))
+        kept = self._recorder.offer_poll(sim_s, readings)
+        if kept:
+            bands = self._bands
+            for sample in kept:  # the band follows the last kept reading (percent-of-reading deadband)
+                bands[sample.channel] = max(ABSOLUTE_DEADBAND, RELATIVE_DEADBAND * abs(sample.value))
             self._buffer.extend(kept)
 
     def alarm(self, sim_s: float, code: str, message: str, hold: bool) -> str:

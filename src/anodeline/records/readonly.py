@@ -10,17 +10,11 @@ do; only the commands that write (``run``, ``users add``, ``sign``) create and m
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
 
-from sqlalchemy import text
-
+from anodeline.records import migrate
 from anodeline.records.connection import normalise_url, shown, translated_errors
 from anodeline.records.errors import RecordsError, SchemaMissingError
 from anodeline.records.store import Store, open_store
-
-#: The newest schema revision this package ships (tests assert it is Alembic's head), so that a
-#: read checks the revision without importing Alembic.
-SCHEMA_HEAD: Final = "0002"
 
 
 class DatabaseMissingError(RecordsError):
@@ -46,7 +40,7 @@ def sqlite_path(url: str | None) -> Path | None:
 
 
 def open_existing(url: str | None) -> Store:
-    """Open the store at ``url`` for reading: it must exist and be at :data:`SCHEMA_HEAD`."""
+    """Open the store at ``url`` for reading: it must exist and be at the packaged head revision."""
     path = sqlite_path(url)
     if path is not None and not path.is_file():
         raise DatabaseMissingError(str(path))
@@ -60,22 +54,17 @@ def open_existing(url: str | None) -> Store:
 
 
 def check_schema(store: Store) -> None:
-    """Raise :class:`SchemaMissingError` unless the database is at :data:`SCHEMA_HEAD`."""
-    with translated_errors(store.url), store.engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            found = connection.execute(
-                text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
-            ).first()
-            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar() if found else None
-        else:
-            exists = connection.execute(text("SELECT to_regclass('alembic_version')")).scalar()
-            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar() if exists else None
-    if revision == SCHEMA_HEAD:
+    """Raise :class:`SchemaMissingError` unless the database is at the packaged head revision
+    (read with SQLAlchemy and from the version files, without importing Alembic)."""
+    head = migrate.packaged_head() or migrate.head_revision()
+    with translated_errors(store.url):
+        revision = migrate.stored_revision(store.engine)
+    if revision == head:
         return
     reason = (
         "no batch-record schema (not an anodeline database, or an empty one)"
         if revision is None
-        else f"schema revision {revision}, this anodeline reads {SCHEMA_HEAD}"
+        else f"schema revision {revision}, this anodeline reads {head}"
     )
     hint = "a command that writes ('anodeline run', 'anodeline users add') creates or migrates it"
     raise SchemaMissingError(shown(store.url), reason, hint=hint, rule="REC002")

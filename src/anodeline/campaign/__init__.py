@@ -1,0 +1,1 @@
+"""Campaigns: many batches on one or more lines, planned near the bottleneck bound and proved air-free."""
