@@ -9,6 +9,10 @@ what is left and must run before a batch is aborted on an exception. Exposure re
 feed one :class:`ExposureLedger` per item; each interval is written as it closes (the item moved or
 was sealed), its own transaction with its audit entry, so a crash loses at most the open ones; the
 intervals still open are closed and written when the batch ends.
+
+Write-ahead (``write_ahead=True``, the default): each step's *intent* is committed durably to the
+step journal before the engine sends its first command, and its ``done`` row goes in the step's own
+transaction, also durably (SQLite ``synchronous=FULL``); see :mod:`anodeline.records.stepjournal`.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ MAX_INTERVAL_S = 300.0
 class RecordsJournal:
     """Writes what the engine reports into one batch of a :class:`~anodeline.records.Store`."""
 
-    def __init__(self, store: Store, batch_id: str, item_ids: Mapping[str, str]) -> None:
+    def __init__(self, store: Store, batch_id: str, item_ids: Mapping[str, str], *, write_ahead: bool = True) -> None:
         self.store = store
+        self.write_ahead = write_ahead
         self.batch_id = batch_id
         self.item_ids = dict(item_ids)  # procedure item name → records item id
         self.ledgers: dict[str, ExposureLedger] = {}
@@ -58,13 +63,19 @@ class RecordsJournal:
 
     def step_started(self, sim_s: float, index: int, action: Action) -> None:
         self._started[index] = sim_s
+        if self.write_ahead:  # committed before the engine sends the step's first command
+            self.store.journal_intent(self.batch_id, index=index, action=action.to_dict(), sim_s=sim_s)
 
     def step_finished(
         self, sim_s: float, index: int, action: Action, outcome: str, readings: Mapping[str, float]
     ) -> None:
         self._advance(sim_s)
         if outcome == "interrupted":  # a hold cut short by a suspender: the SUSPEND alarm that follows records
-            return  # it, and the step's row is written when the repeated attempt ends (one row per step index)
+            if self.write_ahead:  # it, and the step's row is written when the repeated attempt ends
+                self.store.journal_done(
+                    self.batch_id, index=index, action=action.to_dict(), sim_s=sim_s, outcome=outcome
+                )
+            return
         arguments = {k: v for k, v in action.to_dict().items() if k not in ("action", "manual")}
         buffered, self._buffer = self._buffer, []
         try:  # the samples kept so far and the step: one transaction, committed before the next command
@@ -72,6 +83,7 @@ class RecordsJournal:
                 self.batch_id, index=index, action=action.kind, started_sim_s=self._started.pop(index, sim_s),
                 ended_sim_s=sim_s, outcome=outcome, arguments=arguments, manual=action.manual,
                 readings=dict(readings), telemetry=buffered,
+                journal=action.to_dict() if self.write_ahead else None,
             )  # fmt: skip
         except BaseException:
             self._buffer = buffered + self._buffer  # not written: keep them for close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from anodeline.procedure import can_run, compile_procedure, verify_procedure
 from anodeline.recipe.validate import load_recipe
 from anodeline.records import RecordsError, Store, open_store
 from anodeline.records.connection import make_default_folder, shown
+from anodeline.records.lease import LeaseKeeper
 from anodeline.records.lengths import check_batch_strings
 
 Progress = Callable[[float, int, int, Any], None]
@@ -133,6 +135,7 @@ def run_batch(
         make_default_folder(db_url)
     store = store or open_store(db_url)
     migrated = False
+    leases = ExitStack()
     try:
         store.migrate()
         migrated = True
@@ -147,6 +150,11 @@ def run_batch(
         batch_id = record.batch_id
         materials = register_materials(store, batch_id, recipe, procedure, lots or {})
         journal = RecordsJournal(store, batch_id, materials.item_ids)
+        # the batch's lease, held (renewed from a thread) until its end is recorded; a killed process
+        # stops renewing it and the batch shows as interrupted (records/lease.py)
+        held = LeaseKeeper(store, batch_id, owner=actor)
+        held.__enter__()
+        leases.callback(held.__exit__)
         wall = time.perf_counter()
         try:
             result = run_procedure(
@@ -183,6 +191,7 @@ def run_batch(
         )  # fmt: skip
     finally:
         try:
+            leases.close()  # after the batch's end is recorded: never 'interrupted' in between
             if migrated and on_close is not None:
                 on_close(store)
         finally:

@@ -110,12 +110,24 @@ def run(
 @app.command(rich_help_panel=BATCHES)
 def batches(db: _DB = None, json_output: _JSON = False) -> None:
     """List the batches in the record store, oldest first."""
+    from anodeline.records.lease import shown_status
+
     store = read_store(db)
     with store:
         rows = store.list_batches()
         released = store.released_batches()
+        leases = store.leases()
+    # a running batch no live process controls (its lease expired, its process gone) is interrupted
+    status = {b.batch_id: shown_status(b.status, leases.get(b.batch_id)) for b in rows}
     if json_output:
-        print_json({"batches": [{**_batch_summary(b), "released": b.batch_id in released} for b in rows]})
+        print_json(
+            {
+                "batches": [
+                    {**_batch_summary(b), "status": status[b.batch_id], "released": b.batch_id in released}
+                    for b in rows
+                ]
+            }
+        )
         return
     from rich.console import Console
     from rich.table import Table
@@ -126,7 +138,7 @@ def batches(db: _DB = None, json_output: _JSON = False) -> None:
         simulated = f"{(b.ended_sim_s or 0.0) / 3600:.2f} h" if b.ended_sim_s is not None else "-"
         started = b.started_at.strftime("%m-%d %H:%M") if b.started_at else "-"
         mark = "yes" if b.batch_id in released else "-"
-        table.add_row(b.recipe_id, b.route, b.status, b.verdict or "-", mark, simulated, started, b.batch_id)
+        table.add_row(b.recipe_id, b.route, status[b.batch_id], b.verdict or "-", mark, simulated, started, b.batch_id)
     Console().print(table)
 
 
