@@ -88,6 +88,7 @@ def run_batch(
     store: Store | None = None,
     max_hours: float | None = None,
     actor: str = "anodeline",
+    speed: float | None = None,
     authorize: Callable[[Store], str] | None = None,
     on_close: Callable[[Store], None] | None = None,
 ) -> BatchReport:
@@ -100,15 +101,20 @@ def run_batch(
     ``lots`` (role → lot id) are checked before anything is recorded: roles, materials, and an
     earlier batch's electrode used as a lot must have been released. ``max_hours`` limits the
     simulated run (default: 3 × the procedure's planned duration + one suspender hold,
-    :mod:`anodeline.engine.duration`); a run that reaches it aborts with ``TIMEOUT``.
+    :mod:`anodeline.engine.duration`); a run that reaches it aborts with ``TIMEOUT``. ``speed``: run the
+    twin on the wall clock at that many times real time (:class:`~anodeline.engine.clock.WallClock`)
+    instead of simulated time, so that commands and crashes land mid-batch; the results are the same.
     """
     from anodeline.devices.sim.twin import build_twin
     from anodeline.engine import EngineSettings, SimClock, run_procedure
+    from anodeline.engine.clock import WallClock
 
     faults = tuple(faults)
     if max_hours is not None and not (math.isfinite(max_hours) and max_hours > 0.0):
         raise BatchRefusedError(f"--max-hours {max_hours!r} is not a positive number of hours",
                                 hint="give the longest the simulated run may take, e.g. --max-hours 24")  # fmt: skip
+    if speed is not None and not (math.isfinite(speed) and speed > 0.0):
+        raise BatchRefusedError(f"--speed {speed!r} is not a positive factor", hint="e.g. --speed 600: an hour in 6 s")
     settings = EngineSettings(max_run_s=max_hours * 3600.0 if max_hours is not None else None)
     recipe = load_recipe(recipe_path)
     check_lot_roles(recipe, lots or {})
@@ -158,7 +164,14 @@ def run_batch(
         wall = time.perf_counter()
         try:
             result = run_procedure(
-                procedure, line, seed=seed, faults=faults, journal=journal, progress=progress, settings=settings
+                procedure,
+                line,
+                seed=seed,
+                faults=faults,
+                journal=journal,
+                progress=progress,
+                settings=settings,
+                clock=WallClock(factor=1.0 / speed) if speed is not None else None,
             )
         except Exception as exc:  # the record must say why the batch stopped, whatever it was
             abort_reasons = [f"engine failure: {exc!r}"]

@@ -46,6 +46,15 @@ def run(
             "(default: 3 × the procedure's planned duration + one 2 h suspender hold).",
         ),
     ] = None,
+    speed: Annotated[
+        float | None,
+        typer.Option(
+            "--speed",
+            show_default=False,
+            help="Run the twin on the wall clock at N× real time (e.g. --speed 600: an hour in 6 s), as a line "
+            "would run, so commands and a crash land mid-batch (default: simulated time, as fast as possible).",
+        ),
+    ] = None,
     json_output: _JSON = False,
 ) -> None:
     """Make a recipe's electrode on the digital twin, record the batch, and judge it."""
@@ -68,6 +77,8 @@ def run(
         usage_error("missing RECIPE", "anodeline run RECIPE.yaml")
     if max_hours is not None and not 0.0 < max_hours < float("inf"):
         usage_error(f"--max-hours {max_hours:g} is not a positive number of hours", "e.g. --max-hours 24")
+    if speed is not None and not 0.0 < speed < float("inf"):
+        usage_error(f"--speed {speed:g} is not a positive factor", "e.g. --speed 600 (an hour in 6 s)")
     from anodeline.documents.files import read_document
     from anodeline.errors import RecipeError
 
@@ -85,7 +96,7 @@ def run(
 
     common: dict[str, Any] = {
         "line_path": line, "db_url": _db(db), "seed": seed, "faults": fault or (), "lots": lots,
-        "max_hours": max_hours, "authorize": authorize if as_user is not None else None,
+        "max_hours": max_hours, "speed": speed, "authorize": authorize if as_user is not None else None,
         "on_close": lambda store: anchor_head(store, "after run", anchor_log),
     }  # fmt: skip
     try:
