@@ -11,8 +11,10 @@ was sealed), its own transaction with its audit entry, so a crash loses at most 
 intervals still open are closed and written when the batch ends.
 
 Write-ahead (``write_ahead=True``, the default): each step's *intent* is committed durably to the
-step journal before the engine sends its first command, and its ``done`` row goes in the step's own
-transaction, also durably (SQLite ``synchronous=FULL``); see :mod:`anodeline.records.stepjournal`.
+step journal before the engine sends its first command (SQLite ``synchronous=FULL``: the WAL is
+fsynced), and its ``done`` row goes in the step's own transaction (fsynced by the next intent; one
+lost with the power leaves the step in flight, which resume re-checks from the sensors); see
+:mod:`anodeline.records.stepjournal`.
 """
 
 from __future__ import annotations

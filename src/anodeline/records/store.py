@@ -183,7 +183,7 @@ class Store:
         """Store one executed step (one transaction with its audit entry).
 
         ``journal``: the action as data; given, the step journal's ``done`` row goes in the same
-        transaction and it commits durably (SQLite ``synchronous=FULL``; see :meth:`journal_intent`).
+        transaction (made durable by the next intent's fsync; see :meth:`journal_intent`).
 
         ``telemetry``: samples kept up to the step's end, written in the same transaction before
         the step (with their own audit entry, as :meth:`record_telemetry` would): one commit per step.
@@ -201,7 +201,9 @@ class Store:
                                   outcome=outcome)  # fmt: skip
             return record
 
-        return self._write_core(work, durable=journal is not None)
+        # NORMAL, not FULL: the next step's intent (FULL) fsyncs the WAL up to and including this commit;
+        # a ``done`` lost with the machine's power leaves the step in flight, which resume re-checks
+        return self._write_core(work)
 
     def steps(self, batch_id: str) -> list[StepRecord]:
         return self._read(lambda s: execution.steps(s, batch_id))
