@@ -222,6 +222,18 @@ _TABLE: tuple[Code, ...] = (
     _entry("MODEL-SENSOR", "engine", "hold", "The analysers and the model of the line disagree",
            "check the analyser named (calibration, drift) and the line for a leak; the record keeps the measurement",
            "docs/engine.md (exposure is measured; the model is a cross-check)"),
+    _entry("HOLD-CMD", "engine", "hold", "A person held the batch (anodeline batch hold)",
+           "restart it when the cause is cleared (engineer), or stop or abort it; the message says who and why",
+           "ISA-88 (hold command); docs/operations.md (commands)",
+           "Taken at the next step boundary: the engine makes every sensitive item safe and waits. A restart goes "
+           "on only when nothing is above the ceiling and the rest of the procedure is air-free from the line as "
+           "observed; otherwise it is refused and the batch stays held."),
+    _entry("STOP-CMD", "engine", "abort", "A person stopped the batch (anodeline batch stop)",
+           "none needed: the batch ended at a step boundary with every sensitive item made safe",
+           "ISA-88 (stop command); docs/operations.md (commands)"),
+    _entry("ABORT-CMD", "engine", "abort", "A person aborted the batch (anodeline batch abort)",
+           "none needed: the batch was made safe and every device stopped; the message says who and why",
+           "ISA-88 (abort command); docs/operations.md (commands)"),
     _entry("HELD", "engine", "hold", "The batch ended held, waiting for a person",
            "read the reasons in the batch record, then resume or abort it", "ISA-88 (held state)"),
     # records: users, signatures, lots and the audit trail (records/, batch/materials.py)

@@ -10,6 +10,7 @@ from anodeline.devices.protocols import Device
 from anodeline.devices.sim.faults import Fault
 from anodeline.devices.sim.twin import build_twin
 from anodeline.engine.clock import Clock, SimClock
+from anodeline.engine.commands import Commands
 from anodeline.engine.journal import Journal, NullJournal
 from anodeline.engine.result import ExposureSummary, RunResult
 from anodeline.engine.runner import Engine, EngineSettings, Progress
@@ -28,12 +29,15 @@ def run_procedure(
     clock: Clock | None = None,
     progress: Progress | None = None,
     settings: EngineSettings | None = None,
+    commands: Commands | None = None,
 ) -> RunResult:
     """Run ``procedure`` on the twin of ``line`` (simulated clock unless given); same seed → same result."""
     clock = clock or SimClock()
     journal = journal or NullJournal()
     twin = build_twin(line, procedure, clock=clock, seed=seed, faults=faults)
-    engine = Engine(procedure, line, twin.devices, clock, journal, progress=progress, settings=settings)
+    engine = Engine(
+        procedure, line, twin.devices, clock, journal, progress=progress, settings=settings, commands=commands
+    )
     return _run(engine, clock, journal, seed, tuple(str(f) for f in twin.faults), twin.true_state)
 
 
