@@ -237,6 +237,11 @@ _TABLE: tuple[Code, ...] = (
     _entry("HELD", "engine", "hold", "The batch ended held, waiting for a person",
            "read the reasons in the batch record, then resume or abort it", "ISA-88 (held state)"),
     # records: users, signatures, lots and the audit trail (records/, batch/materials.py)
+    _entry("CMD001", "records", "refusal", "The batch cannot take this command now",
+           "a batch that has ended takes no command; one no process runs any more is resumed ('anodeline resume') "
+           "or stopped/aborted in the record",
+           "ISA-88 (commands and states); docs/operations.md (commands)",
+           "The command is still recorded, with its refusal as the outcome, in the audit trail."),
     _entry("USR001", "records", "refusal", "Authentication failed: unknown user, wrong password or disabled account",
            "check the name and the password; an admin lists the users with 'anodeline users list'",
            "21 CFR 11.10(d), 11.200(a) (access limited to authorised people; name and password at each signing)",

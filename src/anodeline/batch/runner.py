@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from anodeline.batch.commands import RecordsCommands
 from anodeline.batch.journal import RecordsJournal
 from anodeline.batch.materials import check_lot_records, check_lot_roles, lot_roles, register_materials
 from anodeline.batch.outcome import Electrode, Exposure, Judgement, electrode_from, judge, summarise
@@ -172,6 +173,7 @@ def run_batch(
                 progress=progress,
                 settings=settings,
                 clock=WallClock(factor=1.0 / speed) if speed is not None else None,
+                commands=RecordsCommands(store, batch_id),
             )
         except Exception as exc:  # the record must say why the batch stopped, whatever it was
             abort_reasons = [f"engine failure: {exc!r}"]

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from anodeline.records import (
     audit,
     batches,
+    commands,
     execution,
     genealogy,
     lease,
@@ -276,6 +277,21 @@ class Store:
     def shown_status(self, batch: BatchRecord) -> str:
         """``batch.status``, or ``interrupted`` when no live process controls it (:func:`lease.shown_status`)."""
         return lease.shown_status(batch.status, self.lease(batch.batch_id))
+
+    # ---- ISA-88 commands from other processes -------------------------------------------------
+
+    def issue_command(self, batch_id: str, *, verb: str, user: str, reason: str) -> commands.CommandRecord:
+        """Queue a command for the process running ``batch_id`` (with its ``batch.command`` audit entry)."""
+        return self._write(lambda s: commands.issue(s, batch_id, verb=verb, user=user, reason=reason))
+
+    def take_command(self, command_id: int, *, outcome: str, actor: str = ACTOR) -> commands.CommandRecord:
+        return self._write(lambda s: commands.take(s, command_id, outcome=outcome, actor=actor))
+
+    def pending_commands(self, batch_id: str) -> list[commands.CommandRecord]:
+        return self._read(lambda s: commands.pending(s, batch_id))
+
+    def commands(self, batch_id: str) -> list[commands.CommandRecord]:
+        return self._read(lambda s: commands.listed(s, batch_id))
 
     # ---- items, lots, genealogy, exposure -----------------------------------------------------
 
