@@ -75,7 +75,7 @@ def take(session: Session, command_id: int, *, outcome: str, actor: str) -> Comm
     """Mark a command taken with ``outcome`` (what the engine, or the command itself, did)."""
     row = session.get(Command, command_id, with_for_update=True)
     if row is None:
-        raise RecordNotFoundError(f"no command {command_id}")
+        raise RecordNotFoundError("command", command_id)
     row.taken_at, row.outcome = _now(), outcome
     audit.append(
         session, actor=actor, kind="batch.command.taken", batch_id=row.batch_id,

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from anodeline.records.models import Lease
+from anodeline.records.models import Base
 
 if TYPE_CHECKING:  # pragma: no cover
     from anodeline.records.store import Store
 
-_TABLE = Lease.__table__
+_TABLE = Base.metadata.tables["leases"]
 #: Default time-to-live of a lease in seconds (``$ANODELINE_LEASE_S`` changes it).
 DEFAULT_TTL_S: Final = 10.0
 #: Statuses of the record in which a batch needs a live controller.

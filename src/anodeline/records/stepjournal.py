@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from anodeline.records.canonical import canonical_json, check_time
-from anodeline.records.models import StepJournal
+from anodeline.records.models import Base
 
-_TABLE = StepJournal.__table__
+_TABLE = Base.metadata.tables["step_journal"]
 PHASES = ("intent", "done")
 
 

@@ -35,6 +35,7 @@ from anodeline.records.anchors import Anchor
 from anodeline.records.audit import AuditHead, ChainReport
 from anodeline.records.connection import make_engine, normalise_url, shown, translated_errors
 from anodeline.records.exposure import ExposureInterval
+from anodeline.records.lease import LeaseRecord
 from anodeline.records.lengths import check_lengths
 from anodeline.records.models import Alarm, Batch, Item, Lot, Step, User
 from anodeline.records.signatures import SignatureRecord
@@ -258,7 +259,7 @@ class Store:
     def step_journal(self, batch_id: str) -> list[stepjournal.JournalEntry]:
         return self._plain(lambda c: stepjournal.entries(c, batch_id))
 
-    def acquire_lease(self, batch_id: str, *, owner: str, ttl: float) -> lease.LeaseRecord:
+    def acquire_lease(self, batch_id: str, *, owner: str, ttl: float) -> LeaseRecord:
         """Take the lease of ``batch_id`` (refused while another live process holds it)."""
         return self._plain(lambda c: lease.acquire(c, batch_id, owner, ttl), durable=True)
 
@@ -268,10 +269,10 @@ class Store:
     def release_lease(self, batch_id: str) -> None:
         self._plain(lambda c: lease.release(c, batch_id), durable=True)
 
-    def lease(self, batch_id: str) -> lease.LeaseRecord | None:
+    def lease(self, batch_id: str) -> LeaseRecord | None:
         return self._plain(lambda c: lease.read(c, batch_id))
 
-    def leases(self) -> dict[str, lease.LeaseRecord]:
+    def leases(self) -> dict[str, LeaseRecord]:
         return self._plain(lease.read_all)
 
     def shown_status(self, batch: BatchRecord) -> str:
