@@ -50,7 +50,7 @@ CHECKERS: dict[str, Checker] = {
         Checker("campaign", "Campaign and sweep files", "`anodeline campaign plan CAMPAIGN`, `anodeline sweep "
                 "SWEEP`: reading the file, its recipes and lines", ("campaign/",)),
         Checker("engine", "Engine alarms", "`anodeline run` (the engine and the batch record)",
-                ("engine/", "batch/runner.py")),
+                ("engine/", "batch/runner.py", "batch/resume.py")),
         Checker("records", "Records, users, signatures and audit", "`users`, `sign`, `run --lot`, `batches`, "
                 "`record` and `audit verify` (the batch-record store)", ("records/", "batch/materials.py")),
     )
@@ -222,6 +222,9 @@ _TABLE: tuple[Code, ...] = (
     _entry("MODEL-SENSOR", "engine", "hold", "The analysers and the model of the line disagree",
            "check the analyser named (calibration, drift) and the line for a leak; the record keeps the measurement",
            "docs/engine.md (exposure is measured; the model is a cross-check)"),
+    _entry("RESUMED", "engine", "hold", "The batch was resumed after its controlling process died (anodeline resume)",
+           "none needed: the message says who resumed it, from which step, the step in flight and any decision",
+           "ISA-88 / SIMATIC BATCH warm restart; docs/operations.md (warm and cold restart)"),
     _entry("HOLD-CMD", "engine", "hold", "A person held the batch (anodeline batch hold)",
            "restart it when the cause is cleared (engineer), or stop or abort it; the message says who and why",
            "ISA-88 (hold command); docs/operations.md (commands)",

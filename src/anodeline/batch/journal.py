@@ -40,6 +40,7 @@ class RecordsJournal:
     def __init__(self, store: Store, batch_id: str, item_ids: Mapping[str, str], *, write_ahead: bool = True) -> None:
         self.store = store
         self.write_ahead = write_ahead
+        self.resumed = False  # a warm restart goes on with a batch already started
         self.batch_id = batch_id
         self.item_ids = dict(item_ids)  # procedure item name → records item id
         self.ledgers: dict[str, ExposureLedger] = {}
@@ -57,7 +58,8 @@ class RecordsJournal:
 
     # ---- engine callbacks ----------------------------------------------------------------------
     def batch_started(self, procedure: Any, seed: int, faults: Iterable[Any]) -> None:
-        self.store.start_batch(self.batch_id, sim_s=0.0)
+        if not self.resumed:
+            self.store.start_batch(self.batch_id, sim_s=0.0)
 
     def state_changed(self, sim_s: float, old: str, new: str, reason: str) -> None:
         self._advance(sim_s)
@@ -85,7 +87,7 @@ class RecordsJournal:
                 self.batch_id, index=index, action=action.kind, started_sim_s=self._started.pop(index, sim_s),
                 ended_sim_s=sim_s, outcome=outcome, arguments=arguments, manual=action.manual,
                 readings=dict(readings), telemetry=buffered,
-                journal=action.to_dict() if self.write_ahead else None,
+                journal=self._done(action) if self.write_ahead else None,
             )  # fmt: skip
         except BaseException:
             self._buffer = buffered + self._buffer  # not written: keep them for close()
@@ -130,6 +132,15 @@ class RecordsJournal:
             self._store_closed(item, ledger)
 
     # ---- helpers ---------------------------------------------------------------------------------
+    def _done(self, action: Action) -> dict[str, Any]:
+        """The action as journalled at its end; a deposition keeps the film it made (a resume needs it)."""
+        data = action.to_dict()
+        layer = data.get("layer")
+        if action.kind == "deposit" and isinstance(layer, str) and layer in self.deposited_um:
+            data["film_um"] = self.deposited_um[layer]
+            data["film_at_s"] = self.deposited_at[layer]
+        return data
+
     def _store_closed(self, item: str, ledger: ExposureLedger) -> None:
         """Write the intervals of ``item`` closed since the last call (each with its audit entry)."""
         stored = self._stored.get(item, 0)

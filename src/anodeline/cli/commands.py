@@ -78,3 +78,35 @@ def abort(batch: _BATCH, as_user: _AS, reason: _REASON, db: DB = None, json_outp
           anchor_log: ANCHOR_LOG = None) -> None:  # fmt: skip
     """Abort a batch now: make safe, stop every device, verdict fail; engineer."""
     _send("abort", batch, as_user, reason, db, json_output, anchor_log)
+
+
+@app.command(rich_help_panel=BATCHES)
+def resume(
+    batch: _BATCH,
+    as_user: _AS,
+    db: DB = None,
+    cold: Annotated[
+        bool, typer.Option("--cold", help="Abandon safely instead: make-safe, items quarantined, batch aborted.")
+    ] = False,
+    json_output: JSON = False,
+    anchor_log: ANCHOR_LOG = None,
+) -> None:
+    """Warm restart of an interrupted batch (its process died): reconcile, re-verify, go on; engineer."""
+    from anodeline.batch.resume import resume_batch
+    from anodeline.cli.output import EXIT_FAIL
+    from anodeline.cli.run_view import print_report
+
+    with write_store(db, create=False) as store:
+        store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
+        try:
+            report = resume_batch(
+                store, batch, cold=cold,
+                authorize=lambda s: acting_user(s, as_user, "resume", batch_id=batch, anchor_log=anchor_log).name,
+            )  # fmt: skip
+        finally:
+            anchor_head(store, f"resume {batch} by {as_user[:64]}", anchor_log)
+    if json_output:
+        print_json(report.to_dict())
+    else:
+        print_report(report)
+    raise typer.Exit(0 if report.status == "complete" and report.verdict == "pass" else EXIT_FAIL)

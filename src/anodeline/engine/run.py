@@ -41,6 +41,35 @@ def run_procedure(
     return _run(engine, clock, journal, seed, tuple(str(f) for f in twin.faults), twin.true_state)
 
 
+def continue_on_twin(
+    procedure: Procedure,
+    line: Line,
+    state: LineState,
+    first_step: int,
+    *,
+    clock: Clock,
+    seed: int = 0,
+    journal: Journal | None = None,
+    progress: Progress | None = None,
+    settings: EngineSettings | None = None,
+    commands: Commands | None = None,
+) -> RunResult:
+    """Go on with ``procedure`` from step ``first_step`` on a twin rebuilt in ``state`` (a warm restart).
+
+    The twin's plant is set to ``state`` (what the journal says the line was after the steps done);
+    the engine believes the same, reads the sensors at its first poll, and checks every step as usual.
+    """
+    journal = journal or NullJournal()
+    twin = build_twin(line, procedure, clock=clock, seed=seed)
+    twin.plant.state = state
+    engine = Engine(
+        procedure, line, twin.devices, clock, journal, progress=progress, settings=settings, commands=commands
+    )
+    engine.belief = engine.observed = state
+    engine.first_step = first_step
+    return _run(engine, clock, journal, seed, (), twin.true_state)
+
+
 def run_on_devices(
     procedure: Procedure,
     line: Line,

@@ -78,6 +78,7 @@ class Engine:
     ) -> None:
         self.procedure, self.line, self.devices, self.clock, self.journal = procedure, line, devices, clock, journal
         self.commands: Commands = commands or NoCommands()
+        self.first_step = 0  # a resumed batch starts at the first step its journal does not show done
         self.progress = progress
         self.settings = settings or EngineSettings()
         given = self.settings.max_run_s
@@ -256,7 +257,7 @@ class Engine:
     def run(self) -> Steps:
         """The batch, as a clock process."""
         steps = self.procedure.steps
-        index, started, t0 = 0, False, self.clock.now
+        index, started, t0 = self.first_step, False, self.clock.now
         self.batch.to("running", f"procedure {self.procedure.name} on {self.line.line}")
         try:
             self._start_purifiers()
