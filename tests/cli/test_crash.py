@@ -1,5 +1,7 @@
 """kill -9 of a batch running on the wall clock (``run --speed``): the batch shows as interrupted,
-nothing committed is lost, the step journal has at most one step in flight, the audit chain holds."""
+nothing committed is lost, the step journal has at most one step in flight, the audit chain holds;
+``resume`` ends it complete/pass or aborted with its items quarantined by a recorded decision.
+(The ≥ 200-kill version is benchmarks/crash_resume.py.)"""
 
 from __future__ import annotations
 
@@ -59,10 +61,22 @@ def wait_for_a_step(db: str, child: subprocess.Popen[bytes], deadline_s: float =
         time.sleep(0.05)
 
 
+PASSWORDS = {"root": "root-pass-1", "erin": "erin-pass-1"}
+
+
+def _users(db: str) -> None:
+    for name, role, by in (("root", "admin", None), ("erin", "engineer", "root")):
+        args = ["users", "add", name, "--role", role, "--password-stdin", "--db", db, "--full-name", name.title()]
+        env = {"ANODELINE_ANCHOR_LOG": "", **({"ANODELINE_PASSWORD": PASSWORDS[by]} if by else {})}
+        result = runner.invoke(app, [*args, *(["--as", by] if by else [])], input=PASSWORDS[name] + "\n", env=env)
+        assert result.exit_code == 0, result.output
+
+
 def test_kill_9_mid_batch_leaves_an_interrupted_batch_and_nothing_lost(tmp_path: Path) -> None:
     rng = random.Random(11)
     for n in range(KILLS):
         db = f"sqlite:///{tmp_path / f'crash-{n}.sqlite'}"
+        _users(db)
         child = start_run(db)
         wait_for_a_step(db, child)
         time.sleep(rng.uniform(0.0, 2.5))
@@ -81,5 +95,21 @@ def test_kill_9_mid_batch_leaves_an_interrupted_batch_and_nothing_lost(tmp_path:
             assert done == [s.index for s in steps]  # every step done is in the record, once
             flying = in_flight(journal)
             assert flying is None or flying.index == len(steps)
+        env = {"ANODELINE_PASSWORD": PASSWORDS["erin"], "ANODELINE_ANCHOR_LOG": ""}
+        resumed = runner.invoke(app, ["resume", batch["batch"], "--as", "erin", "--db", db, "--json"], env=env)
+        report = json.loads(resumed.stdout)
+        with open_store(db) as store:
+            record = store.get_batch(batch["batch"])
+            indices = [s.index for s in store.steps(batch["batch"])]
+            assert set(done) <= set(indices) and len(indices) == len(set(indices))  # nothing lost, nothing twice
+            if (record.status, record.verdict) == ("completed", "pass"):
+                assert resumed.exit_code == 0 and report["status"] == "complete"
+                assert indices == list(range(report["steps"]))
+            else:  # a deposition cut off: the items quarantined by a recorded decision
+                assert record.status == "aborted" and resumed.exit_code == 1
+                assert any("quarantined" in r for r in record.reasons), record.reasons
+            assert any(a.code == "RESUMED" and "erin" in a.message for a in store.alarms(batch["batch"]))
+        again = runner.invoke(app, ["resume", batch["batch"], "--as", "erin", "--db", db], env=env)
+        assert again.exit_code == 1 and "only an interrupted batch" in again.output
         verified = runner.invoke(app, ["audit", "verify", "--db", db])
         assert verified.exit_code == 0, verified.output
