@@ -148,7 +148,7 @@ def resume_batch(
             report = _abandon(store, batch_id, procedure, line, state, state_of, clock, journal, decision, seed)
         else:
             result = continue_on_twin(
-                procedure, line, state, state_of.done, clock=clock, seed=batch.seed if seed is None else seed,
+                procedure, line, state, state_of.done, clock=clock, seed=(batch.seed or 0) if seed is None else seed,
                 journal=journal, commands=RecordsCommands(store, batch_id),
             )  # fmt: skip
             exposures = _exposures(store, journal, item_ids)
