@@ -102,3 +102,21 @@ def test_a_batch_left_held_is_stopped_in_the_record_and_cannot_be_restarted(tmp_
     code, output = _command(db, "hold", batch, "otto")
     assert code == 1 and "has ended" in output
     assert runner.invoke(app, ["audit", "verify", "--db", db]).exit_code == 0
+
+
+def test_an_edited_command_is_named_by_audit_verify(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "records.sqlite"
+    db = f"sqlite:///{path}"
+    _users(db)
+    with open_store(db) as store:
+        batch = store.create_batch(recipe_id="r", recipe_snapshot={}, line_snapshot={}, route="x").batch_id
+        store.start_batch(batch, sim_s=0.0)
+        store.raise_alarm(batch, sim_s=10.0, code="HELD", message="left held", hold=True)
+    assert _command(db, "stop", batch, "otto", "the true reason")[0] == 0
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE commands SET reason = 'a nicer reason', user_name = 'erin'")
+    verified = runner.invoke(app, ["audit", "verify", "--db", db])
+    assert verified.exit_code != 0
+    assert "commands" in verified.output and "reason" in verified.output
