@@ -162,6 +162,8 @@ class LeaseKeeper:
 
     def __enter__(self) -> LeaseKeeper:
         self.store.acquire_lease(self.batch_id, owner=self.owner, ttl=self.ttl)
+        if self.store.url.get_backend_name() == "sqlite" and self.store.url.database in (None, "", ":memory:"):
+            return self  # one shared connection, and no other process can see it: nothing to renew
         self._thread = threading.Thread(target=self._renew, name=f"lease-{self.batch_id}", daemon=True)
         self._thread.start()
         return self

@@ -473,7 +473,7 @@ class Store:
 
     def _plain(self, work: Callable[[Connection], T], *, durable: bool = False) -> T:
         """One Core transaction that appends nothing to the audit chain (journal, leases)."""
-        with translated_errors(self.url), self._transaction(durable) as connection:
+        with translated_errors(self.url), self._lock, self._transaction(durable) as connection:
             return work(connection)
 
     @contextmanager
