@@ -17,7 +17,7 @@ from anodeline.records.lease import LeaseKeeper, LeaseRecord, pid_alive, shown_s
 def _lease(**changes: object) -> LeaseRecord:
     base: dict[str, object] = {
         "batch_id": "B-1", "owner": "otto", "pid": os.getpid(), "host": socket.gethostname(),
-        "acquired_at": 0.0, "expires_at": time.time() + 60.0, "released": False,
+        "acquired_at": 0.0, "expires_at": time.time() + 86400.0, "released": False,
     }  # fmt: skip
     base.update(changes)
     return LeaseRecord(**base)  # type: ignore[arg-type]
