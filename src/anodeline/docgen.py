@@ -51,6 +51,8 @@ Composition rules are checked on the nominal composition of the target.
     "procedure": "Each finding points at the file's line and column.\n",
     "transition": "An action that cannot happen at all, whatever the atmosphere (docs/lines.md).\n",
     "interlock": "The interlock table of docs/lines.md: an action the line refuses because it is unsafe.\n",
+    "bindings": "BND001-BND005 are the bindings file's schema; the others check it against the line "
+    "(docs/equipment.md). Every problem is found before anything connects.\n",
     "engine": "Alarms of `anodeline run`, stored with the batch record.\n",
 }
 
