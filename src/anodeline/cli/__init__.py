@@ -9,7 +9,7 @@ from importlib import import_module
 
 from anodeline.cli.app import app
 
-for _module in ("validate", "predict", "calibrate", "calc", "composition", "lineplan", "batch"):
+for _module in ("validate", "predict", "calibrate", "calc", "composition", "lineplan", "batch", "twin"):
     import_module(f"anodeline.cli.{_module}")
 
 

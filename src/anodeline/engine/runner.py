@@ -49,6 +49,9 @@ class EngineSettings:
     #: The run aborts (alarm ``TIMEOUT``) when a step would start later than this after the run began;
     #: None: 3 × the procedure's planned duration + one suspender hold (:mod:`anodeline.engine.duration`).
     max_run_s: float | None = None
+    #: Added to every device wait's timeout: the round trip of a link to equipment (0 for the twin in-process;
+    #: a scaled rehearsal against a served twin multiplies the link's wall latency by its speed).
+    link_margin_s: float = 0.0
 
 
 class Engine:
@@ -200,6 +203,7 @@ class Engine:
     ) -> Steps:
         """Poll until ``done()``; a ``fault()`` message or the timeout raises :class:`DeviceFaultError`."""
         t0 = self.clock.now
+        timeout_s += self.settings.link_margin_s
         while True:
             self.poll()
             self._check_health()

@@ -120,6 +120,18 @@ class OpcuaDevice(_Model):
     _on = field_validator("channels", mode="before")(classmethod(lambda cls, value: _yaml11_on(value)))
 
 
+class OpcuaMethod(_Model):
+    """A method ``call`` on the node ``object``."""
+
+    call: str
+    object: str
+
+    @field_validator("call", "object")
+    @classmethod
+    def _nodes(cls, value: str) -> str:
+        return _node(value)
+
+
 class OpcuaBindings(_Model):
     """A bindings file for one OPC UA server (a PLC, or ``anodeline twin serve``)."""
 
@@ -129,6 +141,9 @@ class OpcuaBindings(_Model):
     namespace: str | None = None  # namespace URI of node ids written without ns=/nsu= (resolved on connect)
     stale_after: float = DEFAULT_STALE_S
     ack_timeout: float = DEFAULT_ACK_S
+    publish_interval: float = 0.05  # seconds: the subscription's publishing and sampling interval
+    #: A twin only (``anodeline twin serve``): called with (procedure JSON, seed) to load the batch's materials.
+    prepare: OpcuaMethod | None = None
     devices: dict[str, OpcuaDevice]
 
     @field_validator("endpoint")
@@ -138,7 +153,7 @@ class OpcuaBindings(_Model):
             raise ValueError(f"{value!r} is not an OPC UA endpoint (write opc.tcp://HOST:PORT[/PATH])")
         return value
 
-    @field_validator("stale_after", "ack_timeout", mode="before")
+    @field_validator("stale_after", "ack_timeout", "publish_interval", mode="before")
     @classmethod
     def _durations(cls, value: Any) -> float:
         return seconds(value)

@@ -84,7 +84,8 @@ def opcua_template(
     devices = {n: _opcua_device(s) for n, s in expected_devices(line).items() if n not in exclude}
     return {
         "line": line.line, "protocol": "opcua", "endpoint": f"opc.tcp://{host}:{port}/anodeline",
-        "namespace": namespace_uri(line.line), "stale_after": "5 s", "ack_timeout": "5 s", "devices": devices,
+        "namespace": namespace_uri(line.line), "stale_after": "5 s", "ack_timeout": "5 s", "publish_interval": "10 ms",
+        "prepare": {"call": "s=twin.Prepare", "object": "s=twin"}, "devices": devices,
     }  # fmt: skip
 
 
