@@ -55,7 +55,10 @@ def hold(engine: Engine, action: act.Action, interrupted: bool) -> Generator[Any
         yield engine.clock.timeout(engine.settings.period_s)
         observed = engine.poll()  # after a reconnection: the line re-read before anything else
         if engine.health:
-            blind = blind or any(h.code == LINK for h in engine.health)
+            if not blind and any(h.code == LINK for h in engine.health):  # a stale reading turned into a lost link
+                blind = True
+                engine.journal.alarm(engine.clock.now, LINK, CONNECTION_LOST, True)
+                engine.reasons.append(CONNECTION_LOST)
             continue
         if blind:
             yield from engine._protect(None)

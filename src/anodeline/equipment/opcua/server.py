@@ -92,6 +92,7 @@ class TwinServer:
         self.specs = expected_devices(self.line)
         self.frozen: set[str] = set()
         self.extra_faults: list[Fault] = []
+        self.tasks: list[Any] = []  # glove work waiting for a person (--no-operator)
         self.heartbeat = 0
         self.twin = self._build(idle_procedure(self.line), options.seed, ())
         self.server: Any = None
@@ -113,6 +114,7 @@ class TwinServer:
             raise ValueError(f"not a procedure for line {self.line.line!r}: {first.message if first else '?'}")
         self.extra_faults.clear()
         self.frozen.clear()
+        self.tasks.clear()
         self.twin = self._build(procedure, seed, self.options.faults)
         log.info("prepared %s (seed %d, faults %s)", procedure.name, seed, [str(f) for f in self.twin.faults])
 
@@ -122,8 +124,11 @@ class TwinServer:
         twin = self.twin
         if twin.procedure is not None and twin.procedure.name != "idle":
             fault.check_applies(self.line, twin.procedure)
-        if fault.kind.alter is not None:
+        if fault.kind.alter is not None:  # the plant's real line (and the machine its fills run on) changes
+            from anodeline.line.machine import Machine
+
             twin.plant.line = fault.alter_line(twin.plant.line)
+            twin.plant.machine = Machine(twin.plant.line)
         fault.install(twin)
         self.extra_faults.append(fault)
 
@@ -145,7 +150,11 @@ class TwinServer:
                 action = decode_action(str(value or ""))
                 if action is None:
                     raise ValueError("the operator needs a step")
-                target.set(action)
+                if self.options.operator:
+                    target.set(action)
+                else:  # a person at the gloves does it and confirms with ConfirmTask
+                    self.tasks.append(action)
+                    self.twin.operator.busy = True
             log.debug("%s <- %r", device, value)
 
         return apply
@@ -229,6 +238,7 @@ class TwinServer:
         )
         await method("InjectFault", [ua.VariantType.String], self._inject)
         await method("FreezeChannel", [ua.VariantType.String], self._freeze)
+        await method("ConfirmTask", [], self.confirm_task)
 
     def _inject(self, spec: str) -> None:
         from anodeline.devices.sim.faults import FaultError
@@ -237,6 +247,23 @@ class TwinServer:
             self.inject(spec)
         except FaultError as exc:
             raise ValueError(exc.message) from None
+
+    def confirm_task(self) -> None:
+        """A person did the oldest glove task (``--no-operator``): the plant applies it; refused if impossible."""
+        from anodeline.line.errors import InterlockError
+
+        if not self.tasks:
+            raise ValueError("no glove task is waiting")
+        action = self.tasks.pop(0)
+        operator = self.twin.operator
+        operator.busy = bool(self.tasks)
+        try:
+            self.twin.plant.apply(action)
+        except InterlockError as exc:
+            operator.refused += 1
+            operator.last_refusal = f"{action.describe()}: {exc.reason}"
+            return
+        operator.done += 1
 
     def _freeze(self, key: str) -> None:
         if not any(key in nodes.channels for nodes in self.nodes.values()):
