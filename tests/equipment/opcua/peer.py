@@ -77,7 +77,9 @@ def start_peer(tmp: Path, *extra: str, users: bool = True) -> Peer:
     return Peer(process, line[0].split()[1], certs, stderr)
 
 
-def equipment(peer: Peer, *, user: str | None = USER, password: str | None = PASSWORD, certs: Path | None = None) -> Equipment:
+def equipment(
+    peer: Peer, *, user: str | None = USER, password: str | None = PASSWORD, certs: Path | None = None
+) -> Equipment:
     line = load_line(LINES / "fig1.yaml")
     bindings = load_bindings([BINDINGS], line)
     credentials = Credentials(certs or peer.certs, user, password)

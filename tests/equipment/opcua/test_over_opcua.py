@@ -17,8 +17,8 @@ from anodeline.engine import run_procedure
 from anodeline.equipment.backend import Equipment
 from anodeline.line.load import load_line
 from anodeline.procedure import compile_procedure
-from anodeline.records import open_store
 from anodeline.recipe.validate import load_recipe
+from anodeline.records import open_store
 from tests.conftest import LINES, PATENT_EXAMPLES
 from tests.equipment.opcua.peer import Peer, run_over_opcua, server_call
 
@@ -67,8 +67,8 @@ def test_each_fault_injected_at_the_server_ends_held_or_aborted_with_nothing_exp
 
 
 def test_a_sensor_the_server_stops_updating_holds_the_batch(peer: Peer, tmp_path: Path) -> None:
-    def freeze_later(equip: Equipment) -> None:  # after the first steps: the analyser stops mid-batch
-        threading.Timer(2.0, server_call, (equip, "FreezeChannel", "o2-4")).start()
+    def freeze_later(equip: Equipment) -> None:  # chamber 4's analyser stops while the film grows (≈ 4600-14000 s)
+        threading.Timer(8.0, server_call, (equip, "FreezeChannel", "o2-4")).start()
 
     report = run_over_opcua(peer, tmp_path, EX1, after_prepare=freeze_later)
     assert report.status == "held", report.reasons
