@@ -7,6 +7,10 @@ batch must end held or aborted with no recorded exposure above the recipe's limi
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -20,7 +24,7 @@ from anodeline.procedure import compile_procedure
 from anodeline.recipe.validate import load_recipe
 from anodeline.records import open_store
 from tests.conftest import LINES, PATENT_EXAMPLES
-from tests.equipment.opcua.peer import Peer, run_over_opcua, server_call
+from tests.equipment.opcua.peer import PASSWORD, SPEED, USER, Peer, run_over_opcua, server_call
 
 pytestmark = pytest.mark.xdist_group("opcua")
 EX1 = PATENT_EXAMPLES[0]
@@ -37,19 +41,27 @@ def _assert_nothing_exposed(report: BatchReport) -> None:
         assert exposure.max_o2_ppm <= max_o2 and exposure.max_h2o_ppm <= max_h2o, exposure
 
 
-def test_example_1_over_opcua_matches_the_in_process_run(peer: Peer, tmp_path: Path) -> None:
-    report = run_over_opcua(peer, tmp_path, EX1, seed=3)
-    assert (report.status, report.verdict) == ("complete", "pass"), report.reasons
-    assert report.backend == "opcua" and report.endpoint == peer.endpoint
+def test_example_1_run_with_devices_matches_the_in_process_run(peer: Peer, tmp_path: Path) -> None:
+    """``anodeline run --devices`` (the CLI, its own process) on the served twin vs the same seed in-process."""
+    db = tmp_path / "records.sqlite"
+    script = Path(sys.executable).parent / "anodeline"
+    done = subprocess.run(
+        [str(script), "run", str(EX1), "--devices", peer.endpoint, "--speed", str(SPEED), "--certs", str(peer.certs),
+         "--user", USER, "--seed", "3", "--db", f"sqlite:///{db}", "--json"],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "ANODELINE_OPCUA_PASSWORD": PASSWORD},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert (report["status"], report["verdict"]) == ("complete", "pass"), report["reasons"]
+    assert report["backend"] == "opcua" and report["endpoint"] == peer.endpoint
     line = load_line(LINES / "fig1.yaml")
-    procedure = compile_procedure(load_recipe(EX1), line)
-    twin = run_procedure(procedure, line, seed=3)
-    assert report.electrode is not None
-    for name, _kind, thickness_um in report.electrode.layers:
-        assert thickness_um == pytest.approx(twin.thickness_um[name], rel=0.01)
-    _assert_nothing_exposed(report)
-    with open_store(f"sqlite:///{tmp_path / 'records.sqlite'}") as store:
-        noted = store.get_batch(report.batch).line_data["equipment"]
+    twin = run_procedure(compile_procedure(load_recipe(EX1), line), line, seed=3)
+    for layer in report["electrode"]["layers"]:
+        assert layer["thickness_um"] == pytest.approx(twin.thickness_um[layer["name"]], rel=0.01)
+    max_o2, max_h2o = _limits()
+    assert all(e["max_o2_ppm"] <= max_o2 and e["max_h2o_ppm"] <= max_h2o for e in report["exposure"])
+    with open_store(f"sqlite:///{db}") as store:
+        noted = store.get_batch(report["batch"]).line_data["equipment"]
         assert store.verify_chain().ok
     assert noted["backend"] == "opcua" and len(noted["links"][0]["server_certificate_sha256"]) == 64
 
