@@ -55,6 +55,9 @@ def connect_equipment(
         typer.echo(f"error: {message}" + (f"\nhint: {hint}" if hint else ""), err=True)
         raise typer.Exit(exit_code_of(exc)) from None
     credentials = Credentials(certs or default_certs_dir(), user, password)
+    import logging
+
+    logging.getLogger("asyncua").setLevel(logging.ERROR)  # its notices (revised intervals…) are not the user's business
     try:
         equipment = connect(loaded, credentials, speed=speed, endpoints={"opcua": endpoint} if endpoint else None)
     except AnodelineError as exc:

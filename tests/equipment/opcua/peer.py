@@ -1,8 +1,8 @@
 """The twin served over OPC UA as a test peer: a real ``anodeline twin serve`` subprocess on a free loopback port.
 
-``Server.init()`` takes seconds, so the test session starts one server (:func:`start_peer`, a
-session fixture) and every test prepares its own batch on it; a test that kills its server
-starts its own. Runs go through the same code as ``anodeline run --devices``.
+``Server.init()`` takes seconds, so the test session shares one server (:func:`start_peer`, the
+``peer`` fixture of conftest.py) and every test prepares its own batch on it; a test that kills
+its server starts its own. Runs go through the same code as ``anodeline run --devices``.
 """
 
 from __future__ import annotations
@@ -40,12 +40,17 @@ def free_port() -> int:
 
 @dataclass
 class Peer:
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[str] | None  # None: started by another xdist worker
     endpoint: str
     certs: Path
     stderr: Path
+    pid: int = 0
+
+    def describe(self) -> dict[str, Any]:
+        return {"pid": self.pid, "endpoint": self.endpoint, "certs": str(self.certs), "stderr": str(self.stderr)}
 
     def stop(self) -> int:
+        assert self.process is not None
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -74,7 +79,12 @@ def start_peer(tmp: Path, *extra: str, users: bool = True) -> Peer:
     if not line or not line[0].startswith("ready "):
         process.kill()
         raise RuntimeError(f"the twin server did not get ready: {line!r}\n{stderr.read_text()[-3000:]}")
-    return Peer(process, line[0].split()[1], certs, stderr)
+    return Peer(process, line[0].split()[1], certs, stderr, process.pid)
+
+
+def attach_peer(state: dict[str, Any]) -> Peer:
+    """The server another worker started (from its :meth:`Peer.describe`)."""
+    return Peer(None, state["endpoint"], Path(state["certs"]), Path(state["stderr"]), state["pid"])
 
 
 def equipment(
@@ -101,10 +111,17 @@ def server_call(equip: Equipment, method: str, *args: Any) -> None:
 
 
 def run_over_opcua(
-    peer: Peer, tmp: Path, recipe: Path, *, seed: int = 0, after_prepare: Callable[[Equipment], None] | None = None
+    peer: Peer,
+    tmp: Path,
+    recipe: Path,
+    *,
+    seed: int = 0,
+    after_prepare: Callable[[Equipment], None] | None = None,
+    on_step: Callable[[Equipment, Any], None] | None = None,
 ) -> BatchReport:
-    """One batch of ``recipe`` on the served twin, recorded in ``tmp``'s store."""
+    """One batch of ``recipe`` on the served twin, recorded in ``tmp``'s store; ``on_step`` at each step's start."""
     equip = equipment(peer)
+    progress = None if on_step is None else (lambda now, index, total, action: on_step(equip, action))
     if after_prepare is not None:
         prepare = equip.prepare
 
@@ -115,7 +132,7 @@ def run_over_opcua(
         equip.prepare = prepared  # type: ignore[method-assign]
     try:
         return run_batch(recipe, db_url=f"sqlite:///{tmp / 'records.sqlite'}", seed=seed, equipment=equip,
-                         clock=WallClock(1.0 / SPEED))  # fmt: skip
+                         clock=WallClock(1.0 / SPEED), progress=progress)  # fmt: skip
     finally:
         with contextlib.suppress(Exception):
             equip.close()

@@ -11,14 +11,15 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from anodeline.batch.runner import BatchReport
 from anodeline.engine import run_procedure
 from anodeline.equipment.backend import Equipment
+from anodeline.line.actions import Deposit
 from anodeline.line.load import load_line
 from anodeline.procedure import compile_procedure
 from anodeline.recipe.validate import load_recipe
@@ -26,7 +27,6 @@ from anodeline.records import open_store
 from tests.conftest import LINES, PATENT_EXAMPLES
 from tests.equipment.opcua.peer import PASSWORD, SPEED, USER, Peer, run_over_opcua, server_call
 
-pytestmark = pytest.mark.xdist_group("opcua")
 EX1 = PATENT_EXAMPLES[0]
 
 
@@ -79,10 +79,14 @@ def test_each_fault_injected_at_the_server_ends_held_or_aborted_with_nothing_exp
 
 
 def test_a_sensor_the_server_stops_updating_holds_the_batch(peer: Peer, tmp_path: Path) -> None:
-    def freeze_later(equip: Equipment) -> None:  # chamber 4's analyser stops while the film grows (≈ 4600-14000 s)
-        threading.Timer(8.0, server_call, (equip, "FreezeChannel", "o2-4")).start()
+    frozen: list[str] = []
 
-    report = run_over_opcua(peer, tmp_path, EX1, after_prepare=freeze_later)
-    assert report.status == "held", report.reasons
+    def freeze_at_the_film(equip: Equipment, action: Any) -> None:  # chamber 4's analyser stops while the film grows
+        if isinstance(action, Deposit) and not frozen:
+            frozen.append("o2-4")
+            server_call(equip, "FreezeChannel", "o2-4")
+
+    report = run_over_opcua(peer, tmp_path, EX1, on_step=freeze_at_the_film)
+    assert frozen and report.status == "held", report.reasons
     assert any("o2-4 has not updated" in reason for reason in report.reasons), report.reasons
     _assert_nothing_exposed(report)

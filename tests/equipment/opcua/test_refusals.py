@@ -18,8 +18,6 @@ from anodeline.line.load import load_line
 from tests.conftest import LINES
 from tests.equipment.opcua.peer import BINDINGS, PASSWORD, SPEED, USER, Peer, equipment, free_port
 
-pytestmark = pytest.mark.xdist_group("opcua")
-
 
 def _refused(peer: Peer, **kwargs: object) -> str:
     with pytest.raises(OpcuaConnectError) as caught:

@@ -119,6 +119,8 @@ class Link:
         if self._closing:
             return
         self._closing = True
+        if self._supervisor is not None:
+            self._supervisor.cancel()
         if self._thread.is_alive():
             with contextlib.suppress(Exception):
                 asyncio.run_coroutine_threadsafe(self._disconnect(), self._loop).result(3.0)
@@ -167,6 +169,7 @@ class Link:
                 hint=f"if it is the right server, copy its certificate into {identity.trusted}",
             )
         client = Client(endpoint, timeout=4, watchdog_intervall=1.0)
+        client.session_timeout = 600_000  # ms: what asyncua servers grant at most (a larger request is revised down)
         client.application_uri = identity.uri
         client.name = "anodeline engine"
         await client.set_security(

@@ -284,6 +284,7 @@ class TwinServer:
         from anodeline.equipment.opcua.address import datavalue
 
         server = self.server
+        self._end_points()
         stamp = datetime.now(UTC)
         write = server.write_attribute_value
         for name, device in self.twin.devices.items():
@@ -306,6 +307,24 @@ class TwinServer:
         await write(
             self.heartbeat_node, ua.DataValue(ua.Variant(self.heartbeat, ua.VariantType.UInt32), SourceTimestamp=stamp)
         )
+
+    def _end_points(self) -> None:
+        """The deposition controller ends a film at its QCM setpoint (the step's thickness), as a real one does.
+
+        In-process the engine switches the source off at its next poll; behind a link that poll comes
+        a round trip late (at --speed 1000, 0.1 s is 100 s of film), so the controller next to the
+        source stops it, and the engine reads the QCM back as before.
+        """
+        from anodeline.devices.sim.devices import SimSource
+
+        for name in self.twin.sources:
+            device = self.twin.devices[name]
+            run = self.twin.plant.sources.get(name)
+            if not isinstance(device, SimSource) or run is None or not run.on or run.deposit is None:
+                continue
+            self.twin.plant.advance()
+            if run.thickness_um * device.tooling >= run.deposit.thickness_um:
+                device.set(SourceCommand(None))
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish every tick until ``stop`` is set, then stop the server."""
