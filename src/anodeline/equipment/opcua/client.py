@@ -41,6 +41,9 @@ log = logging.getLogger("anodeline.opcua")
 #: (a scaled rehearsal divides stale_after by its speed; below 1 s a loaded test machine trips it by scheduling alone).
 MIN_STALE_WALL_S = 1.0
 CONNECT_TIMEOUT_S = 10.0
+#: The link is lost when the server's state cannot be read: at once for a closed connection, after
+#: this many reads unanswered within PROBE_TIMEOUT_S for a server that hangs (≈ 5 s).
+PROBE_TIMEOUT_S, PROBE_TIMEOUTS = 1.5, 3
 
 
 class OpcuaConnectError(UnreadableInputError):
@@ -283,19 +286,24 @@ class Link:
     async def _supervise(self) -> None:
         from asyncua import ua
 
-        backoff = 0.2
+        backoff, slow = 0.2, 0
         while not self._closing:
             await asyncio.sleep(self.watchdog_s)
             client = self._client
             if client is not None:
-                try:
-                    await asyncio.wait_for(
-                        client.get_node(ua.NodeId(2259)).read_value(), 1.0
-                    )  # Server_ServerStatus_State
+                try:  # Server_ServerStatus_State
+                    await asyncio.wait_for(client.get_node(ua.NodeId(2259)).read_value(), PROBE_TIMEOUT_S)
+                    slow = 0
                     continue
-                except Exception as exc:  # any failure of the probe means the link cannot be trusted
+                except TimeoutError:  # a busy server answers late: lost only after several late answers
+                    slow += 1
+                    if slow < PROBE_TIMEOUTS:
+                        continue
+                    self._lost(f"{slow} probes unanswered within {PROBE_TIMEOUT_S:g} s")
+                except Exception as exc:  # a closed socket, a dead session: the link cannot be trusted
                     self._lost(f"probe failed: {_why(exc)}")
-                    await self._disconnect()
+                slow = 0
+                await self._disconnect()
             try:
                 await asyncio.wait_for(self._connect(first=False), 5.0)
                 backoff = 0.2
