@@ -16,8 +16,9 @@ from anodeline.devices.protocols import Device
 from anodeline.equipment.bindings import LineBindings
 from anodeline.equipment.opcua.client import Credentials, Link, OpcuaConnectError
 
-#: The wall time a command and its read-back may take over a link (write, server scan, publish, engine poll).
-LINK_MARGIN_WALL_S = 0.5
+#: The wall time a command and its read-back may take over a link (write, server scan, publish, engine poll),
+#: with room for a busy machine (a rehearsal at --speed 1000 turns 2 s of wall into 2000 s of clock).
+LINK_MARGIN_WALL_S = 2.0
 
 
 @dataclass

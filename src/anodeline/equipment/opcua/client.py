@@ -38,8 +38,9 @@ from anodeline.errors import UnreadableInputError
 
 log = logging.getLogger("anodeline.opcua")
 #: The shortest a reading may be old before it counts as missing, in wall seconds, whatever the speed
-#: (a scaled rehearsal divides stale_after by its speed; below 1 s a loaded test machine trips it by scheduling alone).
-MIN_STALE_WALL_S = 1.0
+#: (a scaled rehearsal divides stale_after by its speed; below 2 s an overloaded machine trips it by scheduling
+#: alone).
+MIN_STALE_WALL_S = 2.0
 CONNECT_TIMEOUT_S = 10.0
 #: The link is lost when the server's state cannot be read: at once for a closed connection, after
 #: this many reads unanswered within PROBE_TIMEOUT_S for a server that hangs (≈ 5 s).
