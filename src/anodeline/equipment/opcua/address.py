@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -27,6 +28,7 @@ from asyncua.common.node import Node
 
 from anodeline.equipment.catalogue import DeviceSpec
 from anodeline.equipment.opcua.codec import UNECE, UNECE_NAMESPACE, unit_id
+from anodeline.errors import AnodelineError
 
 #: The range each engine unit is published with (EURange; est., what the instruments of fig1 span).
 RANGES: Final[dict[str, tuple[float, float]]] = {
@@ -38,6 +40,11 @@ RANGES: Final[dict[str, tuple[float, float]]] = {
     "": (0.0, 1.0),
 }
 ANALOG_ITEM_TYPE: Final = ua.NodeId(2368)  # AnalogItemType (OPC 10000-8)
+
+
+log = logging.getLogger("anodeline.twin")
+#: What a command may raise in the twin (a bad value, an impossible step): answered Bad, never fatal to the server.
+REFUSED = (AnodelineError, ValueError, TypeError, KeyError)
 
 
 def node_id(ns: int, text: str) -> ua.NodeId:
@@ -117,8 +124,12 @@ async def add_device(
         await var.set_writable(True)
 
         def setter(node_data: Any, attr: Any, value: ua.DataValue) -> None:
+            try:
+                apply(value.Value.Value)
+            except REFUSED as exc:  # the write is answered Bad: the client's command is not acknowledged
+                log.warning("%s refused %r: %s", spec.name, value.Value.Value, exc)
+                raise ua.UaStatusCodeError(ua.StatusCodes.BadInvalidArgument) from exc
             node_data.attributes[attr].value = value
-            apply(value.Value.Value)
 
         server.set_attribute_value_setter(var.nodeid, setter)
         arg_type = ua.VariantType.Boolean if spec.command == "switch" else ua.VariantType.Double
@@ -132,10 +143,11 @@ async def add_device(
 async def _method(
     obj: Node, ns: int, device: str, name: str, args: list[ua.VariantType], apply: Callable[[Any], None]
 ) -> None:
-    def call(parent: Any, *inputs: ua.Variant) -> list[ua.Variant]:
+    async def call(parent: Any, *inputs: ua.Variant) -> list[ua.Variant]:  # async: on the loop, not a worker thread
         try:
             apply(inputs[0].Value if inputs else None)
-        except (ValueError, TypeError, KeyError) as exc:
+        except REFUSED as exc:
+            log.warning("%s.%s refused: %s", device, name, exc)
             raise ua.UaStatusCodeError(ua.StatusCodes.BadInvalidArgument) from exc
         return []
 

@@ -31,6 +31,7 @@ from anodeline.devices.commands import SourceCommand
 from anodeline.devices.sim.faults import Fault, parse_fault
 from anodeline.devices.sim.twin import Twin, build_twin
 from anodeline.equipment.catalogue import DeviceSpec, expected_devices
+from anodeline.equipment.opcua.address import REFUSED
 from anodeline.equipment.opcua.codec import decode_action
 from anodeline.equipment.template import namespace_uri
 from anodeline.errors import UnreadableInputError
@@ -230,10 +231,10 @@ class TwinServer:
         await twin.add_variable(ua.NodeId("twin.speed", ns), ua.QualifiedName("speed", ns), float(self.options.speed))
 
         def method(name: str, args: list[Any], apply: Callable[..., None]) -> Any:
-            def call(parent: Any, *inputs: Any) -> list[Any]:
+            async def call(parent: Any, *inputs: Any) -> list[Any]:  # async: on the loop, not a worker thread
                 try:
                     apply(*(i.Value for i in inputs))
-                except (ValueError, TypeError, KeyError) as exc:
+                except REFUSED as exc:
                     log.warning("%s refused: %s", name, exc)
                     raise ua.UaStatusCodeError(ua.StatusCodes.BadInvalidArgument) from exc
                 return []
@@ -324,14 +325,21 @@ class TwinServer:
                 continue
             self.twin.plant.advance()
             if run.thickness_um * device.tooling >= run.deposit.thickness_um:
-                device.set(SourceCommand(None))
+                try:
+                    device.set(SourceCommand(None))
+                except REFUSED as exc:  # the twin cannot apply the film (its target moved): the source stays off
+                    log.warning("%s stopped at its setpoint, film not applied: %s", name, exc)
+                    run.on = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Publish every tick until ``stop`` is set, then stop the server."""
         try:
             while not stop.is_set():
                 started = time.monotonic()
-                await self._publish()
+                try:
+                    await self._publish()
+                except REFUSED:  # a twin that cannot evolve is logged; the server keeps answering
+                    log.exception("publishing the twin failed")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), max(self.options.tick_s - (time.monotonic() - started), 0.0))
         finally:
