@@ -50,8 +50,8 @@ def test_example_1_run_with_devices_matches_the_in_process_run(peer: Peer, tmp_p
          "--user", USER, "--seed", "3", "--db", f"sqlite:///{db}", "--json"],
         capture_output=True, text=True, timeout=600, env={**os.environ, "ANODELINE_OPCUA_PASSWORD": PASSWORD},
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)
+    assert done.returncode == 0, (report["status"], report["reasons"], done.stderr[-2000:])
     assert (report["status"], report["verdict"]) == ("complete", "pass"), report["reasons"]
     assert report["backend"] == "opcua" and report["endpoint"] == peer.endpoint
     line = load_line(LINES / "fig1.yaml")

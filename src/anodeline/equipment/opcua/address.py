@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from asyncua import Server, ua
@@ -143,12 +144,19 @@ async def add_device(
 async def _method(
     obj: Node, ns: int, device: str, name: str, args: list[ua.VariantType], apply: Callable[[Any], None]
 ) -> None:
+    """A command method; it answers with the server time the command took effect (``Applied``).
+
+    Samples the server stamps before that time are from before the command: the client does not
+    let them end a wait (:meth:`anodeline.equipment.opcua.client.Link.submit`).
+    """
+
     async def call(parent: Any, *inputs: ua.Variant) -> list[ua.Variant]:  # async: on the loop, not a worker thread
         try:
             apply(inputs[0].Value if inputs else None)
         except REFUSED as exc:
             log.warning("%s.%s refused: %s", device, name, exc)
             raise ua.UaStatusCodeError(ua.StatusCodes.BadInvalidArgument) from exc
-        return []
+        return [ua.Variant(datetime.now(UTC), ua.VariantType.DateTime)]
 
-    await obj.add_method(node_id(ns, f"{device}.{name}"), ua.QualifiedName(name, ns), call, args, [])
+    await obj.add_method(node_id(ns, f"{device}.{name}"), ua.QualifiedName(name, ns), call, args,
+                         [ua.VariantType.DateTime])  # fmt: skip

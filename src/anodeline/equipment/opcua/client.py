@@ -42,6 +42,7 @@ log = logging.getLogger("anodeline.opcua")
 #: alone).
 MIN_STALE_WALL_S = 2.0
 CONNECT_TIMEOUT_S = 10.0
+NO_MARK = (-math.inf, -math.inf)
 #: The link is lost when the server's state cannot be read: at once for a closed connection, after
 #: this many reads unanswered within PROBE_TIMEOUT_S for a server that hangs (≈ 5 s).
 PROBE_TIMEOUT_S, PROBE_TIMEOUTS = 1.5, 3
@@ -84,8 +85,8 @@ class Link:
         self.channels: dict[str, ChannelBinding] = {c.key: c for d in file.devices for c in d.channels}
         self._limit = {key: max(c.stale_after_s / speed, MIN_STALE_WALL_S) for key, c in self.channels.items()}
         self._cache: dict[str, tuple[float, float, float]] = {}  # key → (value, wall time, monotonic arrival)
-        #: device → from when (monotonic) its samples count again after a command (see :meth:`submit`)
-        self._command_mark: dict[str, float] = {}
+        #: device → (server time, monotonic arrival) its samples must reach to count after a command (:meth:`submit`)
+        self._command_mark: dict[str, tuple[float, float]] = {}
         self._pending: dict[int, _Pending] = {}
         self._failed: dict[str, str] = {}  # device → why its last command was refused
         self._seq = 0
@@ -322,19 +323,22 @@ class Link:
 
     # --- readings ----------------------------------------------------------------------------------
     def store(self, key: str, value: float, stamp: float) -> None:
+        """Cache a sample unless an equally recent one (by the server's stamp) is already there."""
         with self._lock:
-            self._cache[key] = (value, stamp, time.monotonic())
+            old = self._cache.get(key)
+            if old is None or stamp >= old[1]:
+                self._cache[key] = (value, stamp, time.monotonic())
 
     def read(self, keys: Iterable[str], device: str) -> dict[str, Reading]:
         """Fresh readings of ``keys`` in engine units (stale ones, and those from before a command, left out)."""
         now = time.monotonic()
-        mark = self._command_mark.get(device, -math.inf)
+        stamped, arrived = self._command_mark.get(device, NO_MARK)
         found: dict[str, Reading] = {}
         if not self.connected:
             return found
         for key in keys:
             entry = self._cache.get(key)
-            if entry is None or entry[2] < mark or now - entry[2] > self._limit[key]:
+            if entry is None or entry[1] < stamped or entry[2] < arrived or now - entry[2] > self._limit[key]:
                 continue
             found[key] = Reading(self.channels[key].conversion.to_engine(entry[0]), entry[1])
         return found
@@ -362,36 +366,42 @@ class Link:
         return None
 
     # --- commands ----------------------------------------------------------------------------------
-    def submit(self, device: str, what: str, action: Callable[[Any], Awaitable[None]]) -> None:
+    def submit(self, device: str, what: str, action: Callable[[Any], Awaitable[Any]]) -> None:
         """Run ``action(client)`` on the loop; pending until it returns, failed if it raises.
 
-        Until then, and for two publishing intervals after the acknowledgement, the device's readings are
-        left out: a sample taken before the command may still sit in the subscription's queue and arrive
-        after the acknowledgement, and it must not end a wait (an old QCM reading ending a new film). The
-        rule uses arrival times only, so it holds whatever the server's clock says.
+        ``action`` answers the server time the command took effect (the written node's
+        ServerTimestamp, or a twin method's answer). Until then the device's readings are left
+        out, and afterwards only samples the server stamped at or after that time count: a sample
+        taken before the command may still be queued in the subscription and arrive after the
+        acknowledgement, and it must not end a wait (a pump's old "off" aborting its pump-down, an
+        old QCM reading ending a new film). Without a time, two publishing intervals of arrivals
+        are skipped instead.
         """
         with self._lock:
             self._seq += 1
             seq = self._seq
             self._pending[seq] = _Pending(device, what, time.monotonic())
-            self._command_mark[device] = math.inf  # readings from before the command no longer count
+            self._command_mark[device] = (math.inf, math.inf)
 
         async def run() -> None:
             client = self._client
             try:
                 if client is None:
                     raise ConnectionError("not connected")
-                await asyncio.wait_for(action(client), self.file.ack_timeout_s)
+                applied = await asyncio.wait_for(action(client), self.file.ack_timeout_s)
             except Exception as exc:  # the reason is what the record shows
                 with self._lock:
                     self._pending.pop(seq, None)
                     self._failed[device] = f"{what} failed: {_why(exc)}"
-                    self._command_mark[device] = -math.inf
+                    self._command_mark[device] = (-math.inf, -math.inf)
                 return
             with self._lock:
                 self._pending.pop(seq, None)
                 self._failed.pop(device, None)
-                self._command_mark[device] = time.monotonic() + 2.0 * self.model.publish_interval
+                if applied is not None:
+                    self._command_mark[device] = (_server_seconds(applied), -math.inf)
+                else:
+                    self._command_mark[device] = (-math.inf, time.monotonic() + 2.0 * self.model.publish_interval)
 
         if self._loop.is_running():
             asyncio.run_coroutine_threadsafe(run(), self._loop)

@@ -8,6 +8,7 @@ which the PLC halts itself — the operator and the mains have nothing to comman
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from anodeline.devices.commands import SourceCommand
@@ -69,13 +70,16 @@ class OpcuaDevice:
         if address.write is not None:
             node = link.nodes[address.write]
 
-            async def write(client: Any) -> None:
-                await client.get_node(node).write_value(ua.DataValue(variant))
+            async def write(client: Any) -> Any:
+                target = client.get_node(node)
+                await target.write_value(ua.DataValue(variant))
+                return (await target.read_data_value()).ServerTimestamp  # when the server took the write
         else:
             method, obj = link.nodes[address.call or ""], link.nodes[address.object or ""]
 
-            async def write(client: Any) -> None:
-                await client.get_node(obj).call_method(method, variant)
+            async def write(client: Any) -> Any:
+                applied = await client.get_node(obj).call_method(method, variant)
+                return applied if isinstance(applied, datetime) else None  # a twin method answers its time
 
         link.submit(self._name, f"command {what} to {self._name}", write)
 
