@@ -3,7 +3,8 @@
 ``Server.init()`` takes seconds, so the first worker that needs the server starts it and
 notes it in a file beside the workers' temporary folders; the others use it. Each worker
 counts itself in and out under a file lock; the last one out stops the server with SIGTERM
-and checks that it exits cleanly (code 0). A worker that finds it gone starts another.
+and checks that it exits cleanly (code 0). A worker that finds it gone starts another. The
+server has one twin, so a second lock lets one test at a time use it.
 """
 
 from __future__ import annotations
@@ -38,8 +39,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@pytest.fixture
+def peer(shared_peer: Peer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peer]:
+    """The shared server, for one test at a time: each batch prepares the one twin it serves."""
+    with _locked(tmp_path_factory.getbasetemp().parent / "opcua-peer.busy"):
+        yield shared_peer
+
+
 @pytest.fixture(scope="session")
-def peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peer]:
+def shared_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peer]:
     shared = tmp_path_factory.getbasetemp().parent  # the same folder for every xdist worker of this run
     state_file, lock = shared / "opcua-peer.json", shared / "opcua-peer.lock"
     with _locked(lock):
