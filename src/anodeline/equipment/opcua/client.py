@@ -355,6 +355,8 @@ class Link:
                 return Health(
                     code="STALE", reason=f"{key} has not updated {shown} (limit {self._limit[key]:.3g} s wall)"
                 )
+        if not self._pending and not self._failed:  # the usual case, without taking the lock
+            return None
         with self._lock:
             pending = [p for p in self._pending.values() if p.device == device]
             failed = self._failed.get(device)
