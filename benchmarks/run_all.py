@@ -14,7 +14,15 @@ import time
 from harness import Result, table
 
 #: The benchmark modules, in the order of the table.
-MODULES = ("bench_batch", "bench_engine", "bench_records", "bench_validate", "bench_procedure", "bench_campaign")
+MODULES = (
+    "bench_batch",
+    "bench_engine",
+    "bench_records",
+    "bench_validate",
+    "bench_procedure",
+    "bench_campaign",
+    "bench_opcua",
+)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ for _module in (
     "sign",
     "users",
     "campaign",
+    "twin",
 ):
     import_module(f"anodeline.cli.{_module}")
 
