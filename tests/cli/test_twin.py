@@ -82,3 +82,14 @@ def test_run_devices_refuses_twin_faults_and_a_bad_endpoint(tmp_path: Path) -> N
     user = runner.invoke(app, ["run", EX1, "--devices", "opc.tcp://127.0.0.1:4840/x", "--user", "u", "--db", db],
                          env={"ANODELINE_OPCUA_PASSWORD": ""})  # fmt: skip
     assert user.exit_code == 2 and "ANODELINE_OPCUA_PASSWORD" in user.stderr
+
+
+def test_twin_serve_refuses_a_bad_speed_port_or_fault_before_listening() -> None:
+    line = str(LINES / "fig1.yaml")
+    for args, message in (
+        (["--speed", "0"], "--speed"),
+        (["--port", "70000"], "--port"),
+        (["--fault", "meteor"], "meteor"),
+    ):
+        result = runner.invoke(app, ["twin", "serve", line, *args])
+        assert result.exit_code == 2 and message in result.stderr, result.output
