@@ -201,6 +201,15 @@ _TABLE: tuple[Code, ...] = (
     _entry("MODEL-SENSOR", "engine", "hold", "The analysers and the model of the line disagree",
            "check the analyser named (calibration, drift) and the line for a leak; the record keeps the measurement",
            "docs/engine.md (exposure is measured; the model is a cross-check)"),
+    _entry("LINK", "engine", "hold", "The link to the equipment was lost (connection lost)",
+           "restore the network or the PLC; on reconnection the engine re-reads the line and makes it safe, "
+           "then the batch waits for a person", "docs/equipment.md (supervision); never act on stale data"),
+    _entry("STALE", "engine", "hold", "A reading stopped updating (older than its binding's stale_after)",
+           "check the instrument and its PLC tag; the batch resumes when the reading is fresh again",
+           "docs/equipment.md (supervision); never act on stale data"),
+    _entry("NO-ACK", "engine", "hold", "The equipment did not acknowledge a command in time (ack_timeout)",
+           "check the PLC (mode, interlocks, write permissions); the batch resumes when commands are acknowledged",
+           "docs/equipment.md (supervision)"),
     _entry("HELD", "engine", "hold", "The batch ended held, waiting for a person",
            "read the reasons in the batch record, then resume or abort it", "ISA-88 (held state)"),
 )  # fmt: skip
