@@ -38,6 +38,7 @@ from anodeline.equipment.bindings import BindingFile, ChannelBinding, DeviceBind
 from anodeline.equipment.modbus.blocks import Block, plan_reads
 from anodeline.equipment.modbus.codec import decode
 from anodeline.equipment.modbus.errors import ModbusError
+from anodeline.equipment.modbus.threads import close_loop, stop_loop_thread
 from anodeline.equipment.schema import ModbusBindings, ModbusRegister, host_port
 
 CONNECTION_LOST: Final = "connection lost"  # the reason the engine's supervision looks for (engine/supervision.py)
@@ -107,6 +108,7 @@ class ModbusLink:
         self._lock = threading.Lock()
         self._ids = itertools.count()
         self._connected = False
+        self._closing = False
         self._up_since = time.monotonic()
         self._last_error = "not connected yet"
         self._polled = threading.Event()
@@ -138,10 +140,11 @@ class ModbusLink:
             self._queue = asyncio.Queue()
             self._task = loop.create_task(self._run())
             loop.call_soon(ready.set)
-            with contextlib.suppress(asyncio.CancelledError):
-                loop.run_until_complete(self._task)
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
+            try:
+                with contextlib.suppress(asyncio.CancelledError):
+                    loop.run_until_complete(self._task)
+            finally:
+                close_loop(loop)
 
         self._thread = threading.Thread(target=main, name=f"modbus {self.endpoint}", daemon=True)
         self._thread.start()
@@ -169,12 +172,8 @@ class ModbusLink:
 
     def close(self) -> None:
         """Stop polling and close the connection (idempotent)."""
-        loop, task, thread = self._loop, self._task, self._thread
-        if loop is not None and task is not None and not loop.is_closed():
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(task.cancel)
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=5.0)
+        self._closing = True
+        stop_loop_thread(self._loop, self._task, self._thread)
         self._thread = None
         self._set_connected(False)
 
@@ -245,7 +244,7 @@ class ModbusLink:
 
     async def _run(self) -> None:
         delay = self.reconnect_min_s
-        while True:
+        while not self._closing:
             client = AsyncModbusTcpClient(
                 self.host, port=self.port, timeout=self.timeout_s, retries=0, reconnect_delay=0, name="anodeline"
             )
@@ -278,7 +277,7 @@ class ModbusLink:
 
     async def _poll(self, client: AsyncModbusTcpClient) -> None:
         loop = asyncio.get_running_loop()
-        while True:
+        while not self._closing:
             started = loop.time()
             if not client.connected:
                 raise ConnectionException("connection closed by the controller")

@@ -24,7 +24,6 @@ the server binds loopback unless told otherwise (docs/equipment.md).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import math
 import threading
@@ -40,6 +39,7 @@ from pymodbus.simulator import DataType, SimData, SimDevice
 from anodeline.devices.protocols import Device, Reading
 from anodeline.equipment.bindings import BindingFile, ChannelBinding, CommandBinding, DeviceBinding
 from anodeline.equipment.modbus.codec import INT_RANGES, RegisterValueError, decode, encode
+from anodeline.equipment.modbus.threads import close_loop, stop_loop_thread
 from anodeline.equipment.schema import ModbusBindings, ModbusRegister, host_port
 
 LOOPBACK: Final = "127.0.0.1"
@@ -377,7 +377,7 @@ class ServerThread:
                 self._error = exc
                 listening.set()
             finally:
-                loop.close()
+                close_loop(loop)
 
         self._thread = threading.Thread(target=main, name=f"modbus server :{self.server.port}", daemon=True)
         self._thread.start()
@@ -386,12 +386,7 @@ class ServerThread:
         return self
 
     def stop(self) -> None:
-        loop, task = self._loop, self._task
-        if loop is not None and task is not None:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(task.cancel)
-        if self._thread is not None:
-            self._thread.join(timeout=5.0)
+        stop_loop_thread(self._loop, self._task, self._thread)
         self._thread = None
 
     def __enter__(self) -> ServerThread:
