@@ -131,7 +131,7 @@ def test_a_refused_command_is_no_ack_until_one_is_acknowledged(served: Served) -
 
 
 def test_a_command_unanswered_past_ack_timeout_is_no_ack(tmp_path: Path, fig1: Line, quiet_twin: Twin) -> None:
-    file = modbus_file(write_bindings(tmp_path), fig1)
+    file = modbus_file(write_bindings(tmp_path, stale_after="10 s"), fig1)  # the blocked controller reads nothing
     access = Switchable(quiet_twin.devices)
     release = threading.Event()
     original = access.inner.set

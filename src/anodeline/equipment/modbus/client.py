@@ -245,15 +245,20 @@ class ModbusLink:
     async def _run(self) -> None:
         delay = self.reconnect_min_s
         while not self._closing:
-            client = AsyncModbusTcpClient(
-                self.host, port=self.port, timeout=self.timeout_s, retries=0, reconnect_delay=0, name="anodeline"
-            )
+            lost = asyncio.Event()  # set by pymodbus the moment the TCP connection closes
+
+            def traced(up: bool, lost: asyncio.Event = lost) -> None:
+                if not up:
+                    lost.set()
+
+            client = AsyncModbusTcpClient(self.host, port=self.port, timeout=self.timeout_s, retries=0,
+                                          reconnect_delay=0, name="anodeline", trace_connect=traced)  # fmt: skip
             try:
                 if not await client.connect():
                     raise ConnectionException(f"no answer from {self.endpoint}")
                 self._set_connected(True)
                 delay = self.reconnect_min_s
-                await self._session(client)
+                await self._session(client, lost)
             except _LINK_ERRORS as exc:
                 self._last_error = str(exc) or type(exc).__name__
             finally:
@@ -262,14 +267,20 @@ class ModbusLink:
             await asyncio.sleep(delay)
             delay = min(delay * 2.0, self.reconnect_max_s)
 
-    async def _session(self, client: AsyncModbusTcpClient) -> None:
-        """Poll and write on one connection until it fails (the exception says why)."""
-        tasks = [asyncio.create_task(self._poll(client)), asyncio.create_task(self._write(client))]
+    async def _session(self, client: AsyncModbusTcpClient, lost: asyncio.Event) -> None:
+        """Poll and write on one connection until it fails (the exception says why) or closes.
+
+        A closed connection ends the session at once, request in flight or not: the link is
+        reported lost now, not after that request's timeout.
+        """
+        closed = asyncio.create_task(lost.wait())
+        tasks = [asyncio.create_task(self._poll(client)), asyncio.create_task(self._write(client)), closed]
         try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                if (exc := task.exception()) is not None:
+                if task is not closed and (exc := task.exception()) is not None:
                     raise exc
+            raise ConnectionException("connection closed by the controller")
         finally:
             for task in tasks:
                 task.cancel()

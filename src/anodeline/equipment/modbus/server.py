@@ -326,8 +326,10 @@ class ModbusTwinServer:
             while True:
                 await asyncio.sleep(self.refresh_s)
                 self.refresh()
-        finally:
-            await server.shutdown()
+        finally:  # synchronous: a second cancellation cannot leave clients connected to a dead server
+            if not server.serving.done():
+                server.serving.set_result(True)
+            server.close()
             self._server = None
 
 
