@@ -53,6 +53,8 @@ Composition rules are checked on the nominal composition of the target.
     "interlock": "The interlock table of docs/lines.md: an action the line refuses because it is unsafe.\n",
     "bindings": "BND001-BND005 are the bindings file's schema; the others check it against the line "
     "(docs/equipment.md). Every problem is found before anything connects.\n",
+    "modbus": "Checked when the Modbus backend connects, before a batch is recorded (exit 2). Once a batch runs, "
+    "trouble with the link holds it instead (alarms LINK, STALE, NO-ACK).\n",
     "engine": "Alarms of `anodeline run`, stored with the batch record.\n",
 }
 

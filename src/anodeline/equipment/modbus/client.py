@@ -37,7 +37,7 @@ from anodeline.devices.protocols import Health, Reading
 from anodeline.equipment.bindings import BindingFile, ChannelBinding, DeviceBinding
 from anodeline.equipment.modbus.blocks import Block, plan_reads
 from anodeline.equipment.modbus.codec import decode
-from anodeline.equipment.modbus.errors import ModbusError
+from anodeline.equipment.modbus.errors import NO_SUCH_REGISTER, UNREACHABLE, ModbusError
 from anodeline.equipment.modbus.threads import close_loop, stop_loop_thread
 from anodeline.equipment.schema import ModbusBindings, ModbusRegister, host_port
 
@@ -152,7 +152,7 @@ class ModbusLink:
         if not self._polled.wait(wait_s):
             self.close()
             raise ModbusError(
-                f"MBS001 cannot read the Modbus controller at {self.endpoint} within {wait_s:g} s "
+                f"{UNREACHABLE} cannot read the Modbus controller at {self.endpoint} within {wait_s:g} s "
                 f"({self._last_error})", location=self.file.path,
                 hint="check the endpoint, the network and that the controller is on; Modbus TCP is usually port 502",
             )  # fmt: skip
@@ -163,7 +163,7 @@ class ModbusLink:
             register = self.channels[key].address
             assert isinstance(register, ModbusRegister)
             raise ModbusError(
-                f"MBS002 {self._paths[key]}: {TABLE_NAMES[register.table]} {register.address} of unit "
+                f"{NO_SUCH_REGISTER} {self._paths[key]}: {TABLE_NAMES[register.table]} {register.address} of unit "
                 f"{self.unit(register)} is not on the controller at {self.endpoint} ({why})"
                 + (f"; {len(missing) - 1} more" if len(missing) > 1 else ""), location=self.file.path,
                 hint="check the register map in the controller's manual (addresses here are 0-based)",

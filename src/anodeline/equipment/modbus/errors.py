@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from anodeline.errors import UnreadableInputError
+
+UNREACHABLE: Final = "MBS001"  # the controller cannot be reached or read (codes.py)
+NO_SUCH_REGISTER: Final = "MBS002"  # a bound register is not on the controller
 
 
 class ModbusError(UnreadableInputError):
