@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,6 +44,6 @@ def test_a_plan_covers_every_value_reads_nothing_unbound_and_cannot_be_merged(
             assert block.start <= register.address and register.address + register.count <= block.end
             bound.update(range(register.address, register.address + register.count))
         assert bound == set(range(block.start, block.end))  # … and no address nothing binds
-    for first, second in zip(blocks, blocks[1:], strict=False):  # neighbours could not be one read
+    for first, second in itertools.pairwise(blocks):  # neighbours could not be one read
         if (first.device_id, first.table) == (second.device_id, second.table):
             assert second.start > first.end or second.end - first.start > MAX_COUNT[first.table]

@@ -50,7 +50,9 @@ def test_commands_reach_the_twin_and_are_read_back(served: Served, quiet_twin: T
         pump, port = equipment.devices["rotary-4"], equipment.devices["port-4"]
         pump.set(True)
         wait_for(lambda: pump.read()["rotary-4.running"].value == 1.0)
-        assert ("rotary-4", True) in access.sets and quiet_twin.devices["rotary-4"].read()["rotary-4.running"].value == 1.0
+        assert ("rotary-4", True) in access.sets and quiet_twin.devices["rotary-4"].read()[
+            "rotary-4.running"
+        ].value == 1.0
         port.set(True)  # the load port opens over its travel time on the twin's clock
         wait_for(lambda: ("port-4", True) in access.sets)
         with access.inner.lock:
@@ -61,7 +63,9 @@ def test_commands_reach_the_twin_and_are_read_back(served: Served, quiet_twin: T
         assert access.sets[-1] == ("rotary-4", False) and pump.health() is None
 
 
-def test_a_setpoint_goes_to_holding_registers_in_little_word_order(tmp_path: Path, fig1: Line, quiet_twin: Twin) -> None:
+def test_a_setpoint_goes_to_holding_registers_in_little_word_order(
+    tmp_path: Path, fig1: Line, quiet_twin: Twin
+) -> None:
     """The heater moved onto the Modbus controller: setpoint float32 CDAB in °F, temperatures int16 in 0.1 °C."""
 
     def heater_on_modbus(opcua: dict[str, Any], modbus: dict[str, Any]) -> None:
@@ -77,20 +81,22 @@ def test_a_setpoint_goes_to_holding_registers_in_little_word_order(tmp_path: Pat
 
     file = modbus_file(write_bindings(tmp_path, heater_on_modbus), fig1)
     access = Switchable(quiet_twin.devices)
-    with ServerThread(ModbusTwinServer(file, access, port=0, refresh_s=0.02)) as server:
-        with connect_modbus(file.with_endpoint(server.endpoint)) as equipment:
-            heater = equipment.devices["system-1/heater"]
-            heater.set(150.0)  # °C, written as 302 °F
-            wait_for(lambda: access.sets)
-            device, value = access.sets[0]
-            assert device == "system-1/heater" and value == pytest.approx(150.0, abs=1e-4)
-            wait_for(lambda: heater.read()["system-1/heater.setpoint"].value == pytest.approx(150.0, abs=0.05))
-            heater.set(1e40)  # a setpoint no float32 holds: refused at once, never sent
-            health = wait_for(heater.health)
-            assert health.code == "NO-ACK" and "overflows a float32" in health.reason
-            heater.stop()  # make safe: ambient; acknowledged, so the device is trusted again
-            wait_for(lambda: heater.health() is None)
-            assert access.sets[-1][1] == pytest.approx(25.0, abs=1e-4)
+    with (
+        ServerThread(ModbusTwinServer(file, access, port=0, refresh_s=0.02)) as server,
+        connect_modbus(file.with_endpoint(server.endpoint)) as equipment,
+    ):
+        heater = equipment.devices["system-1/heater"]
+        heater.set(150.0)  # °C, written as 302 °F
+        wait_for(lambda: access.sets)
+        device, value = access.sets[0]
+        assert device == "system-1/heater" and value == pytest.approx(150.0, abs=1e-4)
+        wait_for(lambda: heater.read()["system-1/heater.setpoint"].value == pytest.approx(150.0, abs=0.05))
+        heater.set(1e40)  # a setpoint no float32 holds: refused at once, never sent
+        health = wait_for(heater.health)
+        assert health.code == "NO-ACK" and "overflows a float32" in health.reason
+        heater.stop()  # make safe: ambient; acknowledged, so the device is trusted again
+        wait_for(lambda: heater.health() is None)
+        assert access.sets[-1][1] == pytest.approx(25.0, abs=1e-4)
 
 
 def test_a_value_the_server_stops_refreshing_goes_stale_and_the_others_stay_fresh(served: Served) -> None:
@@ -100,7 +106,9 @@ def test_a_value_the_server_stops_refreshing_goes_stale_and_the_others_stay_fres
         access.withheld.add("o2-4")  # the analyser stops answering its controller (served as exception 0x0B)
         health = wait_for(o2.health)
         assert health.code == "STALE"
-        assert "o2-4 has not updated for" in health.reason and "(limit 0.5 s)" in health.reason and "0x0B" in health.reason
+        assert (
+            "o2-4 has not updated for" in health.reason and "(limit 0.5 s)" in health.reason and "0x0B" in health.reason
+        )
         assert "o2-4" not in o2.read()  # never passed on as if current
         assert h2o.health() is None and "h2o-4" in h2o.read()
         access.withheld.clear()
@@ -141,14 +149,16 @@ def test_a_command_unanswered_past_ack_timeout_is_no_ack(tmp_path: Path, fig1: L
         original(device, value)
 
     access.inner.set = slow  # type: ignore[method-assign]
-    with ServerThread(ModbusTwinServer(file, access, port=0, refresh_s=0.02)) as server:
-        with connect_modbus(file.with_endpoint(server.endpoint), timeout_s=10.0) as equipment:
-            valve = equipment.devices["chamber-4/argon"]
-            valve.set(True)
-            health = wait_for(valve.health)
-            assert health == Health("NO-ACK", "command chamber-4/argon ← True not acknowledged within 0.5 s")
-            release.set()
-            wait_for(lambda: valve.health() is None and valve.read()["chamber-4/argon.open"].value == 1.0)
+    with (
+        ServerThread(ModbusTwinServer(file, access, port=0, refresh_s=0.02)) as server,
+        connect_modbus(file.with_endpoint(server.endpoint), timeout_s=10.0) as equipment,
+    ):
+        valve = equipment.devices["chamber-4/argon"]
+        valve.set(True)
+        health = wait_for(valve.health)
+        assert health == Health("NO-ACK", "command chamber-4/argon ← True not acknowledged within 0.5 s")
+        release.set()
+        wait_for(lambda: valve.health() is None and valve.read()["chamber-4/argon.open"].value == 1.0)
 
 
 def test_a_killed_server_is_a_lost_link_until_it_is_back(served: Served, glovebox: BindingFile) -> None:
@@ -174,9 +184,7 @@ def test_an_unreachable_controller_is_refused_before_anything_runs(glovebox: Bin
     assert error.value.location == glovebox.path
 
 
-def test_a_binding_to_a_register_the_controller_lacks_is_refused(
-    served: Served, tmp_path: Path, fig1: Line
-) -> None:
+def test_a_binding_to_a_register_the_controller_lacks_is_refused(served: Served, tmp_path: Path, fig1: Line) -> None:
     def moved(_opcua: dict[str, Any], modbus: dict[str, Any]) -> None:
         modbus["devices"]["o2-4"]["channels"]["value"]["address"] = 300
 

@@ -70,7 +70,9 @@ def test_a_written_coil_is_a_command_to_the_twin(client: ModbusTcpClient, served
         (lambda c: c.write_register(0, 1, device_id=1), 0x02),
     ],
 )
-def test_an_address_the_file_does_not_bind_answers_illegal_address(client: ModbusTcpClient, request_, code: int) -> None:  # type: ignore[no-untyped-def]
+def test_an_address_the_file_does_not_bind_answers_illegal_address(
+    client: ModbusTcpClient, request_, code: int
+) -> None:  # type: ignore[no-untyped-def]
     response = request_(client)
     assert response.isError() and response.exception_code == code
 

@@ -24,9 +24,9 @@ import contextlib
 import itertools
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Final, NamedTuple
+from typing import Final, NamedTuple
 
 from pymodbus.client import AsyncModbusTcpClient
 from pymodbus.constants import ExcCodes
@@ -99,7 +99,9 @@ class ModbusLink:
         self.channels: dict[str, ChannelBinding] = {c.key: c for d in file.devices for c in d.channels}
         self._paths = {c.key: f"devices.{d.name}.channels.{c.spec.name}" for d in file.devices for c in d.channels}
         self.blocks: tuple[Block[str], ...] = plan_reads(
-            (c.key, c.address, self.unit(c.address)) for c in self.channels.values() if isinstance(c.address, ModbusRegister)
+            (c.key, c.address, self.unit(c.address))
+            for c in self.channels.values()
+            if isinstance(c.address, ModbusRegister)
         )
         self._cache: dict[str, _Sample] = {}
         self._errors: dict[str, str] = {}  # channel → why its last read failed (an exception response)
@@ -328,7 +330,9 @@ class ModbusLink:
                 self._pending.pop(item.id, None)
                 if response.isError():
                     code = getattr(response, "exception_code", 0)
-                    self._refused[item.device] = f"command {item.text} refused by {self.endpoint}: {exception_text(code)}"
+                    self._refused[item.device] = (
+                        f"command {item.text} refused by {self.endpoint}: {exception_text(code)}"
+                    )
                 else:
                     self._refused.pop(item.device, None)
 
@@ -341,7 +345,7 @@ class ModbusLink:
         return await client.write_registers(register.address, item.payload, device_id=unit)
 
 
-Reader = Callable[..., Coroutine[Any, Any, ModbusPDU]]
+Reader = Callable[..., Awaitable[ModbusPDU]]
 _READERS: Final[dict[str, Callable[[AsyncModbusTcpClient], Reader]]] = {
     "coil": lambda c: c.read_coils, "discrete": lambda c: c.read_discrete_inputs,
     "holding": lambda c: c.read_holding_registers, "input": lambda c: c.read_input_registers,

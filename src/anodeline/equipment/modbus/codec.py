@@ -24,8 +24,9 @@ from pymodbus.client.mixin import ModbusClientMixin
 from anodeline.equipment.modbus.errors import ModbusError
 from anodeline.equipment.schema import MODBUS_TYPES, ModbusRegister
 
-DATATYPE = ModbusClientMixin.DATATYPE
-_TYPES: Final = {name: DATATYPE[name.upper()] for name in MODBUS_TYPES if name != "bool"}
+_TYPES: Final[dict[str, ModbusClientMixin.DATATYPE]] = {
+    name: ModbusClientMixin.DATATYPE[name.upper()] for name in MODBUS_TYPES if name != "bool"
+}
 #: The range of each integer type (inclusive).
 INT_RANGES: Final[dict[str, tuple[int, int]]] = {
     "int16": (-(2**15), 2**15 - 1), "uint16": (0, 2**16 - 1), "int32": (-(2**31), 2**31 - 1),

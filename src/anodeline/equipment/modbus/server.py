@@ -116,10 +116,10 @@ class RegisterMap:
                 assert isinstance(register, ModbusRegister)
                 readings.append(found._own(_Value(device.name, register, unit(register), channel=channel)))
             if device.command is not None:
-                register = device.command.address
-                assert isinstance(register, ModbusRegister)
-                value = found._own(_Value(device.name, register, unit(register), command=device.command))
-                found.commands[(value.unit, register.table, register.address)] = value
+                target = device.command.address
+                assert isinstance(target, ModbusRegister)
+                value = found._own(_Value(device.name, target, unit(target), command=device.command))
+                found.commands[(value.unit, target.table, target.address)] = value
         found.readings = tuple(readings)
         return found
 
@@ -253,7 +253,9 @@ class ModbusTwinServer:
             return self._fill(unit, table, start_address, address, count, registers)
         return self._command(unit, table, address, set_values)
 
-    def _fill(self, unit: int, table: str, start: int, address: int, count: int, registers: list[int]) -> ExcCodes | None:
+    def _fill(
+        self, unit: int, table: str, start: int, address: int, count: int, registers: list[int]
+    ) -> ExcCodes | None:
         owners, words = self.map.owners, self._words
         if (unit, table, address) not in owners:
             return ExcCodes.ILLEGAL_ADDRESS
@@ -286,7 +288,11 @@ class ModbusTwinServer:
             value = commands.get((unit, table, address + offset))
             if value is None:
                 owner = self.map.owners.get((unit, table, address + offset))
-                return ExcCodes.ILLEGAL_VALUE if owner is not None and owner.command is not None else ExcCodes.ILLEGAL_ADDRESS
+                return (
+                    ExcCodes.ILLEGAL_VALUE
+                    if owner is not None and owner.command is not None
+                    else ExcCodes.ILLEGAL_ADDRESS
+                )
             count = value.register.count
             if offset + count > len(values):
                 return ExcCodes.ILLEGAL_VALUE  # part of a multi-register value
@@ -344,9 +350,7 @@ async def serve_modbus(
     ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve the twin's devices bound in ``file`` over Modbus TCP until cancelled (loopback unless ``host``)."""
-    server = ModbusTwinServer(
-        file, access, host=host, port=port, refresh_s=refresh_s, stale_after_s=stale_after_s
-    )
+    server = ModbusTwinServer(file, access, host=host, port=port, refresh_s=refresh_s, stale_after_s=stale_after_s)
     await server.serve(ready)
 
 
