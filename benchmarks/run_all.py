@@ -14,7 +14,7 @@ import time
 from harness import Result, table
 
 #: The benchmark modules, in the order of the table.
-MODULES = ("bench_batch", "bench_engine", "bench_records", "bench_validate", "bench_procedure")
+MODULES = ("bench_batch", "bench_engine", "bench_records", "bench_validate", "bench_procedure", "bench_modbus")
 
 
 def main() -> None:
