@@ -96,18 +96,22 @@ def measure(quick: bool = False) -> list[Result]:
                 device.read()
 
     local_reads = per_second(read_local, seconds)
-    with ServerThread(ModbusTwinServer(fast, access, port=0, refresh_s=0.01)) as server:
-        with connect_modbus(fast.with_endpoint(server.endpoint)) as equipment:
-            link = equipment.link
-            polls0, start = link.polls, time.perf_counter()
-            time.sleep(seconds)
-            polls_per_s = (link.polls - polls0) / (time.perf_counter() - start)
-            remote = list(equipment.devices.values())
-            engine_reads = per_second(lambda: [d.read() for d in remote], seconds)
-            requests = len(link.blocks)
-    with ServerThread(ModbusTwinServer(steady, access, port=0, refresh_s=0.01)) as server:
-        with connect_modbus(steady.with_endpoint(server.endpoint)) as equipment:
-            modbus_ms = round_trip_ms(equipment.devices["rotary-4"], "rotary-4.running", repeat)
+    with (
+        ServerThread(ModbusTwinServer(fast, access, port=0, refresh_s=0.01)) as server,
+        connect_modbus(fast.with_endpoint(server.endpoint)) as equipment,
+    ):
+        link = equipment.link
+        polls0, start = link.polls, time.perf_counter()
+        time.sleep(seconds)
+        polls_per_s = (link.polls - polls0) / (time.perf_counter() - start)
+        remote = list(equipment.devices.values())
+        engine_reads = per_second(lambda: [d.read() for d in remote], seconds)
+        requests = len(link.blocks)
+    with (
+        ServerThread(ModbusTwinServer(steady, access, port=0, refresh_s=0.01)) as server,
+        connect_modbus(steady.with_endpoint(server.endpoint)) as equipment,
+    ):
+        modbus_ms = round_trip_ms(equipment.devices["rotary-4"], "rotary-4.running", repeat)
     pump = twin.devices["rotary-4"]
     local_ms = round_trip_ms(pump, "rotary-4.running", repeat)
     note = (
