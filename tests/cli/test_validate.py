@@ -97,7 +97,9 @@ def test_rules_lists_every_code_as_json() -> None:
     assert {"severity", "title", "hint", "source", "description"} <= set(listed["PRC003"])
 
 
-@pytest.mark.parametrize("code", ["AIR001", "DOOR002", "LIN005", "PRC003", "ACT008", "GAS001", "PMP001", "TIMEOUT"])
+@pytest.mark.parametrize(
+    "code", ["AIR001", "DOOR002", "LIN005", "PRC003", "ACT008", "GAS001", "PMP001", "TIMEOUT", "MBS001"]
+)
 def test_explain_knows_the_codes_of_every_checker(code: str) -> None:
     from anodeline.codes import CHECKERS, lookup
 
@@ -112,7 +114,8 @@ def test_explain_knows_the_codes_of_every_checker(code: str) -> None:
 def test_explain_covers_every_checker() -> None:
     from anodeline.codes import CHECKERS, all_codes
 
-    tested = {"AIR001", "DOOR002", "LIN005", "PRC003", "ACT008", "GAS001", "PMP001", "TIMEOUT"}
+    tested = {"AIR001", "DOOR002", "LIN005", "PRC003", "ACT008", "GAS001", "PMP001", "TIMEOUT", "BND008"}
+    tested |= {"MBS001"}  # the Modbus backend's checker
     assert {entry.checker for entry in all_codes() if entry.code in tested} | {"recipe"} == set(CHECKERS)
 
 
