@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from anodeline.devices.protocols import Health, Supervised
+from anodeline.devices.protocols import Device, Health, Supervised
 from anodeline.devices.sim.twin import Twin
 from anodeline.engine.clock import SimClock
 from anodeline.equipment import BindingFile
@@ -31,7 +31,7 @@ def test_every_reading_matches_the_twin_within_the_register_resolution(served: S
     _, _, file = served
     with connect_modbus(file) as equipment:
         for name, device in equipment.devices.items():
-            assert isinstance(device, Supervised) and device.health() is None
+            assert isinstance(device, Device) and isinstance(device, Supervised) and device.health() is None
             binding = equipment.link.channels
             got, want = device.read(), quiet_twin.devices[name].read()
             assert got.keys() == want.keys()
@@ -192,5 +192,8 @@ def test_a_binding_to_a_register_the_controller_lacks_is_refused(served: Served,
     (tmp_path / "wrong").mkdir()
     wrong = modbus_file(write_bindings(tmp_path / "wrong", moved), fig1, file.endpoint)
     with pytest.raises(ModbusError, match=r"MBS002 devices\.o2-4\.channels\.value: input register 300 of unit 1 is "
-                       r"not on the controller at .* \(exception 0x02 \(illegal address\)\)"):  # fmt: skip
+                       r"not on the controller at .* \(exception 0x02 \(illegal address\)\)") as error:  # fmt: skip
         connect_modbus(wrong)
+    text = Path(wrong.path).read_text(encoding="utf-8").splitlines()
+    line, column = map(int, error.value.location.rsplit(":", 2)[1:])
+    assert error.value.location.startswith(wrong.path) and text[line - 1][column - 1 :].startswith("value:")

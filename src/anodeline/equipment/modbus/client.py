@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, NamedTuple
 
 from pymodbus.client import AsyncModbusTcpClient
@@ -167,10 +168,21 @@ class ModbusLink:
             raise ModbusError(
                 f"{NO_SUCH_REGISTER} {self._paths[key]}: {TABLE_NAMES[register.table]} {register.address} of unit "
                 f"{self.unit(register)} is not on the controller at {self.endpoint} ({why})"
-                + (f"; {len(missing) - 1} more" if len(missing) > 1 else ""), location=self.file.path,
+                + (f"; {len(missing) - 1} more" if len(missing) > 1 else ""), location=self._where(self._paths[key]),
                 hint="check the register map in the controller's manual (addresses here are 0-based)",
             )  # fmt: skip
         return self
+
+    def _where(self, path: str) -> str:
+        """``file:line:column`` of a key of the bindings file (the file alone if it cannot be read again)."""
+        from anodeline.documents.source import read_yaml
+
+        try:
+            text = Path(self.file.path).read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return self.file.path
+        line, column = read_yaml(text).source_map.locate(path)
+        return f"{self.file.path}:{line}:{column}"
 
     def close(self) -> None:
         """Stop polling and close the connection (idempotent)."""
