@@ -38,6 +38,12 @@ def wait_for(condition: Callable[[], Any], timeout_s: float = 10.0) -> Any:
     raise AssertionError(f"not within {timeout_s} s: {condition}")
 
 
+def value(device: Any, key: str) -> float | None:
+    """A device's reading of ``key``, or None while it has none (stale, or not yet read back after a command)."""
+    reading = device.read().get(key)
+    return None if reading is None else reading.value
+
+
 def write_bindings(
     tmp_path: Path, edit: Callable[[dict[str, Any], dict[str, Any]], None] | None = None, **settings: str
 ) -> list[Path]:

@@ -22,7 +22,7 @@ from anodeline.equipment.modbus import CONNECTION_LOST, ModbusError, ModbusTwinS
 from anodeline.equipment.modbus.codec import resolution
 from anodeline.equipment.schema import ModbusRegister
 from anodeline.line.config import Line
-from tests.equipment.modbus.conftest import Switchable, modbus_file, wait_for, write_bindings
+from tests.equipment.modbus.conftest import Switchable, modbus_file, value, wait_for, write_bindings
 
 Served = tuple[ServerThread, Switchable, BindingFile]
 
@@ -49,7 +49,9 @@ def test_commands_reach_the_twin_and_are_read_back(served: Served, quiet_twin: T
     with connect_modbus(file) as equipment:
         pump, port = equipment.devices["rotary-4"], equipment.devices["port-4"]
         pump.set(True)
-        wait_for(lambda: pump.read()["rotary-4.running"].value == 1.0)
+        seen: list[float | None] = []
+        wait_for(lambda: seen.append(value(pump, "rotary-4.running")) or seen[-1] == 1.0)
+        assert 0.0 not in seen  # the state before the command is never passed off as its outcome
         assert ("rotary-4", True) in access.sets and quiet_twin.devices["rotary-4"].read()[
             "rotary-4.running"
         ].value == 1.0
@@ -57,9 +59,9 @@ def test_commands_reach_the_twin_and_are_read_back(served: Served, quiet_twin: T
         wait_for(lambda: ("port-4", True) in access.sets)
         with access.inner.lock:
             twin_clock.run_for(60.0)
-        wait_for(lambda: port.read()["port-4.position"].value == 1.0)
+        wait_for(lambda: value(port, "port-4.position") == 1.0)
         pump.stop()  # make safe: the pump isolates
-        wait_for(lambda: pump.read()["rotary-4.running"].value == 0.0)
+        wait_for(lambda: value(pump, "rotary-4.running") == 0.0)
         assert access.sets[-1] == ("rotary-4", False) and pump.health() is None
 
 
@@ -88,9 +90,9 @@ def test_a_setpoint_goes_to_holding_registers_in_little_word_order(
         heater = equipment.devices["system-1/heater"]
         heater.set(150.0)  # °C, written as 302 °F
         wait_for(lambda: access.sets)
-        device, value = access.sets[0]
-        assert device == "system-1/heater" and value == pytest.approx(150.0, abs=1e-4)
-        wait_for(lambda: heater.read()["system-1/heater.setpoint"].value == pytest.approx(150.0, abs=0.05))
+        device, sent = access.sets[0]
+        assert device == "system-1/heater" and sent == pytest.approx(150.0, abs=1e-4)
+        wait_for(lambda: value(heater, "system-1/heater.setpoint") == pytest.approx(150.0, abs=0.05))
         heater.set(1e40)  # a setpoint no float32 holds: refused at once, never sent
         health = wait_for(heater.health)
         assert health.code == "NO-ACK" and "overflows a float32" in health.reason
@@ -158,7 +160,7 @@ def test_a_command_unanswered_past_ack_timeout_is_no_ack(tmp_path: Path, fig1: L
         health = wait_for(valve.health)
         assert health == Health("NO-ACK", "command chamber-4/argon ← True not acknowledged within 0.5 s")
         release.set()
-        wait_for(lambda: valve.health() is None and valve.read()["chamber-4/argon.open"].value == 1.0)
+        wait_for(lambda: valve.health() is None and value(valve, "chamber-4/argon.open") == 1.0)
 
 
 def test_a_killed_server_is_a_lost_link_until_it_is_back(served: Served, glovebox: BindingFile) -> None:

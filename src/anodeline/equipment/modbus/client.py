@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import math
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -42,6 +43,8 @@ from anodeline.equipment.modbus.errors import NO_SUCH_REGISTER, UNREACHABLE, Mod
 from anodeline.equipment.modbus.threads import close_loop, stop_loop_thread
 from anodeline.equipment.schema import ModbusBindings, ModbusRegister, host_port
 
+MIN_POLL_S: Final = 0.005  # the fastest poll a rehearsal asks for (one link: about 400 polls/s on loopback)
+SETTLE_MIN_S: Final = 0.02  # a controller's scan after a write (PLC scans are typically 5-20 ms; est.)
 CONNECTION_LOST: Final = "connection lost"  # the reason the engine's supervision looks for (engine/supervision.py)
 TABLE_NAMES: Final = {"coil": "coil", "discrete": "discrete input", "input": "input register",
                       "holding": "holding register"}  # fmt: skip
@@ -87,6 +90,7 @@ class ModbusLink:
         file: BindingFile,
         *,
         timeout_s: float = 1.0,
+        speed: float = 1.0,
         reconnect_min_s: float = 0.05,
         reconnect_max_s: float = 2.0,
     ) -> None:
@@ -97,6 +101,12 @@ class ModbusLink:
         self.endpoint = file.endpoint
         self.host, self.port = host_port(file.endpoint)
         self.timeout_s, self.reconnect_min_s, self.reconnect_max_s = timeout_s, reconnect_min_s, reconnect_max_s
+        #: Seconds between polls: the file's, or for a rehearsal against a twin at ``speed`` N the file's / N
+        #: (the same twin-time resolution), never below MIN_POLL_S.
+        self.poll_s = model.poll_interval if speed <= 1.0 else max(model.poll_interval / speed, MIN_POLL_S)
+        #: A command's read-back counts from reads asked for this long after its acknowledgement (the
+        #: controller's scan: its inputs follow an output a scan later).
+        self.settle_s = max(2.0 * self.poll_s, SETTLE_MIN_S)
         self.channels: dict[str, ChannelBinding] = {c.key: c for d in file.devices for c in d.channels}
         self._paths = {c.key: f"devices.{d.name}.channels.{c.spec.name}" for d in file.devices for c in d.channels}
         self.blocks: tuple[Block[str], ...] = plan_reads(
@@ -108,6 +118,7 @@ class ModbusLink:
         self._errors: dict[str, str] = {}  # channel → why its last read failed (an exception response)
         self._pending: dict[int, _Pending] = {}
         self._refused: dict[str, str] = {}  # device → why the controller refused its last command
+        self._marks: dict[str, float] = {}  # device → readings asked for before this (monotonic) predate its command
         self._lock = threading.Lock()
         self._ids = itertools.count()
         self._connected = False
@@ -202,6 +213,10 @@ class ModbusLink:
     def connected(self) -> bool:
         return self._connected
 
+    def mark(self, device: str) -> float:
+        """Readings of ``device`` asked for before this monotonic time predate its last command (-inf: none)."""
+        return self._marks.get(device, -math.inf)
+
     def sample(self, key: str) -> tuple[Reading, float] | None:
         """The last good reading of ``key`` and its monotonic time (None: never read)."""
         return self._cache.get(key)
@@ -214,6 +229,7 @@ class ModbusLink:
         item = _Write(next(self._ids), device, register, self.unit(register), payload, text)
         with self._lock:
             self._pending[item.id] = _Pending(device, text, time.monotonic())
+            self._marks[device] = math.inf  # its readings from before the command are not its read-back
         try:
             loop.call_soon_threadsafe(queue.put_nowait, item)
         except RuntimeError:  # the loop has closed meanwhile
@@ -254,6 +270,7 @@ class ModbusLink:
         if not up:
             with self._lock:
                 self._pending.clear()  # never replayed after a reconnection: the engine re-reads and makes safe
+                self._marks.clear()
         self._connected = up
 
     async def _run(self) -> None:
@@ -310,10 +327,11 @@ class ModbusLink:
                 await self._read(client, block)
             self.polls += 1
             self._polled.set()
-            await asyncio.sleep(max(self.model.poll_interval - (loop.time() - started), 0.0))
+            await asyncio.sleep(max(self.poll_s - (loop.time() - started), 0.0))
 
     async def _read(self, client: AsyncModbusTcpClient, block: Block[str]) -> None:
         self.requests += 1
+        sent = time.monotonic()  # a sample counts from when it was asked for (a command's read-back, staleness)
         response = await _READERS[block.table](client)(block.start, count=block.count, device_id=block.device_id)
         if response.isError():
             if len(block.members) > 1:  # one value the controller cannot give must not blind the others
@@ -323,14 +341,14 @@ class ModbusLink:
                 return
             self._errors[block.members[0][0]] = exception_text(getattr(response, "exception_code", 0))
             return
-        wall, mono = time.time(), time.monotonic()
+        wall = time.time()
         for key, register in block.members:
             offset = register.address - block.start
             if block.table in ("coil", "discrete"):
                 raw = 1.0 if response.bits[offset] else 0.0
             else:
                 raw = decode(response.registers[offset : offset + register.count], register)
-            self._cache[key] = _Sample(Reading(self.channels[key].conversion.to_engine(raw), wall), mono)
+            self._cache[key] = _Sample(Reading(self.channels[key].conversion.to_engine(raw), wall), sent)
             self._errors.pop(key, None)
 
     async def _write(self, client: AsyncModbusTcpClient) -> None:
@@ -345,8 +363,11 @@ class ModbusLink:
                     self._refused[item.device] = (
                         f"command {item.text} refused by {self.endpoint}: {exception_text(code)}"
                     )
+                    self._marks.pop(item.device, None)
                 else:
                     self._refused.pop(item.device, None)
+                    if not any(p.device == item.device for p in self._pending.values()):
+                        self._marks[item.device] = time.monotonic() + self.settle_s
 
     async def _send(self, client: AsyncModbusTcpClient, item: _Write) -> ModbusPDU:
         register, unit = item.register, item.device_id

@@ -1,13 +1,14 @@
 """The devices of a Modbus bindings file: ``read``/``set``/``stop`` and ``health`` over one :class:`ModbusLink`.
 
-``read()`` returns the link's cached readings (engine units, wall-clock timestamps), leaving out
-any older than the channel's ``stale_after``: the engine never sees stale data as if it were
-current. ``set(value)`` queues a write — a coil for a switch (``True`` on/open), the registers of
-a holding value for a setpoint (engine unit → register by the binding) — and returns at once;
-completion is read back, as with every backend. ``stop()`` writes each kind's safe state
-(:data:`SAFE`): a pump isolates, a valve closes, a heater goes to ambient; a purifier keeps
-circulating (that is what keeps a box clean) and a door is left as it is (one coil cannot
-say "halt"; the controller's own interlocks stop a door that meets something).
+``read()`` returns the link's cached readings (engine units, wall-clock timestamps), leaving out any
+older than the channel's ``stale_after`` and, after a command, those asked for before the controller
+took it (plus a scan): the engine never sees stale data as if it were current, nor the state before
+its command as the command's outcome. ``set(value)`` queues a write — a coil for a switch (``True``
+on/open), the registers of a holding value for a setpoint (engine unit → register by the binding) —
+and returns at once; completion is read back, as with every backend. ``stop()`` writes each kind's
+safe state (:data:`SAFE`): a pump isolates, a valve closes, a heater goes to ambient; a purifier
+keeps circulating (that is what keeps a box clean) and a door is left as it is (one coil cannot say
+"halt"; the controller's own interlocks stop a door that meets something).
 """
 
 from __future__ import annotations
@@ -45,10 +46,10 @@ class ModbusDevice:
 
         now = time.monotonic()
         found: dict[str, Reading] = {}
-        sample = self.link.sample
+        sample, since = self.link.sample, self.link.mark(self._name)
         for key, stale_after_s in self._channels:
             got = sample(key)
-            if got is not None and now - got[1] <= stale_after_s:
+            if got is not None and now - got[1] <= stale_after_s and got[1] >= since:
                 found[key] = got[0]
         return found
 
@@ -85,8 +86,8 @@ class ModbusDevice:
 class ModbusEquipment:
     """The link to one controller and its devices by name; a context manager that closes the link."""
 
-    def __init__(self, file: BindingFile, *, timeout_s: float = 1.0) -> None:
-        self.link = ModbusLink(file, timeout_s=timeout_s)
+    def __init__(self, file: BindingFile, *, timeout_s: float = 1.0, speed: float = 1.0) -> None:
+        self.link = ModbusLink(file, timeout_s=timeout_s, speed=speed)
         self.devices: dict[str, ModbusDevice] = {d.name: ModbusDevice(d, self.link) for d in file.devices}
 
     def start(self, wait_s: float = 5.0) -> ModbusEquipment:
@@ -103,6 +104,8 @@ class ModbusEquipment:
         self.close()
 
 
-def connect_modbus(file: BindingFile, *, wait_s: float = 5.0, timeout_s: float = 1.0) -> ModbusEquipment:
+def connect_modbus(
+    file: BindingFile, *, wait_s: float = 5.0, timeout_s: float = 1.0, speed: float = 1.0
+) -> ModbusEquipment:
     """Connect to the controller of ``file`` and read every bound value once (raises ModbusError if it cannot)."""
-    return ModbusEquipment(file, timeout_s=timeout_s).start(wait_s)
+    return ModbusEquipment(file, timeout_s=timeout_s, speed=speed).start(wait_s)
