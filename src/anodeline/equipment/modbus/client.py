@@ -213,6 +213,11 @@ class ModbusLink:
     def connected(self) -> bool:
         return self._connected
 
+    def pending(self, device: str) -> int:
+        """How many commands to ``device`` the controller has not answered yet."""
+        with self._lock:
+            return sum(1 for p in self._pending.values() if p.device == device)
+
     def mark(self, device: str) -> float:
         """Readings of ``device`` asked for before this monotonic time predate its last command (-inf: none)."""
         return self._marks.get(device, -math.inf)
