@@ -22,6 +22,7 @@ MODULES = (
     "bench_procedure",
     "bench_campaign",
     "bench_opcua",
+    "bench_modbus",
 )
 
 

@@ -51,6 +51,8 @@ CHECKERS: dict[str, Checker] = {
                 "SWEEP`: reading the file, its recipes and lines", ("campaign/",)),
         Checker("bindings", "Bindings files", "reading bindings files (`run --devices`, `twin serve`): schema, "
                 "the line's devices and channels, units", ("equipment/bindings.py", "equipment/check.py")),
+        Checker("modbus", "Modbus equipment", "connecting to a Modbus TCP controller before a batch (`run --devices` "
+                "with a Modbus bindings file): the endpoint and every bound register", ("equipment/modbus/",)),
         Checker("engine", "Engine alarms", "`anodeline run` (the engine and the batch record)",
                 ("engine/", "batch/runner.py")),
         Checker("records", "Records, users, signatures and audit", "`users`, `sign`, `run --lot`, `batches`, "
@@ -110,6 +112,13 @@ _TABLE: tuple[Code, ...] = (
            "write the value as docs/equipment.md shows", _BINDINGS),
     _entry("BND005", "bindings", "error", "A key appears twice in the same mapping of a bindings file",
            "keep one of the two entries", "YAML 1.2 (keys of a mapping are unique)"),
+    # Modbus controllers (equipment/modbus/): checked when connecting, before any batch is recorded (exit 2)
+    _entry("MBS001", "modbus", "error", "The Modbus controller cannot be reached or read",
+           "check the endpoint (HOST:PORT, Modbus TCP is usually port 502), the network and that the controller is on",
+           "docs/equipment.md (Modbus TCP)"),
+    _entry("MBS002", "modbus", "error", "A bound register is not on the Modbus controller (exception 0x01 or 0x02)",
+           "check the register map in the controller's manual: addresses in bindings files are 0-based",
+           "Modbus Application Protocol v1.1b3 §7 (exception codes); docs/equipment.md (Modbus TCP)"),
     # procedure files (procedure/io.py)
     _entry("PRC001", "procedure", "error", "The procedure file is not valid YAML or JSON", "fix the YAML", _NAMES),
     _entry("PRC002", "procedure", "error", "Not a procedure, or a step is not a mapping with an action",
