@@ -215,8 +215,9 @@ def _print_run(result: CampaignRun) -> None:
 
     table = Table(title=f"campaign {result.campaign}: {result.status}, {_hours(result.makespan_s)} "
                         f"(planned {_hours(result.planned_makespan_s)})")  # fmt: skip
-    for column in ("batch", "line", "record", "start", "end", "status", "verdict", "why"):
-        table.add_column(column)
+    for column in ("batch", "line", "record", "start", "end", "status", "verdict"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("why")
     for b in result.batches:
         table.add_row(b.batch, b.line + (" (re-planned)" if b.replanned else ""), b.record or "-",
                       _hours(b.start_s) if b.start_s is not None else "-",
