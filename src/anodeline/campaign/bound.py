@@ -128,10 +128,10 @@ def _on_shift(windows: tuple[tuple[int, int], ...], start: int, work: int, insid
     """The least end e such that [start, e] holds ``work`` seconds of useful time, when each off-shift
     window gives at most ``inside`` of it (0: nothing happens off shift; inf: windows do not matter)."""
     t, need = float(start), float(work)
-    for a, z in windows:
+    for begin, z in windows:
         if z <= t:
             continue
-        a = max(a, t)
+        a = max(float(begin), t)
         if need <= a - t:
             return math.ceil(t + need)
         need -= a - t
