@@ -81,7 +81,7 @@ def test_campaign_run_json_has_the_issue_shape_and_a_fault_exits_1(tmp_path: Pat
     audit = runner.invoke(app, ["audit", "verify", "--db", db])
     assert audit.exit_code == 0, audit.output
     failed = runner.invoke(app, ["campaign", "run", str(path), "--db", db,
-                                 "--fault", "example-01-002=pump-failure:rotary-5"])  # fmt: skip
+                                 "--fault", "example-01-001=pump-failure:rotary-4"])  # fmt: skip
     assert failed.exit_code == 1, failed.output
     assert "aborted" in failed.stdout
     for bad in (["--fault", "example-01-002"], ["--fault", "nope=leak"], ["--fault", "example-01-001=warp-drive"]):

@@ -32,7 +32,7 @@ able to run on another line are re-planned there (:func:`_replan`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -100,27 +100,17 @@ class _Shared:
         """Not ours to make safe: the operation that commands it does that."""
 
 
-class _Devices(Mapping[str, Device]):
+def _devices(devices: Mapping[str, Device], footprint: Footprint, operator: Device | None) -> dict[str, Device]:
     """The line's devices as one operation sees them: its own footprint's, its operator, the rest shared."""
-
-    def __init__(self, devices: Mapping[str, Device], footprint: Footprint, operator: Device | None) -> None:
-        own = {key.split(":", 1)[1] for key in footprint if key.startswith(DEVICE_KEYS)}
-        self._view: dict[str, Device] = {
-            name: device if name in own else _Shared(device)
-            for name, device in devices.items()
-            if name != naming.OPERATOR
-        }
-        if operator is not None:
-            self._view[naming.OPERATOR] = operator
-
-    def __getitem__(self, name: str) -> Device:
-        return self._view[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._view)
-
-    def __len__(self) -> int:
-        return len(self._view)
+    own = {key.split(":", 1)[1] for key in footprint if key.startswith(DEVICE_KEYS)}
+    view: dict[str, Device] = {
+        name: device if name in own or name == naming.MAINS else _Shared(device)
+        for name, device in devices.items()
+        if name != naming.OPERATOR
+    }
+    if operator is not None:
+        view[naming.OPERATOR] = operator
+    return view
 
 
 def _plain_name(batch: str, name: str) -> str:
@@ -398,7 +388,7 @@ class _Floor:
         procedure = replace(b.procedure, name=f"{b.id}: {op.name}", steps=t.steps,
                             notes=tuple(f"{b.id}: {op.name}" for _ in t.steps))  # fmt: skip
         twin = self.twins[t.line]
-        devices = _Devices(twin.devices, t.footprint, operator)
+        devices = _devices(twin.devices, t.footprint, operator)
         journal = _OperationJournal(b.journal, b.id, t.offset)
         engine = OperationEngine(procedure, self.lines[t.line], devices, self.clock, journal, settings=self.settings)
         engine.belief = engine.observed = b.belief
@@ -457,7 +447,7 @@ class _Floor:
         plant.state = plant.state.with_atmosphere(t.space, room_air())  # opened to the room for the swap
         policy = self.problem.template(t.batch, t.line).procedure.policy
         procedure = Procedure(f"changeover {t.space}", t.line, "campaign", policy, (), t.steps)
-        devices = _Devices(self.twins[t.line].devices, t.footprint, None)
+        devices = _devices(self.twins[t.line].devices, t.footprint, None)
         engine = OperationEngine(procedure, line, devices, self.clock, NullJournal(), settings=self.settings)
         engine.belief = engine.observed = Machine(line, policy).initial_state().with_atmosphere(t.space, room_air())
         start = self.env.now - SOURCE_SWAP_S
