@@ -390,7 +390,13 @@ class _Floor:
         twin = self.twins[t.line]
         devices = _devices(twin.devices, t.footprint, operator)
         journal = _OperationJournal(b.journal, b.id, t.offset)
-        engine = OperationEngine(procedure, self.lines[t.line], devices, self.clock, journal, settings=self.settings)
+        settings = self.settings
+        if settings.max_run_s is None:  # the engine's rule on the operation's planned time (from its real state)
+            from anodeline.engine.duration import LIMIT_FACTOR
+
+            limit = LIMIT_FACTOR * max(t.end_s - t.start_s, 60) + settings.suspenders.max_hold_s
+            settings = replace(settings, max_run_s=limit)
+        engine = OperationEngine(procedure, self.lines[t.line], devices, self.clock, journal, settings=settings)
         engine.belief = engine.observed = b.belief
         if self.progress is not None:
             self.progress(self.env.now, t.note)
