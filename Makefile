@@ -16,8 +16,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/anodeline validate examples/patent/*.yaml
 	$(BIN)/anodeline verify examples/patent/example-01.yaml
-	@mkdir -p runs
-	$(BIN)/anodeline run examples/patent/example-01.yaml --db sqlite:///runs/anodeline.sqlite
+	$(BIN)/anodeline run examples/patent/example-01.yaml   # records into runs/anodeline.sqlite (the default)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2

@@ -9,7 +9,8 @@ product's migration, then written with the DB-API alone:
   (PostgreSQL: ``COPY … FROM STDIN`` per chunk);
 * steps: ``Store.record_step`` (one transaction with its audit entry each) vs a raw step
   row plus a chained audit row (hashlib, head kept in memory), one transaction each;
-* audit verify: ``Store.verify_chain`` vs a sqlite3 + hashlib loop over the same rows.
+* audit verify: ``Store.verify_chain`` vs a sqlite3 + hashlib loop over the same rows; ``Store.verify``
+  (chain + every domain row against the audit payloads) vs the chain alone.
 
 Run: ``.venv/bin/python benchmarks/bench_records.py [--quick] [--steps N] [--telemetry N] [--chunk N]``.
 Goals (issue 9): telemetry ≥ 0.6× executemany (SQLite) and ≥ 0.6× COPY (PostgreSQL); steps ≥ 0.3× raw.
@@ -211,7 +212,11 @@ def sqlite_results(sizes: Sizes) -> list[Result]:
             start = time.perf_counter()
             chain = store.verify_chain()
             verify_s = time.perf_counter() - start
+            start = time.perf_counter()
+            full = store.verify(rows=True)
+            full_s = time.perf_counter() - start
         assert chain.ok, chain
+        assert full.ok and full.rows_checked, full.problems
         raw_path = Path(tmp) / "raw.sqlite"
         raw_store, raw_batch = _migrated_store(f"sqlite:///{raw_path}")
         raw_store.close()
@@ -232,6 +237,9 @@ def sqlite_results(sizes: Sizes) -> list[Result]:
                goal_ratio=0.3, note=f"{sizes.steps:,} steps, one transaction each"),
         Result("audit verify, SQLite", "entries/s", chain.entries / verify_s, raw_entries / raw_verify_s,
                "sqlite3 + hashlib loop", note=f"{chain.entries:,} entries"),
+        Result("audit verify + every row cross-checked, SQLite", "entries/s", full.entries / full_s,
+               chain.entries / verify_s, "the chain alone (issue 9)",
+               note=f"{chain.entries:,} entries, {sizes.steps:,} steps, {sizes.telemetry:,} telemetry rows re-hashed"),
     ]  # fmt: skip
 
 

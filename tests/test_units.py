@@ -180,3 +180,67 @@ def test_cache_folder_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert unit_cache_folder() is None
     monkeypatch.setenv(UNIT_CACHE_ENV, "/tmp/anodeline-units")
     assert unit_cache_folder() == "/tmp/anodeline-units"
+
+
+#: Converts each quantity text to SI in a fresh interpreter: ``numpy`` imported first, so pint is
+#: imported the ordinary way (with numpy and uncertainties), or through ``anodeline.units``.
+_CONVERT = """
+import json, sys
+if sys.argv[1] == "plain":
+    import numpy, pint
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg.define("ppm = 1e-6 = ppmv")
+    ureg.define("ppb = 1e-9")
+    assert pint.compat.HAS_NUMPY
+    q = ureg.Quantity
+else:
+    from anodeline.units import registry
+    q = registry().Quantity
+    compat = sys.modules["pint.compat"]
+    assert not compat.HAS_NUMPY and not compat.HAS_UNCERTAINTIES and "numpy" not in sys.modules
+out = {}
+for text in json.loads(sys.stdin.read()):
+    number, _, unit = text.partition(" ")
+    quantity = q(float(number), unit) if unit else q(float(number))
+    out[text] = repr(float(quantity.to_base_units().magnitude))
+print(json.dumps(out))
+"""
+
+
+def _is_unit(name: str) -> bool:
+    from anodeline.units import registry
+
+    try:
+        registry().parse_units(name)
+    except Exception:
+        return False
+    return name not in {"and", "as", "at", "of", "to", "with", "x", "C"}  # pint reads some words as units
+
+
+def _quantity_texts() -> list[str]:
+    """Every 'number unit' value written in the shipped recipes and lines."""
+    import re
+
+    from tests.conftest import EXAMPLES
+
+    pattern = re.compile(r"(?<![\w.])([+-]?\d[\d.]*(?:[eE][+-]?\d+)?[ ][A-Za-z%°µ][A-Za-z0-9_/^*%°µ]*)")
+    found = {
+        m.group(1).replace("µ", "u") for path in EXAMPLES.rglob("*.yaml") for m in pattern.finditer(path.read_text())
+    }
+    found = {text for text in found if _is_unit(text.split(" ")[1])}  # not prose ("3 of", "2 forms")
+    return sorted(found | {"1 torr", "1 mbar", "1 degC", "1 ppm", "1 ppb", "1 %", "1 slm", "1 L/min", "1 m^3/h"})
+
+
+def test_pint_without_numpy_converts_every_shipped_unit_as_pint_with_numpy() -> None:
+    import json
+    import subprocess
+    import sys
+
+    texts = _quantity_texts()
+    assert len(texts) > 20
+    results = [
+        json.loads(subprocess.run([sys.executable, "-c", _CONVERT, how], input=json.dumps(texts), capture_output=True,
+                                  text=True, check=True, timeout=120).stdout)
+        for how in ("plain", "anodeline")
+    ]  # fmt: skip
+    assert results[0] == results[1]

@@ -51,6 +51,8 @@ CHECKERS: dict[str, Checker] = {
                 "SWEEP`: reading the file, its recipes and lines", ("campaign/",)),
         Checker("engine", "Engine alarms", "`anodeline run` (the engine and the batch record)",
                 ("engine/", "batch/runner.py")),
+        Checker("records", "Records, users, signatures and audit", "`users`, `sign`, `run --lot`, `batches`, "
+                "`record` and `audit verify` (the batch-record store)", ("records/", "batch/materials.py")),
     )
 }  # fmt: skip
 
@@ -226,6 +228,65 @@ _TABLE: tuple[Code, ...] = (
            "docs/engine.md (exposure is measured; the model is a cross-check)"),
     _entry("HELD", "engine", "hold", "The batch ended held, waiting for a person",
            "read the reasons in the batch record, then resume or abort it", "ISA-88 (held state)"),
+    # records: users, signatures, lots and the audit trail (records/, batch/materials.py)
+    _entry("USR001", "records", "refusal", "Authentication failed: unknown user, wrong password or disabled account",
+           "check the name and the password; an admin lists the users with 'anodeline users list'",
+           "21 CFR 11.10(d), 11.200(a) (access limited to authorised people; name and password at each signing)",
+           "The user named by --as could not be authenticated. The person is told only that authentication failed; "
+           "the audit chain records the attempt as auth.refused with the precise reason (11.300(d))."),
+    _entry("USR002", "records", "refusal", "The user's role may not do this",
+           "ask someone with the role the message names, or an admin to add you with it",
+           "21 CFR 11.10(g) (authority checks); roles in docs/operations.md",
+           "The user authenticated but their role is not allowed the action (e.g. release needs qa). The attempt "
+           "is recorded in the audit chain as auth.refused."),
+    _entry("USR003", "records", "error", "A password that cannot be accepted (too short, too long, typed "
+           "differently twice)", "choose a password of at least 8 characters and type it the same twice",
+           "NIST SP 800-63B §5.1.1.2 (at least 8 characters)"),
+    _entry("USR004", "records", "error", "A user cannot be added or changed as asked",
+           "the message says why: a name taken, an unknown role, the first user not an admin, the last admin",
+           "docs/operations.md (users and roles); 21 CFR 11.100(a) (signatures unique to one person: names "
+           "are never reused)"),
+    _entry("SIG001", "records", "refusal", "A batch that has not ended cannot be signed",
+           "sign once the batch completed or was aborted", "21 CFR 11.50, 11.70 (a signature is linked to its "
+           "record: the record must be final)"),
+    _entry("SIG002", "records", "refusal", "Only a completed batch with a passing verdict can be released",
+           "a failed batch is reviewed, not released; its electrode stays quarantined",
+           "docs/operations.md (release); EU GMP Annex 16 practice (certification of a batch that met its spec)"),
+    _entry("SIG003", "records", "refusal", "The batch already carries this signature",
+           "a user signs a meaning once, and a batch is released once; see 'anodeline record'",
+           "21 CFR 11.70 (signatures linked to records cannot be copied or repeated)"),
+    _entry("LOT001", "records", "refusal", "An electrode that was not released used as an input lot",
+           "a qa user releases its batch ('anodeline sign BATCH --meaning release') if it passed",
+           "docs/operations.md (release); genealogy: only released material goes downstream"),
+    _entry("LOT002", "records", "error", "--lot given wrongly: not ROLE=ID, an unknown or repeated role, one lot "
+           "for two roles, or a lot stored as another material", "give each role of the recipe its own lot once",
+           "docs/running.md (lots and genealogy)"),
+    _entry("LOT003", "records", "refusal", "An electrode that already went into something else used again",
+           "an electrode is one part: use another one", "genealogy (one physical item has one place downstream)"),
+    _entry("AUD001", "records", "error", "The audit chain does not verify: an entry was edited, deleted or moved",
+           "restore the database from a backup and investigate who had write access",
+           "docs/records.md (the audit chain); 21 CFR 11.10(e) (audit trails)"),
+    _entry("AUD002", "records", "error", "A table row disagrees with the audit trail: edited, deleted or inserted "
+           "behind the store's back", "restore the row from a backup; the message names the table, key and field",
+           "docs/records.md (cross-check of the domain tables); 21 CFR 11.10(a), (e)"),
+    _entry("AUD003", "records", "error", "An anchored audit entry is missing or differs: the chain was truncated or "
+           "rewritten", "restore the database from a backup taken before the anchor's time",
+           "docs/records.md (anchors kept outside the database)"),
+    _entry("AUD004", "records", "error", "Audit entries after the newest anchor that no anodeline command anchored",
+           "review them ('anodeline audit verify --json'); if they are genuine, 'anodeline audit anchor --as QA'",
+           "docs/records.md (anchors): an appended entry with a recomputed hash is found this way"),
+    _entry("AUD005", "records", "error", "The anchor log cannot be read or written",
+           "check the file and its folder's permissions, or point ANODELINE_ANCHOR_LOG elsewhere",
+           "docs/records.md (anchors)"),
+    _entry("AUD006", "records", "error", "An anchor line is not signed by the audit key",
+           "the anchor log was edited or written without the key: restore it and the database from backups",
+           "docs/records.md (anchors signed with Ed25519, RFC 8032)"),
+    _entry("REC001", "records", "error", "A command that only reads was pointed at a database file that does not exist",
+           "check --db and ANODELINE_DB; the default is sqlite:///runs/anodeline.sqlite",
+           "docs/cli.md (read commands never create databases)"),
+    _entry("REC002", "records", "error", "The database has no batch-record schema, or another revision of it",
+           "run a command that writes ('anodeline run', 'anodeline users add'), which creates or migrates it",
+           "docs/records.md (migrations)"),
 )  # fmt: skip
 
 

@@ -53,6 +53,10 @@ Composition rules are checked on the nominal composition of the target.
     "interlock": "The interlock table of docs/lines.md: an action the line refuses because it is unsafe.\n",
     "campaign": "CPG codes are the campaign file's (docs/campaigns.md); SWP codes the sweep file's.\n",
     "engine": "Alarms of `anodeline run`, stored with the batch record.\n",
+    "records": "USR codes are sign-in and roles, SIG signatures and release, LOT the lots a batch is given, AUD the "
+    "audit trail (`audit verify`), REC opening a database to read it. Refusals exit 1, except USR001/USR002 "
+    "(exit 2, as any failed authentication); errors exit 2, except AUD codes (1: the trail was read and is "
+    "broken). See docs/operations.md.\n",
 }
 
 

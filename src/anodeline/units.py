@@ -63,6 +63,41 @@ def unit_cache_folder() -> str | None:
     return None if setting.lower() in {"", "off", "0", "no", "none"} else setting
 
 
+#: Optional libraries pint imports when they are installed, for arrays and error propagation that
+#: anodeline never asks of it (its quantities hold plain floats): ~0.2 s of pint's ~0.35 s import.
+PINT_EXTRAS = ("numpy", "uncertainties")
+
+
+def import_pint() -> Any:
+    """Import pint without numpy and uncertainties (the first time; later the module already loaded).
+
+    pint probes for them at import (``pint.compat``) and, when found, imports numpy, uncertainties
+    and ``uncertainties.unumpy``. While pint is imported here they are hidden (``sys.modules[name] =
+    None`` makes their import fail, the way pint expects when they are absent), then restored, so
+    pint is the same whatever else the process imported before: plain-float magnitudes, converted
+    by the same Python arithmetic (tests/test_units.py compares the factors with a pint that has
+    numpy; tests/test_golden.py keeps every result). numpy itself stays importable for the rest of
+    the process. Not thread-safe while it runs: the CLI imports pint from its one thread.
+    """
+    import sys
+
+    loaded = sys.modules.get("pint")
+    if loaded is not None:
+        return loaded
+    saved = {name: sys.modules.get(name) for name in PINT_EXTRAS}
+    try:
+        for name in PINT_EXTRAS:
+            sys.modules[name] = None  # type: ignore[assignment]
+        import pint
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                del sys.modules[name]
+            else:
+                sys.modules[name] = module
+    return pint
+
+
 def build_registry(cache_folder: str | Path | None) -> pint.UnitRegistry:
     """A fresh registry with the package's extra units, from pint's disk cache when it can be used.
 
@@ -73,17 +108,16 @@ def build_registry(cache_folder: str | Path | None) -> pint.UnitRegistry:
     """
     import pickle
 
-    import pint
-
+    pint_ = import_pint()
     ureg: pint.UnitRegistry | None = None
     if cache_folder is not None:
         try:
-            ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=cache_folder)
+            ureg = pint_.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=cache_folder)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError,
                 KeyError, TypeError, ValueError):  # fmt: skip
             ureg = None
     if ureg is None:
-        ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+        ureg = pint_.UnitRegistry(autoconvert_offset_to_baseunit=True)
     ureg.define("ppm = 1e-6 = ppmv")
     ureg.define("ppb = 1e-9")
     return ureg
@@ -125,7 +159,7 @@ _EXPONENT = re.compile(r"(?:\^|\*\*)\s*([+-]?\d+)")
 
 @lru_cache(maxsize=4096)
 def _parse_text(text: str) -> pint.Quantity:
-    import pint
+    pint = import_pint()
 
     match = _QUANTITY.fullmatch(text) if len(text) <= MAX_QUANTITY_CHARS else None
     if match is None:
@@ -153,7 +187,7 @@ def parse_quantity(value: Any, kind: str) -> pint.Quantity:
     Raises :class:`UnitError` with a hint when the unit is missing, unknown or of the
     wrong dimension. A bare number is accepted only for ``fraction`` (``0.9999``).
     """
-    import pint
+    pint = import_pint()
 
     example = EXAMPLES.get(kind, "")
     if isinstance(value, pint.Quantity):

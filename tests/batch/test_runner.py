@@ -83,7 +83,7 @@ def test_an_engine_exception_aborts_the_batch_with_its_telemetry_written(
     def failing_engine(procedure: object, line: object, *, journal: object, **kwargs: object) -> None:
         journal.batch_started(procedure, 0, ())  # type: ignore[attr-defined]
         for second in range(0, 60, 10):  # flat: the first sample is kept at once, the last one held back
-            journal.telemetry(float(second), "o2-4", 0.5)  # type: ignore[attr-defined]
+            journal.telemetry(float(second), {"o2-4": 0.5})  # type: ignore[attr-defined]
         raise RuntimeError("controller lost")
 
     monkeypatch.setattr(anodeline.engine, "run_procedure", failing_engine)

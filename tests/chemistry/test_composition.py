@@ -153,3 +153,23 @@ def test_generated_mixtures_read_exactly_as_pymatgen_reads_them(text: str) -> No
     except FormulaError:
         return  # refused by the grammar before any formula reader (e.g. a zero molar amount)
     _assert_same_as_pymatgen(text)
+
+
+def test_parsed_amounts_are_pymatgens_in_order_for_every_shipped_target() -> None:
+    """target_family and target_atoms read ``Component.amounts`` instead of importing pymatgen: same elements,
+    same order (the film fractions are summed in it) and the same floats."""
+    import re
+
+    from anodeline.chemistry.conductivity import _is_li2s
+    from anodeline.chemistry.dataset import load_patent_samples
+    from tests.conftest import EXAMPLES
+
+    targets = {s.target for s in load_patent_samples()}
+    for path in EXAMPLES.rglob("*.yaml"):
+        targets |= {m.group(1).strip().strip("\"'") for m in re.finditer(r"target:\s*(.+)", path.read_text())}
+    targets |= {"Li2S", "Li4S2", "70Li2S-30P2S5", "Li7P3S11", "Li2.9PO3.3N0.46", "Li6PS5Cl"}
+    for target in sorted(targets):
+        for component in parse_mixture(target).components:
+            pymatgen = [(str(element), float(amount)) for element, amount in component.composition.items()]
+            assert list(component.amounts) == pymatgen, target
+            assert _is_li2s(component.amounts) == (component.composition.reduced_formula == "Li2S"), target

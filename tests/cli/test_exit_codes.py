@@ -34,6 +34,15 @@ def _db(tmp: Path) -> str:
     return f"sqlite:///{tmp / 'records.sqlite'}"
 
 
+def _migrated(tmp: Path) -> str:
+    """A records database with the schema and nothing in it."""
+    from anodeline.records import open_store
+
+    with open_store(_db(tmp)) as store:
+        store.migrate()
+    return _db(tmp)
+
+
 #: (command line from the temp dir, expected exit code); one row per cell of the table
 Case = Callable[[Path, dict[str, Path]], list[str]]
 CASES: list[tuple[str, Case, int]] = [
@@ -75,12 +84,15 @@ CASES: list[tuple[str, Case, int]] = [
     ("calc ok", lambda t, f: ["calc", "dew-point", "-60 degC", "--json"], 0),
     ("calc bad quantity", lambda t, f: ["calc", "dew-point", "9**9**9 degC"], 2),
     ("calc composition bad formula", lambda t, f: ["calc", "composition", "Xy2S"], 2),
-    ("batches ok", lambda t, f: ["batches", "--db", _db(t)], 0),
+    ("batches ok", lambda t, f: ["batches", "--db", _migrated(t)], 0),
+    ("batches missing database", lambda t, f: ["batches", "--db", _db(t)], 2),
     ("batches bad db URL", lambda t, f: ["batches", "--db", "postgresql://postgres@[::1"], 2),
     ("batches unknown backend", lambda t, f: ["batches", "--db", "mysql://x@y/z"], 2),
-    ("record unknown batch", lambda t, f: ["record", "no-such-batch", "--db", _db(t)], 2),
+    ("record unknown batch", lambda t, f: ["record", "no-such-batch", "--db", _migrated(t)], 2),
+    ("record missing database", lambda t, f: ["record", "no-such-batch", "--db", _db(t)], 2),
     ("record bad db URL", lambda t, f: ["record", "x", "--db", "postgresql://postgres@[::1"], 2),
-    ("audit verify ok", lambda t, f: ["audit", "verify", "--db", _db(t)], 0),
+    ("audit verify ok", lambda t, f: ["audit", "verify", "--db", _migrated(t)], 0),
+    ("audit verify missing database", lambda t, f: ["audit", "verify", "--db", _db(t)], 2),
     ("audit verify bad db URL", lambda t, f: ["audit", "verify", "--db", "postgresql://postgres@[::1"], 2),
 ]
 

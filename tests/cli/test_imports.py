@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -59,9 +60,25 @@ def test_help_imports_no_heavy_library(args: tuple[str, ...]) -> None:
     assert not _NOT_FOR_HELP & set(modules["top"]), sorted(_NOT_FOR_HELP & set(modules["top"]))
 
 
+#: pint's optional companions: anodeline imports pint without them (``anodeline.units.import_pint``).
+_PINT_EXTRAS = {"numpy", "uncertainties"}
+
+
 def test_validate_imports_no_scipy_sqlalchemy_matplotlib_simpy_or_pymatgen() -> None:
     modules = loaded("validate", EX1)
-    assert not (_NEVER | {"pymatgen"}) & set(modules["top"]), sorted((_NEVER | {"pymatgen"}) & set(modules["top"]))
+    unwanted = _NEVER | _PINT_EXTRAS | {"pymatgen"}
+    assert not unwanted & set(modules["top"]), sorted(unwanted & set(modules["top"]))
+    assert modules["scipy"] == []
+
+
+def test_run_on_a_database_at_head_imports_no_alembic_numpy_or_pymatgen(tmp_path: Path) -> None:
+    """Alembic only when a migration is due; the prediction reads compositions without pymatgen."""
+    db = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    first = loaded("run", EX1, "--db", db)  # a new database: migrated, so Alembic is loaded
+    assert "alembic" in first["top"]
+    modules = loaded("run", EX1, "--db", db)
+    unwanted = {"alembic", "pymatgen", "matplotlib", *_PINT_EXTRAS}
+    assert not unwanted & set(modules["top"]), sorted(unwanted & set(modules["top"]))
     assert modules["scipy"] == []
 
 

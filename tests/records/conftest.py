@@ -41,3 +41,14 @@ def new_batch(s: Store, batch_id: str = "B-1", *, start: bool = True) -> str:
     if start:
         s.start_batch(batch_id, sim_s=0.0)
     return batch_id
+
+
+def release(s: Store, batch_id: str, *, qa: str = "qa1") -> None:
+    """Finish ``batch_id`` with a pass and release it as a qa user (created if missing)."""
+    from anodeline.records.users import UserRecord
+
+    if s.get_batch(batch_id).status in ("created", "running"):
+        s.finish_batch(batch_id, sim_s=1000.0, verdict="pass")
+    if s.user_credentials(qa) is None:
+        s.add_user(qa, full_name="Quinn Assurance", role="qa", password_hash="not-a-real-hash", actor="admin")
+    s.sign(batch_id, user=UserRecord(qa, "Quinn Assurance", "qa", False, ""), meaning="release")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from anodeline.records import ExposureLedger, RecordConflictError, RecordNotFoundError, Store
-from tests.records.conftest import new_batch
+from tests.records.conftest import new_batch, release
 
 
 def _electrode(store: Store) -> str:
@@ -20,6 +20,7 @@ def _electrode(store: Store) -> str:
     store.register_item("cell-1", kind="cell", sim_s=200)
     for parent in ("cu-1", "li-1", "tgt-1"):
         store.link(parent, "el-1", batch_id=batch)
+    release(store, batch)  # an electrode goes into a cell only once its batch is released
     store.link("el-1", "cell-1")
     return batch
 

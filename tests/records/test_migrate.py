@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from anodeline.records import open_store
-from anodeline.records.migrate import head_revision, schema_diff
+from anodeline.records.migrate import head_revision, packaged_head, schema_diff, stored_revision
 from tests.conftest import PG_ADMIN, _pg_probe, pg_url
 
 WORKERS = 16
@@ -67,3 +67,16 @@ def test_sixteen_first_uses_of_an_empty_postgresql_database_all_succeed(fresh_pg
 @pytest.mark.parametrize("pool", [_processes, _threads], ids=["processes", "threads"])
 def test_sixteen_first_uses_of_a_new_sqlite_file_all_succeed(tmp_path: Path, pool: type) -> None:
     _all_migrate_at_once(f"sqlite:///{tmp_path / 'first.sqlite'}", pool())
+
+
+def test_the_head_read_from_the_version_files_is_alembics_head() -> None:
+    assert packaged_head() == head_revision()
+
+
+def test_the_stored_revision_is_read_without_alembic(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'r.sqlite'}") as store:
+        assert stored_revision(store.engine) is None  # never migrated: no version table
+        store.migrate()
+        assert stored_revision(store.engine) == store.schema_revision() == head_revision()
+        store.migrate()  # at head: nothing to do
+        assert schema_diff(store.engine) == []

@@ -97,3 +97,27 @@ def test_first_and_last_are_kept_and_no_gap_exceeds_the_max_interval(
         if b.sim_s - a.sim_s > max_interval:
             ia = max(i for i, s in enumerate(raw) if s == a)
             assert times[ia + 1] == b.sim_s
+
+
+@given(
+    polls=st.lists(
+        st.tuples(
+            st.floats(0.0, 400.0),
+            st.dictionaries(st.sampled_from(["o2", "h2o", "gauge", "door.position"]), st.floats(-10.0, 10.0),
+                            min_size=1),
+        ),
+        max_size=40,
+    ),
+    band=st.floats(0.0, 2.0),
+)  # fmt: skip
+def test_offer_poll_decides_as_offer_channel_by_channel(
+    polls: list[tuple[float, dict[str, float]]], band: float
+) -> None:
+    one_by_one = TelemetryRecorder(deadband=band, max_interval_s=60.0, deadbands={"gauge": band / 2})
+    per_poll = TelemetryRecorder(deadband=band, max_interval_s=60.0, deadbands={"gauge": band / 2})
+    t = 0.0
+    for step, readings in polls:
+        t += step
+        expected = [s for channel, value in readings.items() for s in one_by_one.offer(channel, t, value)]
+        assert per_poll.offer_poll(t, readings) == expected
+    assert per_poll.flush() == one_by_one.flush()

@@ -6,7 +6,9 @@ loses at most the telemetry samples since the last step. Telemetry goes through 
 deadband + maximum-interval filter, is buffered, and is written in the step's own
 transaction at every step end (one commit per step); :meth:`RecordsJournal.close` writes
 what is left and must run before a batch is aborted on an exception. Exposure readings
-feed one :class:`ExposureLedger` per item; their intervals are written when the batch ends.
+feed one :class:`ExposureLedger` per item; each interval is written as it closes (the item moved or
+was sealed), its own transaction with its audit entry, so a crash loses at most the open ones; the
+intervals still open are closed and written when the batch ends.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class RecordsJournal:
         self._bands: dict[str, float] = {}  # updated per channel; the recorder reads this same dict
         self._recorder = TelemetryRecorder(max_interval_s=MAX_INTERVAL_S, deadbands=self._bands)
         self._buffer: list[TelemetrySample] = []
+        self._stored: dict[str, int] = {}  # item → how many of its ledger's closed intervals are stored
 
     # ---- engine callbacks ----------------------------------------------------------------------
     def batch_started(self, procedure: Any, seed: int, faults: Iterable[Any]) -> None:
@@ -74,11 +77,13 @@ class RecordsJournal:
             self._buffer = buffered + self._buffer  # not written: keep them for close()
             raise
 
-    def telemetry(self, sim_s: float, channel: str, value: float) -> None:
+    def telemetry(self, sim_s: float, readings: Mapping[str, float]) -> None:
         self._advance(sim_s)
-        kept = self._recorder.offer(channel, sim_s, value)
-        if kept:  # the band follows the last kept reading (percent-of-reading deadband)
-            self._bands[channel] = max(ABSOLUTE_DEADBAND, RELATIVE_DEADBAND * abs(kept[-1].value))
+        kept = self._recorder.offer_poll(sim_s, readings)
+        if kept:
+            bands = self._bands
+            for sample in kept:  # the band follows the last kept reading (percent-of-reading deadband)
+                bands[sample.channel] = max(ABSOLUTE_DEADBAND, RELATIVE_DEADBAND * abs(sample.value))
             self._buffer.extend(kept)
 
     def alarm(self, sim_s: float, code: str, message: str, hold: bool) -> str:
@@ -92,8 +97,12 @@ class RecordsJournal:
         self.store.clear_alarm(int(alarm_id), sim_s=sim_s)
 
     def exposure(self, sim_s: float, item: str, space: str, o2_ppm: float, h2o_ppm: float, sealed: bool) -> None:
-        ledger = self.ledgers.setdefault(item, ExposureLedger(self.item_ids.get(item, item)))
+        ledger = self.ledgers.get(item)
+        if ledger is None:
+            ledger = self.ledgers[item] = ExposureLedger(self.item_ids.get(item, item))
         ledger.observe(sim_s, space, o2_ppm, h2o_ppm, sealed=sealed)
+        if ledger.closed_count != self._stored.get(item, 0):  # an interval closed: store it now
+            self._store_closed(item, ledger)
 
     def deposited(self, sim_s: float, layer: str, item: str, thickness_um: float) -> None:
         self.deposited_um[layer] = thickness_um
@@ -104,10 +113,17 @@ class RecordsJournal:
         self.close()
         for item, ledger in self.ledgers.items():
             self.intervals[item] = ledger.close()
-            for interval in self.intervals[item]:
-                self.store.record_exposure(interval, batch_id=self.batch_id)
+            self._store_closed(item, ledger)
 
     # ---- helpers ---------------------------------------------------------------------------------
+    def _store_closed(self, item: str, ledger: ExposureLedger) -> None:
+        """Write the intervals of ``item`` closed since the last call (each with its audit entry)."""
+        stored = self._stored.get(item, 0)
+        for interval in ledger.closed_since(stored):
+            self.store.record_exposure(interval, batch_id=self.batch_id)
+            stored += 1
+            self._stored[item] = stored
+
     def close(self) -> None:
         """Write every sample still held: the filter's last sample per channel and the buffer.
 

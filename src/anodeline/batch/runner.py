@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from anodeline.batch.journal import RecordsJournal
-from anodeline.batch.materials import lot_roles, register_materials
+from anodeline.batch.materials import check_lot_records, check_lot_roles, lot_roles, register_materials
 from anodeline.batch.outcome import Electrode, Exposure, Judgement, electrode_from, judge, summarise
 from anodeline.errors import AnodelineError
 from anodeline.line import load_line
@@ -26,7 +26,7 @@ from anodeline.prediction import predict_recipe
 from anodeline.procedure import can_run, compile_procedure, verify_procedure
 from anodeline.recipe.validate import load_recipe
 from anodeline.records import RecordsError, Store, open_store
-from anodeline.records.connection import shown
+from anodeline.records.connection import make_default_folder, shown
 from anodeline.records.lengths import check_batch_strings
 
 Progress = Callable[[float, int, int, Any], None]
@@ -85,11 +85,20 @@ def run_batch(
     progress: Progress | None = None,
     store: Store | None = None,
     max_hours: float | None = None,
+    actor: str = "anodeline",
+    authorize: Callable[[Store], str] | None = None,
+    on_close: Callable[[Store], None] | None = None,
 ) -> BatchReport:
     """Make the electrode of ``recipe_path`` on the twin; record it; judge it.
 
-    ``max_hours`` limits the simulated run (default: 3 × the procedure's planned duration + one
-    suspender hold, :mod:`anodeline.engine.duration`); a run that reaches it aborts with ``TIMEOUT``.
+    ``actor`` is who started the batch (an authenticated user, or the unattended twin run);
+    ``authorize(store)``, when given, authenticates the person starting it once every input check
+    passed and the store is open, and returns their name (the actor). ``on_close(store)`` runs
+    once the batch is recorded, or failed after the store was migrated (the CLI anchors the head).
+    ``lots`` (role → lot id) are checked before anything is recorded: roles, materials, and an
+    earlier batch's electrode used as a lot must have been released. ``max_hours`` limits the
+    simulated run (default: 3 × the procedure's planned duration + one suspender hold,
+    :mod:`anodeline.engine.duration`); a run that reaches it aborts with ``TIMEOUT``.
     """
     from anodeline.devices.sim.twin import build_twin
     from anodeline.engine import EngineSettings, SimClock, run_procedure
@@ -100,6 +109,7 @@ def run_batch(
                                 hint="give the longest the simulated run may take, e.g. --max-hours 24")  # fmt: skip
     settings = EngineSettings(max_run_s=max_hours * 3600.0 if max_hours is not None else None)
     recipe = load_recipe(recipe_path)
+    check_lot_roles(recipe, lots or {})
     line = load_line(line_path or default_line_path(recipe.route))
     reason = can_run(recipe, line)
     if reason:
@@ -119,12 +129,20 @@ def run_batch(
     roles = [f"{role}-lot" for role in lot_roles(recipe)]
     check_batch_strings(recipe.recipe, recipe.route, (lots or {}).values(), [*item_names, *roles, "lithium-foil"])
     owned = store is None
+    if owned:
+        make_default_folder(db_url)
     store = store or open_store(db_url)
+    migrated = False
     try:
         store.migrate()
+        migrated = True
+        if authorize is not None:
+            actor = authorize(store)
+        check_lot_records(store, recipe, lots or {})
         record = store.create_batch(
             recipe_id=recipe.recipe, recipe_snapshot=recipe.model_dump(mode="json"),
-            line_snapshot=line.model_dump(mode="json"), route=recipe.route, seed=seed,
+            line_snapshot=line.model_dump(mode="json"), route=recipe.route, seed=seed, actor=actor,
+            procedure_snapshot=procedure.to_dict(),
         )  # fmt: skip
         batch_id = record.batch_id
         materials = register_materials(store, batch_id, recipe, procedure, lots or {})
@@ -155,7 +173,7 @@ def run_batch(
             )  # fmt: skip
         judgement = judge(recipe, result.status, electrode, list(exposures))
         reasons = tuple(dict.fromkeys([*result.reasons, *judgement.reasons]))
-        _finish(store, batch_id, result.status, judgement, reasons, journal.last_sim_s)
+        _finish(store, batch_id, result.status, judgement, reasons, journal.last_sim_s, electrode)
         head = store.audit_head()
         return BatchReport(
             batch=batch_id, status=result.status, verdict=None if result.status == "held" else judgement.verdict,
@@ -164,16 +182,29 @@ def run_batch(
             audit_head=head.hash if head else None, line=line.line, faults=faults,
         )  # fmt: skip
     finally:
-        if owned:
-            store.close()
+        try:
+            if migrated and on_close is not None:
+                on_close(store)
+        finally:
+            if owned:
+                store.close()
 
 
 def _finish(
-    store: Store, batch_id: str, status: str, judgement: Judgement, reasons: tuple[str, ...], sim_s: float
+    store: Store,
+    batch_id: str,
+    status: str,
+    judgement: Judgement,
+    reasons: tuple[str, ...],
+    sim_s: float,
+    electrode: Electrode | None,
 ) -> None:
     current = store.get_batch(batch_id).status
     if status == "complete" and current == "running":
-        store.finish_batch(batch_id, sim_s=sim_s, verdict=judgement.verdict, reasons=reasons)
+        made = None
+        if electrode is not None:  # the record keeps the electrode with its verdict and reasons
+            made = {**electrode.to_dict(), "verdict": judgement.verdict, "reasons": list(judgement.reasons)}
+        store.finish_batch(batch_id, sim_s=sim_s, verdict=judgement.verdict, reasons=reasons, electrode=made)
     elif status == "held":
         if current == "running":  # the record shows the hold and why, awaiting a person's decision
             store.raise_alarm(batch_id, sim_s=sim_s, code="HELD", message="; ".join(reasons), hold=True)

@@ -78,6 +78,12 @@ class TargetFamily:
     li2s_mol_pct: float
 
 
+def _is_li2s(amounts: tuple[tuple[str, float], ...]) -> bool:
+    """Whether a component is Li2S (any multiple: its reduced formula is Li2S)."""
+    counts = dict(amounts)
+    return set(counts) == {"Li", "S"} and math.isclose(counts["Li"], 2.0 * counts["S"], rel_tol=1e-9)
+
+
 @cache
 def target_family(target: str) -> TargetFamily:
     """Split a target into sulfide network formers and oxide/oxynitride dopant components."""
@@ -88,14 +94,14 @@ def target_family(target: str) -> TargetFamily:
     formers: set[str] = set()
     dopants: list[str] = []
     dopant = li2s = 0.0
-    for c in mixture.components:
-        elements = {str(el) for el in c.composition}
+    for c in mixture.components:  # from the parsed amounts, without pymatgen (0.1 s to import)
+        elements = {element for element, _ in c.amounts}
         if elements & _ANIONS:
             dopants.append(c.formula)
             dopant += c.amount
         else:
             formers |= elements - {"Li", "S"}
-            if c.composition.reduced_formula == "Li2S":
+            if _is_li2s(c.amounts):
                 li2s += c.amount
     return TargetFamily(frozenset(formers), tuple(dopants), 100 * dopant / total, 100 * li2s / total)
 

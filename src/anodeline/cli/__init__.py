@@ -9,7 +9,18 @@ from importlib import import_module
 
 from anodeline.cli.app import app
 
-for _module in ("validate", "predict", "calibrate", "calc", "composition", "lineplan", "batch", "campaign"):
+for _module in (
+    "validate",
+    "predict",
+    "calibrate",
+    "calc",
+    "composition",
+    "lineplan",
+    "batch",
+    "sign",
+    "users",
+    "campaign",
+):
     import_module(f"anodeline.cli.{_module}")
 
 

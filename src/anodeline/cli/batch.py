@@ -1,38 +1,25 @@
-"""``anodeline run``, ``batches``, ``record`` and ``audit verify``: batches on the twin and their records."""
+"""``anodeline run``, ``batches``, ``record`` and ``audit verify|anchor``: batches on the twin and their records.
+
+``run`` writes (it creates and migrates the database); the others only read and refuse a missing
+database or one without the schema (exit 2).
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from anodeline.cli.access import ANCHOR_LOG, AS_HELP, anchor_head, db_url, read_store
+from anodeline.cli.access import DB as _DB
+from anodeline.cli.access import JSON as _JSON
 from anodeline.cli.app import BATCHES, app
 from anodeline.cli.output import EXIT_FAIL, EXIT_USAGE, print_json, usage_error
 
 audit_app = typer.Typer(help="The tamper-evident audit trail of the batch records.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit", rich_help_panel=BATCHES)
-
-DB_HELP = "Database URL: sqlite:///path.sqlite (default: $ANODELINE_DB or sqlite:///anodeline.sqlite) or postgresql://…"
-_DB = Annotated[str | None, typer.Option("--db", help=DB_HELP, show_default=False)]
-_JSON = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
-
-def _db(url: str | None) -> str | None:
-    return url or os.environ.get("ANODELINE_DB")
-
-
-def _store(url: str | None) -> Any:
-    from anodeline.errors import AnodelineError
-    from anodeline.records import open_store
-
-    try:
-        store = open_store(_db(url))
-        store.migrate()
-    except AnodelineError as exc:
-        usage_error(f"{exc.message} [{exc.code}]", exc.hint)
-    return store
+_db = db_url
 
 
 @app.command(rich_help_panel=BATCHES)
@@ -48,6 +35,8 @@ def run(
         list[str] | None, typer.Option("--lot", help="ROLE=LOT-ID, e.g. substrate=CU-2611 (repeatable).")
     ] = None,
     list_faults: Annotated[bool, typer.Option("--list-faults", help="List the faults the twin can inject.")] = False,
+    as_user: Annotated[str | None, typer.Option("--as", help=AS_HELP + " Optional on the twin.")] = None,
+    anchor_log: ANCHOR_LOG = None,
     max_hours: Annotated[
         float | None,
         typer.Option(
@@ -69,12 +58,12 @@ def run(
             typer.echo(f"{name:16} {description} (target: {target or 'default'}; at: {when or 'default'})")
         typer.echo("syntax: --fault NAME[:TARGET][@SECONDS][*SCALE], e.g. --fault leak:chamber-5@3600")
         return
-    lots: dict[str, str] = {}
-    for entry in lot or []:
-        role, sep, lot_id = entry.partition("=")
-        if not sep or not role or not lot_id:
-            usage_error(f"--lot {entry!r} is not ROLE=LOT-ID", "e.g. --lot substrate=CU-2611 --lot electrolyte=T-77")
-        lots[role.strip()] = lot_id.strip()
+    from anodeline.batch.materials import LotUsageError, parse_lots
+
+    try:
+        lots = parse_lots(lot or [])
+    except LotUsageError as exc:
+        usage_error(f"{exc.message} [{exc.rule}]", exc.hint)
     if recipe is None:
         usage_error("missing RECIPE", "anodeline run RECIPE.yaml")
     if max_hours is not None and not 0.0 < max_hours < float("inf"):
@@ -87,19 +76,24 @@ def run(
     except RecipeError as exc:
         usage_error(f"{exc.message} [{exc.code}]", exc.hint)
     from anodeline.batch.runner import run_batch
+    from anodeline.cli.access import acting_user
     from anodeline.cli.run_view import RunProgress, print_report
 
+    def authorize(store: Any) -> str:
+        assert as_user is not None
+        return acting_user(store, as_user, "run", anchor_log=anchor_log).name
+
+    common: dict[str, Any] = {
+        "line_path": line, "db_url": _db(db), "seed": seed, "faults": fault or (), "lots": lots,
+        "max_hours": max_hours, "authorize": authorize if as_user is not None else None,
+        "on_close": lambda store: anchor_head(store, "after run", anchor_log),
+    }  # fmt: skip
     try:
         if json_output:
-            report = run_batch(
-                recipe, line_path=line, db_url=_db(db), seed=seed, faults=fault or (), lots=lots, max_hours=max_hours
-            )
+            report = run_batch(recipe, **common)
         else:
             with RunProgress() as progress:
-                report = run_batch(
-                    recipe, line_path=line, db_url=_db(db), seed=seed, faults=fault or (), lots=lots,
-                    progress=progress.update, max_hours=max_hours,
-                )  # fmt: skip
+                report = run_batch(recipe, progress=progress.update, **common)
     except AnodelineError as exc:  # the one exit-code table: refused 1, usage or unreadable 2
         from anodeline.cli.app import describe, exit_code_of
 
@@ -116,21 +110,23 @@ def run(
 @app.command(rich_help_panel=BATCHES)
 def batches(db: _DB = None, json_output: _JSON = False) -> None:
     """List the batches in the record store, oldest first."""
-    store = _store(db)
+    store = read_store(db)
     with store:
         rows = store.list_batches()
+        released = store.released_batches()
     if json_output:
-        print_json({"batches": [_batch_summary(b) for b in rows]})
+        print_json({"batches": [{**_batch_summary(b), "released": b.batch_id in released} for b in rows]})
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("recipe", "route", "status", "verdict", "simulated", "started (UTC)")
+    table = Table("recipe", "route", "status", "verdict", "released", "simulated", "started (UTC)")
     table.add_column("batch", no_wrap=True)
     for b in rows:
         simulated = f"{(b.ended_sim_s or 0.0) / 3600:.2f} h" if b.ended_sim_s is not None else "-"
         started = b.started_at.strftime("%m-%d %H:%M") if b.started_at else "-"
-        table.add_row(b.recipe_id, b.route, b.status, b.verdict or "-", simulated, started, b.batch_id)
+        mark = "yes" if b.batch_id in released else "-"
+        table.add_row(b.recipe_id, b.route, b.status, b.verdict or "-", mark, simulated, started, b.batch_id)
     Console().print(table)
 
 
@@ -147,20 +143,40 @@ def record(
     batch: Annotated[str, typer.Argument(help="Batch id (see 'anodeline batches').")],
     db: _DB = None,
     json_output: _JSON = False,
-) -> None:
-    """Show one batch record: steps, readings, genealogy, exposure, alarms and audit status."""
+    export: Annotated[
+        str | None,
+        typer.Option("--export", show_default=False,
+                     help="Write the record as 'html' (a self-contained report with plots) or 'csv' (telemetry)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", show_default=False, help="File to write the export to (default: BATCH.html "
+                     "or BATCH.csv in the current folder; '-' for stdout)."),
+    ] = None,
+    anchor_log: ANCHOR_LOG = None,
+) -> None:  # fmt: skip
+    """Show one batch record: electrode, steps, readings, genealogy, exposure, signatures and audit status."""
     from anodeline.batch.report import batch_record
     from anodeline.records.errors import RecordNotFoundError
 
-    store = _store(db)
+    if export is not None and export not in ("html", "csv"):
+        usage_error(f"--export {export!r} is not a format", "use --export html or --export csv")
+    store = read_store(db)
     with store:
         try:
-            data = batch_record(store, batch)
+            data = batch_record(store, batch, anchor_log=anchor_log, telemetry=export is not None)
         except RecordNotFoundError as exc:
             typer.echo(f"error: {exc.message}", err=True)
             typer.echo("hint: 'anodeline batches' lists the batch ids", err=True)
             raise typer.Exit(EXIT_USAGE) from None
+    if export is not None:
+        from anodeline.batch.export import write_export
+
+        where = write_export(data, export, output)
+        typer.echo(f"wrote {where}", err=True)
+        return
     if json_output:
+        data.pop("telemetry", None)
         print_json(data)
         return
     from anodeline.cli.run_view import print_record
@@ -169,23 +185,82 @@ def record(
 
 
 @audit_app.command("verify")
-def audit_verify(db: _DB = None, json_output: _JSON = False) -> None:
-    """Recompute the SHA-256 chain of the audit trail: exit 0 if intact, 1 naming the first bad entry."""
-    store = _store(db)
+def audit_verify(
+    db: _DB = None,
+    json_output: _JSON = False,
+    anchor: Annotated[
+        str | None,
+        typer.Option("--anchor", show_default=False,
+                     help="An audit head kept outside the database (HASH or SEQUENCE:HASH, as 'run' printed it)."),
+    ] = None,
+    anchor_log: ANCHOR_LOG = None,
+    rows: Annotated[
+        bool, typer.Option("--rows/--no-rows", help="Cross-check every domain row against the audit payloads.")
+    ] = True,
+) -> None:  # fmt: skip
+    """Check the audit trail: the SHA-256 chain, every table row against it, and the anchors kept
+    outside the database. Exit 0 if all hold, 1 naming what does not."""
+    from anodeline.records.anchors import anchor_path, read_anchors, verify_key
+
+    store = read_store(db)
     with store:
-        report = store.verify_chain()
-    data: dict[str, Any] = {"ok": report.ok, "entries": report.entries}
-    if report.head is not None:
-        data["head"] = {"sequence": report.head.sequence, "hash": report.head.hash}
-    if report.first_bad is not None:
-        data["first_bad"] = {"sequence": report.first_bad.sequence, "reason": report.first_bad.reason}
+        path = anchor_path(store.url, anchor_log)
+        anchors = read_anchors(path) if path is not None else []
+        report = store.verify(anchor=anchor, anchors=anchors, rows=rows, anchor_log=str(path) if path else "",
+                              public_key=verify_key())  # fmt: skip
+    data = report.to_dict()
+    data["anchor_log"] = str(path) if path is not None else None
     if json_output:
         print_json(data)
     elif report.ok:
-        typer.echo(
-            f"audit trail intact: {report.entries} entries" + (f", head {report.head.hash}" if report.head else "")
-        )
+        head = f", head {report.head.sequence}:{report.head.hash}" if report.head else ""
+        checked = ["chain"] + (["every table row"] if report.rows_checked else [])
+        checked += [f"{report.anchors_checked} anchors ({path})"] if report.anchors_checked else []
+        typer.echo(f"audit trail intact: {report.entries} entries{head}; checked {', '.join(checked)}")
+        if path is None:
+            typer.echo("note: no anchor log (set ANODELINE_ANCHOR_LOG): truncation and rewrites need an anchor",
+                       err=True)  # fmt: skip
     else:
-        bad = report.first_bad
-        typer.echo(f"audit trail BROKEN at entry {bad.sequence if bad else '?'}: {bad.reason if bad else ''}", err=True)
+        typer.echo(f"audit trail BROKEN: {len(report.problems)} problem(s)", err=True)
+        for problem in report.problems:
+            typer.echo(f"  {problem}", err=True)
     raise typer.Exit(0 if report.ok else EXIT_FAIL)
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    as_user: Annotated[str, typer.Option("--as", help=AS_HELP + " qa or admin.")],
+    db: _DB = None,
+    anchor_log: ANCHOR_LOG = None,
+) -> None:
+    """Record the chain's head in the anchor log after reviewing entries no anodeline command anchored."""
+    from anodeline.cli.access import acting_user
+    from anodeline.records.anchors import anchor_path
+
+    store = read_store(db)
+    with store:
+        user = acting_user(store, as_user, "anchor", anchor_log=anchor_log)
+        report = store.verify(rows=True)
+        if not report.ok:
+            for problem in report.problems:
+                typer.echo(f"  {problem}", err=True)
+            usage_error("the chain or the tables do not verify: nothing anchored", "run 'anodeline audit verify'")
+        path = anchor_path(store.url, anchor_log)
+        if path is None:
+            usage_error("this store has no anchor log", "set ANODELINE_ANCHOR_LOG or give --anchor-log")
+        store.record_anchor(user=user.name, note="audit anchor")
+        anchor_head(store, f"audit anchor by {user.name}", anchor_log)
+        head = store.audit_head()
+    typer.echo(f"anchored {head.sequence}:{head.hash} in {path}" if head else "nothing to anchor")
+
+
+@audit_app.command("keygen")
+def audit_keygen(
+    path: Annotated[Path, typer.Argument(help="New file for the private key (its public key goes to PATH.pub).")],
+) -> None:
+    """Make an Ed25519 key pair that signs each anchor line (keep the private key off the database's host)."""
+    from anodeline.records.anchors import KEY_ENV, PUBKEY_ENV, make_key_pair
+
+    public = make_key_pair(path)
+    typer.echo(f"private key {path} (mode 0600): set {KEY_ENV}={path} where anodeline writes")
+    typer.echo(f"public key {public}: set {PUBKEY_ENV}={public} where the audit is verified")

@@ -88,14 +88,25 @@ def print_record(data: dict[str, Any], console: Console | None = None) -> None:
         f"[bold]batch {data['batch']}[/bold] recipe {data['recipe']} ({data['route']}) on {data['line']}: "
         f"{data['status']}, verdict {data['verdict']}"
     )
+    for reason in data.get("reasons", []):
+        console.print(f"reason: {reason}")
+    electrode = data.get("electrode")
+    if electrode:
+        layers = ", ".join(f"{x['name']} {x['thickness_um']:.3f} µm" for x in electrode.get("layers", []))
+        console.print(
+            f"electrode {electrode['id']}: {layers}; σ25 {electrode['sigma25_S_per_cm']:.2e} S/cm, "
+            f"Ea {electrode['ea_kj_per_mol']:.1f} kJ/mol, {'amorphous' if electrode['amorphous'] else 'crystalline'}"
+        )
     steps = Table("#", "action", "start", "end", "outcome", "arguments", title="steps", title_justify="left")
     for s in data["steps"]:
         args = ", ".join(f"{k}={v}" for k, v in s["arguments"].items())
         steps.add_row(str(s["index"]), s["action"], _hms(s["started_s"]), _hms(s["ended_s"]), s["outcome"], args)
     console.print(steps)
-    readings = Table("channel", "samples", "min", "max", "last", title="readings", title_justify="left")
+    readings = Table("channel", "unit", "samples", "min", "max", "last", title="readings", title_justify="left")
     for channel, r in data["readings"].items():
-        readings.add_row(channel, str(r["samples"]), f"{r['min']:.4g}", f"{r['max']:.4g}", f"{r['last']:.4g}")
+        readings.add_row(
+            channel, r["unit"], str(r["samples"]), f"{r['min']:.4g}", f"{r['max']:.4g}", f"{r['last']:.4g}"
+        )
     console.print(readings)
     for alarm in data["alarms"]:
         console.print(f"alarm {alarm['code']} at {_hms(alarm['raised_s'])}: {alarm['message']}")
@@ -110,6 +121,17 @@ def print_record(data: dict[str, Any], console: Console | None = None) -> None:
             f"{x['max_o2_ppm']:.3g}", f"{x['max_h2o_ppm']:.3g}", f"{x['h2o_dose_ppm_s']:.4g}",
         )  # fmt: skip
     console.print(exposure)
+    if data.get("signatures"):
+        signed = Table("printed name", "user", "signed (UTC)", "meaning", "record unchanged", title="signatures",
+                       title_justify="left")  # fmt: skip
+        for sig in data["signatures"]:
+            unchanged = "yes" if sig["content_matches"] else "[red]NO: changed after signing[/red]"
+            signed.add_row(sig["printed_name"], sig["user"], sig["signed_at"], sig["meaning_text"], unchanged)
+        console.print(signed)
+    console.print(f"released: {'yes' if data.get('released') else 'no'}")
     audit = data["audit"]
-    state = "intact" if audit["ok"] else f"BROKEN at {audit['first_bad']}"
-    console.print(f"audit trail: {state}, {audit['entries']} entries, head {audit['head']}")
+    state = "intact" if audit["ok"] else "[red]BROKEN[/red]"
+    rows = ", every row checked" if audit.get("rows_checked") else ""
+    console.print(f"audit trail: {state}, {audit['entries']} entries{rows}, head {audit['head']}")
+    for problem in audit.get("problems", []):
+        console.print(f"  [red]{problem['code']}[/red] {problem['where']}: {problem['reason']}")

@@ -32,7 +32,7 @@ class SimClock:
     """Simulated seconds on a :class:`simpy.Environment`."""
 
     def __init__(self, start_s: float = 0.0) -> None:
-        self.env: simpy.Environment = simpy.Environment(initial_time=start_s)
+        self.env: simpy.Environment = simpy.Environment(initial_time=float(start_s))  # float time throughout
 
     @property
     def now(self) -> float:

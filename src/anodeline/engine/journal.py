@@ -1,13 +1,15 @@
 """What the engine tells the outside world: the :class:`Journal` protocol and two journals.
 
-The batch-record adapter (records/) implements the same protocol. ``telemetry`` is
-called for every sample and ``exposure`` at every poll for every sensitive item; the
-journal decides what to keep. O2/H2O of an exposure are *atmosphere-equivalent* ppm:
+The batch-record adapter (batch/journal.py) implements the same protocol. ``telemetry`` is
+called once per poll with every channel's reading (a mapping the engine never changes
+afterwards, so a journal may keep it), and ``exposure`` at every poll for every sensitive
+item; the journal decides what to keep. O2/H2O of an exposure are *atmosphere-equivalent* ppm:
 mole fraction × p / 101325 Pa, so an item in vacuum meets what it really meets (docs/engine.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -28,7 +30,8 @@ class Journal(Protocol):
         """``outcome``: ``ok``, ``failed`` (the batch aborts) or ``interrupted`` (a hold cut short by a
         suspender; the same step starts again after the hold)."""
 
-    def telemetry(self, sim_s: float, channel: str, value: float) -> None: ...
+    def telemetry(self, sim_s: float, readings: Mapping[str, float]) -> None:
+        """Every channel's reading of one poll at ``sim_s`` (one call per poll, not per channel)."""
 
     def alarm(self, sim_s: float, code: str, message: str, hold: bool) -> str: ...
 
@@ -59,7 +62,7 @@ class NullJournal:
     def step_finished(self, sim_s: float, index: int, action: Action, outcome: str, readings: dict[str, float]) -> None:
         pass
 
-    def telemetry(self, sim_s: float, channel: str, value: float) -> None:
+    def telemetry(self, sim_s: float, readings: Mapping[str, float]) -> None:
         pass
 
     def alarm(self, sim_s: float, code: str, message: str, hold: bool) -> str:
@@ -105,8 +108,8 @@ class MemoryJournal:
     def step_finished(self, sim_s: float, index: int, action: Action, outcome: str, readings: dict[str, float]) -> None:
         self.steps.append((sim_s, index, action.kind, outcome))
 
-    def telemetry(self, sim_s: float, channel: str, value: float) -> None:
-        self.telemetry_samples.append((sim_s, channel, value))
+    def telemetry(self, sim_s: float, readings: Mapping[str, float]) -> None:
+        self.telemetry_samples.extend((sim_s, channel, value) for channel, value in readings.items())
 
     def alarm(self, sim_s: float, code: str, message: str, hold: bool) -> str:
         alarm_id = f"A{len(self.alarms) + 1}"

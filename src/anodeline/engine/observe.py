@@ -11,7 +11,6 @@ apparatus on fig1) keeps the model's estimate; docs/engine.md lists them per lin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
 from anodeline.line.config import Line
 from anodeline.line.state import LineState
@@ -24,26 +23,57 @@ FIELD = {"o2": "o2_ppm", "h2o": "h2o_ppm", "pressure": "pressure_pa", "dew-point
 
 def overlay(line: Line, belief: LineState, readings: Mapping[str, float]) -> LineState:
     """``belief`` with every measured quantity replaced by its reading."""
-    changes: dict[str, dict[str, float]] = {}
-    for name, sensor in line.sensors.items():
-        if name not in readings:
-            continue
-        value = readings[name]
-        if sensor.measures == "dew-point":
-            try:
-                value = frost_point_to_ppmv(value)
-            except AtmosphereError:
+    return Overlay(line)(belief, readings)
+
+
+class Overlay:
+    """:func:`overlay` for one line, its sensors and doors looked up once (the engine overlays at every poll)."""
+
+    def __init__(self, line: Line) -> None:
+        self.sensors = tuple(
+            (name, sensor.space, FIELD[sensor.measures], sensor.measures == "dew-point")
+            for name, sensor in line.sensors.items()
+        )
+        #: Doors between two spaces of the line (an open door makes one volume of them; the room is apart).
+        self.doors = {door: config.between for door, config in line.doors.items() if line.room not in config.between}
+
+    def __call__(self, belief: LineState, readings: Mapping[str, float]) -> LineState:
+        changes: dict[str, dict[str, float]] = {}
+        for name, space, field, dew_point in self.sensors:
+            value = readings.get(name)
+            if value is None:
                 continue
-        changes.setdefault(sensor.space, {})[FIELD[sensor.measures]] = min(max(value, 0.0), 1e6)
-    for door, is_open in belief.doors.items():  # an open door makes one volume: share what is measured
-        a, b = line.doors[door].between
-        if not is_open or line.room in (a, b):
-            continue
-        for here, there in ((a, b), (b, a)):
-            for key, value in list(changes.get(here, {}).items()):
-                changes.setdefault(there, {}).setdefault(key, value)
-    measured = {space: replace(belief.atmospheres[space], **fields) for space, fields in changes.items()}  # type: ignore[arg-type]
-    return belief.with_atmospheres(measured) if measured else belief
+            if dew_point:
+                try:
+                    value = frost_point_to_ppmv(value)
+                except AtmosphereError:
+                    continue
+            fields = changes.get(space)
+            if fields is None:
+                fields = changes[space] = {}
+            fields[field] = min(max(value, 0.0), 1e6)
+        between = self.doors
+        for door, is_open in belief.doors.items():  # an open door makes one volume: share what is measured
+            if not is_open or door not in between:
+                continue
+            a, b = between[door]
+            for here, there in ((a, b), (b, a)):
+                for key, value in list(changes.get(here, {}).items()):
+                    changes.setdefault(there, {}).setdefault(key, value)
+        if not changes:
+            return belief
+        atmospheres = belief.atmospheres
+        measured = {}
+        for space, fields in changes.items():
+            atm = atmospheres[space]
+            measured[space] = Atmosphere(
+                atm.gas,
+                fields.get("pressure_pa", atm.pressure_pa),
+                fields.get("o2_ppm", atm.o2_ppm),
+                fields.get("h2o_ppm", atm.h2o_ppm),
+                atm.n2_ppm,
+            )
+        return belief.with_atmospheres(measured)
 
 
 def equivalent_ppm(atm: Atmosphere) -> tuple[float, float]:

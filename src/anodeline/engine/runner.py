@@ -19,9 +19,18 @@ from anodeline.engine.clock import Clock
 from anodeline.engine.duration import LIMIT_FACTOR, default_time_limit_s
 from anodeline.engine.errors import DeviceFaultError, StepInterrupted
 from anodeline.engine.journal import Journal
-from anodeline.engine.observe import equivalent_ppm, overlay
+from anodeline.engine.observe import Overlay, equivalent_ppm
 from anodeline.engine.states import BatchStateMachine
-from anodeline.engine.suspenders import Suspenders, ceiling_machine, protective_actions, scaled, tripped, undo
+from anodeline.engine.suspenders import (
+    Exposure,
+    Suspenders,
+    ceiling_machine,
+    exposures,
+    protective_actions,
+    scaled,
+    tripped,
+    undo,
+)
 from anodeline.line import actions as act
 from anodeline.line.config import Line
 from anodeline.line.errors import InterlockError
@@ -76,6 +85,9 @@ class Engine:
         self.belief: LineState = procedure.initial_state(self.machine)
         self.observed: LineState = self.belief
         self.readings: dict[str, float] = {}
+        self._device_list = tuple(devices.values())
+        self._overlay = Overlay(line)
+        self._exposed: tuple[LineState | None, list[Exposure]] = (None, [])  # (observed state, its exposures)
         self.batch = BatchStateMachine(self._state_changed)
         self.reasons: list[str] = []
         self.steps_executed = 0
@@ -96,16 +108,16 @@ class Engine:
         """Read every device, journal the samples, update the observed state, exposures and trips."""
         now = self.clock.now
         readings: dict[str, float] = {}
-        telemetry = self.journal.telemetry
-        for device in self.devices.values():
+        for device in self._device_list:
             for channel, reading in device.read().items():
-                readings[channel] = value = reading.value
-                telemetry(now, channel, value)
+                readings[channel] = reading[0]  # Reading.value
+        self.journal.telemetry(now, readings)  # one call per poll; the dict is not changed afterwards
         self.readings = readings
-        self.observed = overlay(self.line, self.belief, readings)
-        self._record_exposure(now)
+        self.observed = self._overlay(self.belief, readings)
+        exposed = self._exposures()
+        self._record_exposure(now, exposed)
         if self.batch.state == "running":
-            for space, why in tripped(self.ceiling.policy, self.observed).items():
+            for space, why in tripped(self.ceiling.policy, self.observed, exposed).items():
                 self.trips.setdefault(space, why)
         if readings.get("mains.power", 1.0) < 0.5 and not self._power_fault_raised:
             self._power_fault_raised = True
@@ -131,16 +143,18 @@ class Engine:
                 device = channel.removesuffix(".fault")
                 raise DeviceFaultError("DEVICE-FAULT", f"{device} reports a fault ({channel} = {value:g})")
 
-    def _record_exposure(self, now: float) -> None:
-        """Journal what each sensitive item meets, as measured; the model only cross-checks it."""
+    def _exposures(self) -> list[Exposure]:
+        """:func:`~anodeline.engine.suspenders.exposures` of the observed state, worked out once per state."""
         state = self.observed
+        if self._exposed[0] is not state:
+            self._exposed = (state, exposures(state))
+        return self._exposed[1]
+
+    def _record_exposure(self, now: float, exposed: list[Exposure]) -> None:
+        """Journal what each sensitive item meets, as measured; the model only cross-checks it."""
         disagreeing: set[tuple[str, str]] = set()
-        for name, item in state.items.items():
-            if not item.sensitive:
-                continue
-            atm, container = state.exposure(name)
+        for name, atm, container, space in exposed:
             o2, h2o = equivalent_ppm(atm)
-            space = state.space_of(name)
             sealed = container is not None
             self.journal.exposure(now, name, space, o2, h2o, sealed)
             ledger = self.ledgers.get(name) or self.ledgers.setdefault(name, ExposureLedger(name))
@@ -173,11 +187,8 @@ class Engine:
     def period(self) -> float:
         """Poll faster while a sensitive item is unsealed at pressure in a glove chamber."""
         vacuum = self.machine.policy.vacuum_below_pa
-        for name, item in self.observed.items.items():
-            if not item.sensitive:
-                continue
-            atm, container = self.observed.exposure(name)
-            space = self.line.spaces.get(self.observed.space_of(name))
+        for _name, atm, container, where in self._exposures():
+            space = self.line.spaces.get(where)
             if container is None and atm.pressure_pa >= vacuum and space is not None and space.kind == "glove-chamber":
                 return self.settings.exposed_period_s
         return self.settings.period_s

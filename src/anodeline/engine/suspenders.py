@@ -19,6 +19,7 @@ from anodeline.line.config import Line
 from anodeline.line.machine import Machine
 from anodeline.line.policy import AirPolicy
 from anodeline.line.state import LineState
+from anodeline.physics.atmosphere.state import Atmosphere
 
 
 @dataclass(frozen=True)
@@ -41,17 +42,30 @@ def scaled(policy: AirPolicy, share: float) -> AirPolicy:
     )
 
 
-def tripped(policy: AirPolicy, state: LineState) -> dict[str, str]:
-    """Spaces where a sensitive item is exposed to an atmosphere ``policy`` calls active, with why."""
-    found: dict[str, str] = {}
+#: A sensitive item's exposure in one state: (item, the atmosphere it touches, its closed container or None, space).
+Exposure = tuple[str, Atmosphere, str | None, str]
+
+
+def exposures(state: LineState) -> list[Exposure]:
+    """What every sensitive item of ``state`` touches, in the state's item order."""
+    found: list[Exposure] = []
     for name, item in state.items.items():
-        if not item.sensitive:
-            continue
-        atm, container = state.exposure(name)
+        if item.sensitive:
+            atm, container = state.exposure(name)
+            found.append((name, atm, container, state.space_of(name)))
+    return found
+
+
+def tripped(policy: AirPolicy, state: LineState, among: list[Exposure] | None = None) -> dict[str, str]:
+    """Spaces where a sensitive item is exposed to an atmosphere ``policy`` calls active, with why.
+
+    ``among``: :func:`exposures` of ``state`` when the caller has them already (the engine, at every poll).
+    """
+    found: dict[str, str] = {}
+    for name, atm, container, space in exposures(state) if among is None else among:
         if container is not None:
             continue
         why = policy.why_active(atm)
-        space = state.space_of(name)
         if why is not None and space not in found:
             found[space] = f"{name!r} exposed in {space!r} to {why}"
     return found

@@ -14,14 +14,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pint
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
 from anodeline import window
 from anodeline.errors import QuantityRangeError
-from anodeline.units import EXAMPLES, format_quantity, parse_quantity
+from anodeline.units import EXAMPLES, format_quantity, import_pint, parse_quantity
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pint
+else:
+    pint = import_pint()  # without numpy and uncertainties (anodeline.units.import_pint)
 
 PHYSICS = "physics"
 

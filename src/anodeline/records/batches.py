@@ -34,8 +34,9 @@ def create_batch(
     batch_id: str | None,
     sim_s: float,
     actor: str,
+    procedure_snapshot: Mapping[str, Any] | None = None,
 ) -> BatchRecord:
-    """Insert a batch in status ``created`` with frozen copies of its recipe and line."""
+    """Insert a batch in status ``created`` with frozen copies of its recipe, line and procedure."""
     if not recipe_id or not route:
         raise RecordInputError("a batch needs a recipe id and a route", hint="e.g. route='two_apparatus'")
     row = Batch(
@@ -50,6 +51,7 @@ def create_batch(
         reasons="[]",
         created_sim_s=check_time("created sim time", sim_s),
         created_at=datetime.now(UTC),
+        procedure_snapshot=None if procedure_snapshot is None else mapping_json(procedure_snapshot),
     )
     session.add(row)
     session.flush()
@@ -61,6 +63,8 @@ def create_batch(
         "recipe_sha256": _sha(row.recipe_snapshot),
         "line_sha256": _sha(row.line_snapshot),
     }
+    if row.procedure_snapshot is not None:  # batches before revision 0002 have none
+        payload["procedure_sha256"] = _sha(row.procedure_snapshot)
     audit.append(session, actor=actor, kind="batch.create", batch_id=row.id, payload=payload)
     return BatchRecord.of(row)
 
@@ -93,8 +97,12 @@ def finish_batch(
     reasons: Iterable[str],
     aborted: bool,
     actor: str,
+    electrode: Mapping[str, Any] | None = None,
 ) -> BatchRecord:
-    """End a batch: ``running → completed`` with a verdict, or ``→ aborted`` (verdict ``fail``)."""
+    """End a batch: ``running → completed`` with a verdict, or ``→ aborted`` (verdict ``fail``).
+
+    ``electrode`` is what the batch made (layers, thickness, composition, σ25, Ea…), kept with it.
+    """
     if verdict not in VERDICTS:
         raise RecordInputError(f"verdict must be one of {VERDICTS}, got {verdict!r}")
     row = load_batch(session, batch_id, for_update=True)
@@ -107,7 +115,10 @@ def finish_batch(
     row.status, row.verdict = wanted, "fail" if aborted else verdict
     row.reasons = canonical_json(reason_list)
     row.ended_sim_s, row.ended_at = ended, datetime.now(UTC)
-    payload = {"status": row.status, "verdict": row.verdict, "reasons": reason_list, "sim_s": ended}
+    payload: dict[str, Any] = {"status": row.status, "verdict": row.verdict, "reasons": reason_list, "sim_s": ended}
+    if electrode is not None:
+        row.electrode = mapping_json(electrode)
+        payload["electrode"] = dict(electrode)
     audit.append(session, actor=actor, kind="batch.finish", batch_id=batch_id, payload=payload)
     return BatchRecord.of(row)
 
@@ -127,6 +138,11 @@ def list_batches(session: Session, *, status: str | None = None) -> list[BatchRe
     if status is not None:
         stmt = stmt.where(Batch.status == status)
     return [BatchRecord.of(row) for row in session.execute(stmt).scalars()]
+
+
+def sha256_text(text: str) -> str:
+    """SHA-256 hex of ``text`` (UTF-8): what audit payloads keep of snapshots."""
+    return _sha(text)
 
 
 def _sha(text: str) -> str:

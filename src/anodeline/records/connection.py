@@ -26,7 +26,9 @@ from sqlalchemy.pool import StaticPool
 
 from anodeline.records.errors import RecordConflictError, RecordsError, SchemaMissingError, StoreUnavailableError
 
-DEFAULT_URL: Final = "sqlite:///anodeline.sqlite"
+#: One default location for every command, ``make demo`` and the README tour (relative to the working
+#: folder); ``--db`` or ``$ANODELINE_DB`` choose another.
+DEFAULT_URL: Final = "sqlite:///runs/anodeline.sqlite"
 _CONNECT_TIMEOUT_S: Final = 5
 _MISSING_SCHEMA_MARKERS: Final = ("no such table", "undefinedtable", "does not exist")
 
@@ -50,6 +52,18 @@ def normalise_url(url: str | None) -> URL:
             hint="use sqlite:///anodeline.sqlite or postgresql://user@host:5432/db",
         )
     return parsed
+
+
+def make_default_folder(url: str | None) -> None:
+    """Create the folder of the default SQLite file (``runs/``) when ``url`` is the default.
+
+    Only the default's: a folder named in a mistyped ``--db`` is not created (the store then says
+    it cannot open the file).
+    """
+    if url is None or url == DEFAULT_URL:
+        from pathlib import Path
+
+        Path(str(make_url(DEFAULT_URL).database)).parent.mkdir(parents=True, exist_ok=True)
 
 
 def shown(url: URL) -> str:

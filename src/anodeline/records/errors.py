@@ -40,11 +40,13 @@ class SchemaMissingError(RecordsError):
 
     code = "RECORDS_SCHEMA"
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, *, hint: str = "", rule: str = "") -> None:
         self.url = url
+        if rule:
+            self.rule = rule
         super().__init__(
             f"the store at {url} has no usable batch-record schema: {reason}",
-            hint="run Store.migrate() (Alembic upgrade head) once on this database",
+            hint=hint or "run Store.migrate() (Alembic upgrade head) once on this database",
         )
 
 
@@ -84,3 +86,37 @@ class BatchStateError(RecordsError):
             f"batch {batch_id!r} is {current!r} and cannot become {wanted!r}",
             hint="see anodeline.records.status.TRANSITIONS for the legal transitions",
         )
+
+
+class AccessRefusedError(RecordsError):
+    """Authentication or authorisation failed: unknown or disabled user, wrong password, wrong role.
+
+    ``rule`` is the registry code (``USR001``…); the attempt is in the audit chain as ``auth.refused``.
+    """
+
+    code = "RECORDS_ACCESS"
+
+    def __init__(self, message: str, *, rule: str, hint: str = "") -> None:
+        self.rule = rule
+        super().__init__(message, hint=hint)
+
+
+class UserInputError(RecordInputError):
+    """A user cannot be added or changed as asked (name taken, unknown role, password too short)."""
+
+    code = "RECORDS_USER"
+
+    def __init__(self, message: str, *, rule: str, hint: str = "") -> None:
+        self.rule = rule
+        super().__init__(message, hint=hint)
+
+
+class RecordRefusedError(AnodelineError, ValueError):
+    """The records were read and the request is refused by a rule: a release of a failed batch, a
+    second signature with the same meaning, an unreleased electrode as an input lot (exit 1)."""
+
+    code = "RECORDS_REFUSED"
+
+    def __init__(self, message: str, *, rule: str, hint: str = "") -> None:
+        self.rule = rule
+        super().__init__(message, hint=hint)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from anodeline.records.errors import RecordInputError
 
+_INF = math.inf
+
 
 @dataclass(frozen=True, slots=True)
 class ExposureInterval:
@@ -81,6 +83,15 @@ class ExposureLedger:
         return list(self._closed)
 
     @property
+    def closed_count(self) -> int:
+        """How many intervals are closed so far (they never reopen: a caller may store them as they close)."""
+        return len(self._closed)
+
+    def closed_since(self, count: int) -> list[ExposureInterval]:
+        """The intervals closed after the first ``count`` (see :attr:`closed_count`)."""
+        return self._closed[count:]
+
+    @property
     def intervals(self) -> list[ExposureInterval]:
         """Closed intervals plus the open one so far, in time order."""
         return [*self._closed, *([self._open] if self._open is not None else [])]
@@ -107,8 +118,8 @@ class ExposureLedger:
             self._open = None
 
     def _checked(self, sim_s: float, space: str, o2_ppm: float, h2o_ppm: float, sealed: bool) -> _Reading:
-        values = (float(sim_s), float(o2_ppm), float(h2o_ppm))
-        if not space or any(not math.isfinite(v) or v < 0 for v in values):
+        values = t, o2, h2o = float(sim_s), float(o2_ppm), float(h2o_ppm)
+        if not (space and 0.0 <= t < _INF and 0.0 <= o2 < _INF and 0.0 <= h2o < _INF):  # NaN fails too
             raise RecordInputError(
                 f"item {self.item_id}: exposure readings need a space and finite times/ppm ≥ 0, "
                 f"got t={sim_s!r}, space={space!r}, O2={o2_ppm!r}, H2O={h2o_ppm!r}"

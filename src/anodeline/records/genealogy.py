@@ -17,7 +17,18 @@ from anodeline.records.canonical import check_time
 from anodeline.records.errors import RecordConflictError, RecordInputError, RecordNotFoundError
 from anodeline.records.exposure import ExposureInterval
 from anodeline.records.models import Exposure, Item, ItemLink, Lot
+from anodeline.records.signatures import check_input_electrode
 from anodeline.records.values import ExposureRecord, Genealogy, GenealogyNode, ItemRecord, LotRecord
+
+
+def find_lot(session: Session, lot_id: str) -> LotRecord | None:
+    row = session.get(Lot, lot_id)
+    return None if row is None else LotRecord.of(row)
+
+
+def find_item(session: Session, item_id: str) -> ItemRecord | None:
+    row = session.get(Item, item_id)
+    return None if row is None else ItemRecord.of(row)
 
 
 def register_lot(session: Session, lot_id: str, *, material: str, supplier: str, note: str, actor: str) -> LotRecord:
@@ -78,6 +89,7 @@ def link(session: Session, parent_id: str, child_id: str, *, batch_id: str | Non
             f"linking {parent_id!r} → {child_id!r} would make {parent_id!r} its own ancestor",
             hint="a genealogy runs one way: lots → parts → electrode → cell",
         )
+    check_input_electrode(session, parent_id, into_batch=batch_id)  # an electrode goes on only once released
     session.add(ItemLink(parent_id=parent_id, child_id=child_id, batch_id=batch_id))
     session.flush()
     payload = {"parent_id": parent_id, "child_id": child_id}

@@ -60,6 +60,10 @@ class Batch(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The procedure as compiled for the line (canonical JSON), frozen with the batch (revision 0002).
+    procedure_snapshot: Mapped[str | None] = mapped_column(Text)
+    #: The electrode the batch made, as judged at its end (canonical JSON; None when none was made).
+    electrode: Mapped[str | None] = mapped_column(Text)
 
 
 class Step(Base):
@@ -148,6 +152,34 @@ class Alarm(Base):
     message: Mapped[str] = mapped_column(Text)
     hold: Mapped[bool] = mapped_column(Boolean)
     cleared_sim_s: Mapped[float | None] = mapped_column(Float)
+
+
+class User(Base):
+    """A person who may sign in: operator, engineer, qa or admin (21 CFR 11.10(d), (g); 11.300)."""
+
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    disabled: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class Signature(Base):
+    """An electronic signature on a batch record: who (printed name), when, what it means (11.50, 11.70)."""
+
+    __tablename__ = "signatures"
+    __table_args__ = (UniqueConstraint("batch_id", "user_name", "meaning"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id", ondelete="RESTRICT"), index=True)
+    user_name: Mapped[str] = mapped_column(ForeignKey("users.name", ondelete="RESTRICT"))
+    printed_name: Mapped[str] = mapped_column(String(128))
+    meaning: Mapped[str] = mapped_column(String(16))
+    signed_at: Mapped[str] = mapped_column(String(40))
+    content_sha256: Mapped[str] = mapped_column(HASH)
 
 
 class AuditEntry(Base):

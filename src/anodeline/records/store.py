@@ -18,13 +18,16 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from anodeline.records import audit, batches, execution, genealogy, migrate
+from anodeline.records import audit, batches, execution, genealogy, migrate, signatures, users, verify
+from anodeline.records.anchors import Anchor
 from anodeline.records.audit import AuditHead, ChainReport
 from anodeline.records.connection import make_engine, normalise_url, shown, translated_errors
 from anodeline.records.exposure import ExposureInterval
 from anodeline.records.lengths import check_lengths
-from anodeline.records.models import Alarm, Batch, Item, Lot, Step
+from anodeline.records.models import Alarm, Batch, Item, Lot, Step, User
+from anodeline.records.signatures import SignatureRecord
 from anodeline.records.telemetry import TelemetrySample
+from anodeline.records.users import UserRecord
 from anodeline.records.values import (
     AlarmRecord,
     BatchRecord,
@@ -34,6 +37,7 @@ from anodeline.records.values import (
     LotRecord,
     StepRecord,
 )
+from anodeline.records.verify import AuditReport
 
 T = TypeVar("T")
 ACTOR = "anodeline"
@@ -101,12 +105,14 @@ class Store:
         batch_id: str | None = None,
         sim_s: float = 0.0,
         actor: str = ACTOR,
+        procedure_snapshot: Mapping[str, Any] | None = None,
     ) -> BatchRecord:
         check_lengths(Batch, id=batch_id, recipe_id=recipe_id, route=route)
         return self._write(
             lambda s: batches.create_batch(
                 s, recipe_id=recipe_id, recipe_snapshot=recipe_snapshot, line_snapshot=line_snapshot,
                 route=route, seed=seed, batch_id=batch_id, sim_s=sim_s, actor=actor,
+                procedure_snapshot=procedure_snapshot,
             )
         )  # fmt: skip
 
@@ -114,14 +120,22 @@ class Store:
         return self._write(lambda s: batches.start_batch(s, batch_id, sim_s=sim_s, actor=actor))
 
     def finish_batch(
-        self, batch_id: str, *, sim_s: float, verdict: str, reasons: Iterable[str] = (), actor: str = ACTOR
+        self,
+        batch_id: str,
+        *,
+        sim_s: float,
+        verdict: str,
+        reasons: Iterable[str] = (),
+        actor: str = ACTOR,
+        electrode: Mapping[str, Any] | None = None,
     ) -> BatchRecord:
-        """``running → completed`` with verdict ``pass`` or ``fail``."""
+        """``running → completed`` with verdict ``pass`` or ``fail`` (and the electrode made, if any)."""
         return self._write(
             lambda s: batches.finish_batch(
-                s, batch_id, sim_s=sim_s, verdict=verdict, reasons=reasons, aborted=False, actor=actor
+                s, batch_id, sim_s=sim_s, verdict=verdict, reasons=reasons, aborted=False, actor=actor,
+                electrode=electrode,
             )
-        )
+        )  # fmt: skip
 
     def abort_batch(self, batch_id: str, *, sim_s: float, reasons: Iterable[str], actor: str = ACTOR) -> BatchRecord:
         """``created/running/held → aborted``; the verdict is ``fail``."""
@@ -227,6 +241,14 @@ class Store:
         """Record that ``parent_id`` went into ``child_id``."""
         self._write(lambda s: genealogy.link(s, parent_id, child_id, batch_id=batch_id, actor=actor))
 
+    def lot(self, lot_id: str) -> LotRecord | None:
+        """The lot ``lot_id``, or None when it is not registered."""
+        return self._read(lambda s: genealogy.find_lot(s, lot_id))
+
+    def item(self, item_id: str) -> ItemRecord | None:
+        """The item ``item_id``, or None when it is not registered."""
+        return self._read(lambda s: genealogy.find_item(s, item_id))
+
     def genealogy(self, item_id: str) -> Genealogy:
         return self._read(lambda s: genealogy.genealogy(s, item_id))
 
@@ -241,11 +263,86 @@ class Store:
     def exposures(self, item_id: str) -> list[ExposureRecord]:
         return self._read(lambda s: genealogy.exposures(s, item_id))
 
+    # ---- users and signatures -----------------------------------------------------------------
+
+    def add_user(self, name: str, *, full_name: str, role: str, password_hash: str, actor: str) -> UserRecord:
+        """Store a user (the hash comes from :func:`anodeline.records.auth.hash_password`)."""
+        check_lengths(User, name=name, full_name=full_name, role=role, password_hash=password_hash)
+        return self._write(
+            lambda s: users.add_user(s, name, full_name=full_name, role=role, password_hash=password_hash, actor=actor)
+        )
+
+    def disable_user(self, name: str, *, actor: str) -> UserRecord:
+        return self._write(lambda s: users.disable_user(s, name, actor=actor))
+
+    def users(self) -> list[UserRecord]:
+        return self._read(users.list_users)
+
+    def count_users(self) -> int:
+        return self._read(users.count_users)
+
+    def user_credentials(self, name: str) -> tuple[UserRecord, str] | None:
+        """The user and their stored password hash, or None (for :mod:`anodeline.records.auth` only)."""
+
+        def read(s: Session) -> tuple[UserRecord, str] | None:
+            row = users.find_user(s, name)
+            return None if row is None else (UserRecord.of(row), row.password_hash)
+
+        return self._read(read)
+
+    def record_refusal(self, *, user: str, action: str, reason: str, batch_id: str | None = None) -> None:
+        """Put a refused sign-in or action into the audit chain."""
+        shown_user = user[:64]
+        self._write(lambda s: users.record_refusal(s, user=shown_user, action=action, reason=reason, batch_id=batch_id))
+
+    def record_anchor(self, *, user: str, note: str) -> None:
+        """An ``audit.anchor`` entry: ``user`` reviewed the chain up to here and anchors its head."""
+        self._write(lambda s: audit.append(s, actor=user, kind="audit.anchor", batch_id=None, payload={"note": note}))
+
+    def released_batches(self) -> set[str]:
+        """Ids of the batches that carry a release signature."""
+        return self._read(signatures.released_batches)
+
+    def sign(self, batch_id: str, *, user: UserRecord, meaning: str) -> SignatureRecord:
+        """Sign a batch record (``user`` authenticated by :func:`anodeline.records.auth.authenticate`)."""
+        return self._write(lambda s: signatures.sign(s, batch_id, user=user, meaning=meaning))
+
+    def signatures(self, batch_id: str) -> list[SignatureRecord]:
+        return self._read(lambda s: signatures.signatures(s, batch_id))
+
+    def released(self, batch_id: str) -> bool:
+        return self._read(lambda s: signatures.released(s, batch_id))
+
+    def content_sha256(self, batch_id: str) -> str:
+        """SHA-256 of the batch's content now (compare with a signature's ``content_sha256``)."""
+        return self._read(lambda s: signatures.content_sha256(s, batch_id))
+
+    def check_input_electrode(self, item_id: str, *, into_batch: str | None = None) -> None:
+        """Refuse an unreleased (or already used) electrode as an input of another batch."""
+        self._read(lambda s: signatures.check_input_electrode(s, item_id, into_batch=into_batch))
+
     # ---- audit --------------------------------------------------------------------------------
 
     def verify_chain(self, *, anchor: AuditHead | None = None) -> ChainReport:
         """Recompute the audit chain; ``anchor`` is a head printed earlier (e.g. in a batch report)."""
         return self._read(lambda s: audit.verify_chain(s, anchor=anchor))
+
+    def verify(
+        self,
+        *,
+        anchor: str | None = None,
+        anchors: Sequence[Anchor] = (),
+        rows: bool = True,
+        anchor_log: str = "",
+        public_key: Any = None,
+    ) -> AuditReport:
+        """The chain, every domain row against it, and the anchors (see :mod:`anodeline.records.verify`);
+        ``public_key`` (Ed25519) makes every anchor line need its signature."""
+        return self._read(
+            lambda s: verify.verify_records(
+                s, anchor=anchor, anchors=anchors, rows=rows, anchor_log=anchor_log, public_key=public_key
+            )
+        )
 
     def audit_head(self) -> AuditHead | None:
         """The chain's newest sequence and hash: print it where the database cannot reach."""

@@ -79,6 +79,45 @@ class TelemetryRecorder:
             state.pending = sample
         return kept
 
+    def offer_poll(self, sim_s: float, readings: Mapping[str, float]) -> list[TelemetrySample]:
+        """Feed every channel's reading taken at one instant; the samples to store now, channel by channel.
+
+        The same decisions as :meth:`offer` for each ``(channel, value)`` in turn, with the time
+        checked once (an engine poll hands over some forty readings at once).
+        """
+        t = float(sim_s)
+        if not 0.0 <= t < math.inf:
+            raise RecordInputError(f"telemetry time must be finite and ≥ 0; got t={sim_s!r}")
+        channels, max_interval, bands, default = self._channels, self.max_interval_s, self.deadbands, self.deadband
+        kept: list[TelemetrySample] = []
+        for channel, value in readings.items():
+            state = channels.get(channel)
+            if state is None or not channel:
+                kept.extend(self.offer(channel, t, value))  # the first of its channel (or no name: refused)
+                continue
+            v = float(value)
+            if not -math.inf < v < math.inf or t < state.last_seen_s:
+                kept.extend(self.offer(channel, t, value))  # raises the located error
+                continue
+            state.last_seen_s = t
+            sample = TelemetrySample(channel, t, v)
+            last = state.last_kept
+            if last is None:  # pragma: no cover - a channel's state is made with its first kept sample
+                state.last_kept = sample
+                kept.append(sample)
+                continue
+            pending = state.pending
+            if pending is not None and t - last.sim_s > max_interval:
+                kept.append(pending)
+                state.last_kept = last = pending
+                state.pending = None
+            if abs(v - last.value) > bands.get(channel, default) or t - last.sim_s >= max_interval:
+                kept.append(sample)
+                state.last_kept, state.pending = sample, None
+            else:
+                state.pending = sample
+        return kept
+
     def offer_many(self, samples: Iterable[TelemetrySample]) -> list[TelemetrySample]:
         """Feed readings in time order; return every sample kept along the way."""
         kept: list[TelemetrySample] = []

@@ -38,6 +38,16 @@ class BatchRecord:
     created_at: datetime
     started_at: datetime | None
     ended_at: datetime | None
+    procedure_snapshot: str | None = None
+    electrode: str | None = None
+
+    @property
+    def electrode_data(self) -> Any:
+        return None if self.electrode is None else parse_json(self.electrode)
+
+    @property
+    def procedure_data(self) -> Any:
+        return None if self.procedure_snapshot is None else parse_json(self.procedure_snapshot)
 
     @property
     def recipe_data(self) -> Any:
@@ -54,7 +64,7 @@ class BatchRecord:
         return cls(
             row.id, row.recipe_id, row.route, row.status, row.verdict, row.seed, tuple(parse_json(row.reasons)),
             row.recipe_snapshot, row.line_snapshot, row.created_sim_s, row.started_sim_s, row.ended_sim_s,
-            created, as_utc(row.started_at), as_utc(row.ended_at),
+            created, as_utc(row.started_at), as_utc(row.ended_at), row.procedure_snapshot, row.electrode,
         )  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -136,3 +138,22 @@ def test_brent_root_is_bit_identical_to_scipy_brentq() -> None:
             return x**3 - root**3
 
         assert brent_root(g, a, b, 1e-12) == brentq(g, a, b, xtol=1e-12)
+
+
+def test_frost_point_inverse_is_bit_identical_to_brent_on_the_ice_formula() -> None:
+    """ppmv_to_frost_point inlines the ice formula in its root function: the roots must not move by one bit."""
+    from anodeline.physics.atmosphere.humidity import (
+        ICE_MIN_K,
+        TRIPLE_POINT_K,
+        ZERO_DEGC_K,
+        brent_root,
+        ppmv_to_vapour_pressure_pa,
+    )
+
+    for ppmv in [0.01, 0.03, 0.1, 0.5, 1.0, 2.7, 10.0, 99.9, 1234.5, 4000.0]:
+        for pressure_pa in (101325.0, 50000.0, 120000.0):
+            vapour = ppmv_to_vapour_pressure_pa(ppmv, pressure_pa)
+            root = brent_root(
+                lambda t, v=vapour: math.log(ice_vapour_pressure_pa(t) / v), ICE_MIN_K, TRIPLE_POINT_K, 1e-10
+            )
+            assert ppmv_to_frost_point(ppmv, pressure_pa) == root - ZERO_DEGC_K

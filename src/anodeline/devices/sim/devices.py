@@ -23,6 +23,8 @@ from anodeline.physics.atmosphere.humidity import ppmv_to_frost_point
 from anodeline.physics.deposition.rates import deposition_rate_nm_per_s
 
 Hook = Callable[[Any], None]
+#: ``Reading(value, t)`` without the named tuple's Python-level ``__new__`` (a poll makes some forty).
+_new_reading: Callable[[type[Reading], tuple[float, float]], Reading] = tuple.__new__
 
 
 class SimDevice(ABC):
@@ -39,7 +41,7 @@ class SimDevice(ABC):
         return self._name
 
     def _reading(self, value: float) -> Reading:
-        return Reading(float(value), self.plant.t)
+        return _new_reading(Reading, (float(value), self.plant.t))
 
     def _flag(self, channel: str, value: bool) -> dict[str, Reading]:
         return {f"{self._name}.{channel}": self._reading(1.0 if value else 0.0)}

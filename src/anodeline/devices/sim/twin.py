@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
+
+import simpy
 
 from anodeline.devices import naming
 from anodeline.devices.protocols import Device
@@ -58,6 +61,19 @@ class Twin:
         return self.plant.state
 
 
+def _now_reader(clock: _HasNow) -> Callable[[], float]:
+    """``clock.now`` as a callable: on a SimPy clock with float time, the environment's own getter.
+
+    The plant asks the time at every device read (some thirty a poll); SimPy's ``now`` property
+    read directly is the same float as ``clock.now`` (:class:`~anodeline.engine.clock.SimClock`
+    starts at a float, and SimPy adds float delays) without two Python calls on the way.
+    """
+    env = getattr(clock, "env", None)
+    if isinstance(env, simpy.Environment) and type(env.now) is float:
+        return partial(simpy.Environment.now.fget, env)  # type: ignore[attr-defined]
+    return lambda: clock.now
+
+
 def build_twin(
     line: Line,
     procedure: Procedure,
@@ -73,7 +89,7 @@ def build_twin(
     for fault in parsed:
         real = fault.alter_line(real)
     state = procedure.initial_state(Machine(line, procedure.policy))
-    plant = Plant(real, state, lambda: clock.now, params or TwinParams())
+    plant = Plant(real, state, _now_reader(clock), params or TwinParams())
     devices: dict[str, Device] = {}
     for name, space in line.spaces.items():
         if space.pump:

@@ -163,7 +163,12 @@ def ppmv_to_frost_point(ppmv: float, pressure_pa: float = STANDARD_PRESSURE_PA) 
         )
     if vapour_pa < ice_vapour_pressure_pa(ICE_MIN_K):
         raise AtmosphereError(f"{ppmv:.3g} ppmv is below the range of the ice formula (frost point < −163 °C)")
-    root_k = brent_root(lambda t: math.log(ice_vapour_pressure_pa(t) / vapour_pa), ICE_MIN_K, TRIPLE_POINT_K, 1e-10)
+    log, exp = math.log, math.exp
+
+    def f(t: float) -> float:  # log(ice_vapour_pressure_pa(t) / vapour_pa), its formula inlined (a poll runs ~13)
+        return log(exp(9.550426 - 5723.265 / t + 3.53068 * log(t) - 0.00728332 * t) / vapour_pa)
+
+    root_k = brent_root(f, ICE_MIN_K, TRIPLE_POINT_K, 1e-10)
     return float(root_k) - ZERO_DEGC_K
 
 

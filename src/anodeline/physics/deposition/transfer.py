@@ -125,11 +125,11 @@ def target_atoms(target: str) -> dict[tuple[str, bool], float]:
     from anodeline.chemistry.composition import parse_mixture
 
     atoms: dict[tuple[str, bool], float] = {}
-    for component in parse_mixture(target).components:
-        in_oxide = any(str(el) in _ANIONS for el in component.composition)
-        for el, amount in component.composition.items():
-            key = (str(el), in_oxide)
-            atoms[key] = atoms.get(key, 0.0) + float(amount) * component.amount
+    for component in parse_mixture(target).components:  # parsed amounts: pymatgen's, without importing it
+        in_oxide = any(el in _ANIONS for el, _ in component.amounts)
+        for el, amount in component.amounts:
+            key = (el, in_oxide)
+            atoms[key] = atoms.get(key, 0.0) + amount * component.amount
     return atoms
 
 

@@ -31,7 +31,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite:///anodeline.sqlite")
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite:///runs/anodeline.sqlite")
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()
