@@ -149,8 +149,8 @@ class _OperationJournal:
     ) -> None:
         self.inner.step_finished(sim_s, index + self.offset, _plain(self.batch, action), outcome, readings)
 
-    def telemetry(self, sim_s: float, channel: str, value: float) -> None:
-        self.inner.telemetry(sim_s, channel, value)
+    def telemetry(self, sim_s: float, readings: Mapping[str, float]) -> None:
+        self.inner.telemetry(sim_s, readings)
 
     def alarm(self, sim_s: float, code: str, message: str, hold: bool) -> str:
         return str(self.inner.alarm(sim_s, code, message, hold))
@@ -429,6 +429,7 @@ class _Floor:
         record = self.store.create_batch(
             recipe_id=recipe.recipe, recipe_snapshot=recipe.model_dump(mode="json"),
             line_snapshot=self.lines[line].model_dump(mode="json"), route=recipe.route, seed=self.seed,
+            procedure_snapshot=b.plain.to_dict(),
         )  # fmt: skip
         b.record = record.batch_id
         b.materials = register_materials(self.store, b.record, recipe, b.plain, {})
@@ -543,7 +544,7 @@ class _Floor:
                                            summarise(b.materials.workpiece, work))  # fmt: skip
             judgement = judge(recipe, b.status, electrode, exposures)
             reasons = tuple(dict.fromkeys([*b.reasons, *judgement.reasons]))
-            _finish(self.store, b.record, b.status, judgement, reasons, max(journal.last_sim_s, b.ended_s))
+            _finish(self.store, b.record, b.status, judgement, reasons, max(journal.last_sim_s, b.ended_s), electrode)
             verdict = None if b.status == "held" else judgement.verdict
             b.reasons = list(reasons)
         return BatchRun(b.id, order.recipe, b.line, b.status, verdict, b.record, b.started_s,

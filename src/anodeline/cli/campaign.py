@@ -174,7 +174,7 @@ def run_command(
     """
     from dataclasses import replace
 
-    from anodeline.cli.batch import _store
+    from anodeline.cli.access import anchor_head, write_store
     from anodeline.cli.output import EXIT_FAIL
     from anodeline.errors import AnodelineError
 
@@ -190,15 +190,18 @@ def run_command(
 
     planned = plan(loaded.problem())
     planned = replace(planned, air_free=_prove(planned, loaded))
-    store = _store(db)
+    from anodeline.cli.app import describe
+
+    try:
+        store = write_store(db)
+    except AnodelineError as exc:
+        usage_error(*describe(exc))
     try:
         try:
             result = run_campaign(loaded, planned, store, seed=seed, faults=faults)
         except AnodelineError as exc:
-            from anodeline.cli.app import describe
-
-            message, hint = describe(exc)
-            usage_error(message, hint)
+            usage_error(*describe(exc))
+        anchor_head(store, f"after campaign run {loaded.name}")
     finally:
         store.close()
     if json_output:
