@@ -201,6 +201,10 @@ _TABLE: tuple[Code, ...] = (
     _entry("CPG011", "campaign", "error", "A campaign with no operator", "give operators: 1 or more", _CAMPAIGN),
     _entry("CPG012", "campaign", "error", "A due date that is not after the campaign's start",
            "give a due date after the start (start: defaults to now)", _CAMPAIGN),
+    _entry("CPG013", "campaign", "refusal", "Two operations that run at once on a line touch the same space, door, "
+           "device or material", "re-plan so that the later one starts after the earlier ends (the merged proof "
+           "holds for every order only when overlapping operations are disjoint)",
+           "campaign air-free proof (docs/campaigns.md)"),
     _entry("SWP001", "campaign", "error", "A sweep file cannot be read or breaks the sweep language",
            "docs/campaigns.md (sweeps) lists every key", "sweep language (docs/campaigns.md)"),
     _entry("SWP002", "campaign", "error", "A sweep parameter that does not exist or has an impossible range",

@@ -111,7 +111,7 @@ def test_rules_lists_every_code_as_json() -> None:
         "AUD002",
         "CPG009",
         "MBS001",
-    ],  # fmt: skip
+    ],
 )
 def test_explain_knows_the_codes_of_every_checker(code: str) -> None:
     from anodeline.codes import CHECKERS, lookup
