@@ -18,6 +18,7 @@ MODULES = (
     "bench_batch",
     "bench_engine",
     "bench_records",
+    "bench_journal",
     "bench_validate",
     "bench_procedure",
     "bench_campaign",

@@ -54,7 +54,7 @@ CHECKERS: dict[str, Checker] = {
         Checker("modbus", "Modbus equipment", "connecting to a Modbus TCP controller before a batch (`run --devices` "
                 "with a Modbus bindings file): the endpoint and every bound register", ("equipment/modbus/",)),
         Checker("engine", "Engine alarms", "`anodeline run` (the engine and the batch record)",
-                ("engine/", "batch/runner.py")),
+                ("engine/", "batch/runner.py", "batch/resume.py")),
         Checker("records", "Records, users, signatures and audit", "`users`, `sign`, `run --lot`, `batches`, "
                 "`record` and `audit verify` (the batch-record store)", ("records/", "batch/materials.py")),
     )
@@ -257,9 +257,29 @@ _TABLE: tuple[Code, ...] = (
     _entry("NO-ACK", "engine", "hold", "The equipment did not acknowledge a command in time (ack_timeout)",
            "check the PLC (mode, interlocks, write permissions); the batch resumes when commands are acknowledged",
            "docs/equipment.md (supervision)"),
+    _entry("RESUMED", "engine", "hold", "The batch was resumed after its controlling process died (anodeline resume)",
+           "none needed: the message says who resumed it, from which step, the step in flight and any decision",
+           "ISA-88 / SIMATIC BATCH warm restart; docs/operations.md (warm and cold restart)"),
+    _entry("HOLD-CMD", "engine", "hold", "A person held the batch (anodeline batch hold)",
+           "restart it when the cause is cleared (engineer), or stop or abort it; the message says who and why",
+           "ISA-88 (hold command); docs/operations.md (commands)",
+           "Taken at the next step boundary: the engine makes every sensitive item safe and waits. A restart goes "
+           "on only when nothing is above the ceiling and the rest of the procedure is air-free from the line as "
+           "observed; otherwise it is refused and the batch stays held."),
+    _entry("STOP-CMD", "engine", "abort", "A person stopped the batch (anodeline batch stop)",
+           "none needed: the batch ended at a step boundary with every sensitive item made safe",
+           "ISA-88 (stop command); docs/operations.md (commands)"),
+    _entry("ABORT-CMD", "engine", "abort", "A person aborted the batch (anodeline batch abort)",
+           "none needed: the batch was made safe and every device stopped; the message says who and why",
+           "ISA-88 (abort command); docs/operations.md (commands)"),
     _entry("HELD", "engine", "hold", "The batch ended held, waiting for a person",
            "read the reasons in the batch record, then resume or abort it", "ISA-88 (held state)"),
     # records: users, signatures, lots and the audit trail (records/, batch/materials.py)
+    _entry("CMD001", "records", "refusal", "The batch cannot take this command now",
+           "a batch that has ended takes no command; one no process runs any more is resumed ('anodeline resume') "
+           "or stopped/aborted in the record",
+           "ISA-88 (commands and states); docs/operations.md (commands)",
+           "The command is still recorded, with its refusal as the outcome, in the audit trail."),
     _entry("USR001", "records", "refusal", "Authentication failed: unknown user, wrong password or disabled account",
            "check the name and the password; an admin lists the users with 'anodeline users list'",
            "21 CFR 11.10(d), 11.200(a) (access limited to authorised people; name and password at each signing)",

@@ -29,6 +29,15 @@ def test_example_1_completes_passes_and_is_recorded(store: Store) -> None:
     assert {"CU-2611", "T-77"} <= family.lots()
     chain = store.verify_chain()
     assert chain.ok and chain.head is not None and chain.head.hash == report.audit_head
+    # the write-ahead journal: every step's intent, then its end, in order; no step in flight; lease released
+    from anodeline.records.stepjournal import in_flight
+
+    journal = store.step_journal(report.batch)
+    assert [(e.index, e.phase) for e in journal] == [(i, p) for i in range(report.steps) for p in ("intent", "done")]
+    assert {e.outcome for e in journal if e.phase == "done"} == {"ok"}
+    assert in_flight(journal) is None
+    lease = store.lease(report.batch)
+    assert lease is not None and lease.released and lease.owner == "anodeline"
 
 
 def test_every_exposure_stays_within_the_recipe_limits(store: Store) -> None:

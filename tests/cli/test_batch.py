@@ -163,3 +163,20 @@ def test_run_max_hours_must_be_a_positive_number(db: str, hours: str) -> None:
     result = runner.invoke(app, ["run", EX1, "--db", db, "--max-hours", hours])
     assert result.exit_code == 2
     assert "--max-hours" in result.output
+
+
+def test_run_speed_runs_on_the_wall_clock_with_the_same_results(db: str, tmp_path: Path) -> None:
+    code, fast = _run(db)
+    code_wall, wall = _run(f"sqlite:///{tmp_path / 'wall.sqlite'}", "--speed", "100000")
+    assert code == code_wall == 0
+    for key in ("status", "verdict", "simulated_seconds", "steps"):
+        assert wall[key] == fast[key], key
+    same = {k: v for k, v in wall["electrode"].items() if k != "id"}  # type: ignore[attr-defined]
+    assert same == {k: v for k, v in fast["electrode"].items() if k != "id"}  # type: ignore[attr-defined]
+    assert float(wall["wall_seconds"]) >= float(wall["simulated_seconds"]) / 100000 * 0.9  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("speed", ["0", "-3", "inf", "nan"])
+def test_run_speed_must_be_a_positive_factor(db: str, speed: str) -> None:
+    result = runner.invoke(app, ["run", EX1, "--db", db, "--speed", speed])
+    assert result.exit_code == 2 and "--speed" in result.output

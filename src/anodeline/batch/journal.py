@@ -9,6 +9,12 @@ what is left and must run before a batch is aborted on an exception. Exposure re
 feed one :class:`ExposureLedger` per item; each interval is written as it closes (the item moved or
 was sealed), its own transaction with its audit entry, so a crash loses at most the open ones; the
 intervals still open are closed and written when the batch ends.
+
+Write-ahead (``write_ahead=True``, the default): each step's *intent* is committed durably to the
+step journal before the engine sends its first command (SQLite ``synchronous=FULL``: the WAL is
+fsynced), and its ``done`` row goes in the step's own transaction (fsynced by the next intent; one
+lost with the power leaves the step in flight, which resume re-checks from the sensors); see
+:mod:`anodeline.records.stepjournal`.
 """
 
 from __future__ import annotations
@@ -31,8 +37,10 @@ MAX_INTERVAL_S = 300.0
 class RecordsJournal:
     """Writes what the engine reports into one batch of a :class:`~anodeline.records.Store`."""
 
-    def __init__(self, store: Store, batch_id: str, item_ids: Mapping[str, str]) -> None:
+    def __init__(self, store: Store, batch_id: str, item_ids: Mapping[str, str], *, write_ahead: bool = True) -> None:
         self.store = store
+        self.write_ahead = write_ahead
+        self.resumed = False  # a warm restart goes on with a batch already started
         self.batch_id = batch_id
         self.item_ids = dict(item_ids)  # procedure item name → records item id
         self.ledgers: dict[str, ExposureLedger] = {}
@@ -50,7 +58,8 @@ class RecordsJournal:
 
     # ---- engine callbacks ----------------------------------------------------------------------
     def batch_started(self, procedure: Any, seed: int, faults: Iterable[Any]) -> None:
-        self.store.start_batch(self.batch_id, sim_s=0.0)
+        if not self.resumed:
+            self.store.start_batch(self.batch_id, sim_s=0.0)
 
     def state_changed(self, sim_s: float, old: str, new: str, reason: str) -> None:
         self._advance(sim_s)
@@ -58,13 +67,19 @@ class RecordsJournal:
 
     def step_started(self, sim_s: float, index: int, action: Action) -> None:
         self._started[index] = sim_s
+        if self.write_ahead:  # committed before the engine sends the step's first command
+            self.store.journal_intent(self.batch_id, index=index, action=action.to_dict(), sim_s=sim_s)
 
     def step_finished(
         self, sim_s: float, index: int, action: Action, outcome: str, readings: Mapping[str, float]
     ) -> None:
         self._advance(sim_s)
         if outcome == "interrupted":  # a hold cut short by a suspender: the SUSPEND alarm that follows records
-            return  # it, and the step's row is written when the repeated attempt ends (one row per step index)
+            if self.write_ahead:  # it, and the step's row is written when the repeated attempt ends
+                self.store.journal_done(
+                    self.batch_id, index=index, action=action.to_dict(), sim_s=sim_s, outcome=outcome
+                )
+            return
         arguments = {k: v for k, v in action.to_dict().items() if k not in ("action", "manual")}
         buffered, self._buffer = self._buffer, []
         try:  # the samples kept so far and the step: one transaction, committed before the next command
@@ -72,6 +87,7 @@ class RecordsJournal:
                 self.batch_id, index=index, action=action.kind, started_sim_s=self._started.pop(index, sim_s),
                 ended_sim_s=sim_s, outcome=outcome, arguments=arguments, manual=action.manual,
                 readings=dict(readings), telemetry=buffered,
+                journal=self._done(action) if self.write_ahead else None,
             )  # fmt: skip
         except BaseException:
             self._buffer = buffered + self._buffer  # not written: keep them for close()
@@ -116,6 +132,15 @@ class RecordsJournal:
             self._store_closed(item, ledger)
 
     # ---- helpers ---------------------------------------------------------------------------------
+    def _done(self, action: Action) -> dict[str, Any]:
+        """The action as journalled at its end; a deposition keeps the film it made (a resume needs it)."""
+        data = action.to_dict()
+        layer = data.get("layer")
+        if action.kind == "deposit" and isinstance(layer, str) and layer in self.deposited_um:
+            data["film_um"] = self.deposited_um[layer]
+            data["film_at_s"] = self.deposited_at[layer]
+        return data
+
     def _store_closed(self, item: str, ledger: ExposureLedger) -> None:
         """Write the intervals of ``item`` closed since the last call (each with its audit entry)."""
         stored = self._stored.get(item, 0)

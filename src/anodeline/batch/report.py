@@ -137,7 +137,7 @@ def batch_record(
         "signatures": signatures,
         "released": any(s["meaning"] == "release" for s in signatures),
         "content_sha256": content,
-        "commands": [],
+        "commands": [c.to_dict() for c in store.commands(batch_id)],
         "prompts": [],
         "audit": {
             "ok": report.ok,

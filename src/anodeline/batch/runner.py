@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from anodeline.batch.commands import RecordsCommands
 from anodeline.batch.journal import RecordsJournal
 from anodeline.batch.materials import check_lot_records, check_lot_roles, lot_roles, register_materials
 from anodeline.batch.outcome import Electrode, Exposure, Judgement, electrode_from, judge, summarise
@@ -27,6 +29,7 @@ from anodeline.procedure import can_run, compile_procedure, verify_procedure
 from anodeline.recipe.validate import load_recipe
 from anodeline.records import RecordsError, Store, open_store
 from anodeline.records.connection import make_default_folder, shown
+from anodeline.records.lease import LeaseKeeper
 from anodeline.records.lengths import check_batch_strings
 
 Progress = Callable[[float, int, int, Any], None]
@@ -90,6 +93,7 @@ def run_batch(
     store: Store | None = None,
     max_hours: float | None = None,
     actor: str = "anodeline",
+    speed: float | None = None,
     authorize: Callable[[Store], str] | None = None,
     on_close: Callable[[Store], None] | None = None,
     equipment: Any = None,
@@ -104,18 +108,23 @@ def run_batch(
     ``lots`` (role → lot id) are checked before anything is recorded: roles, materials, and an
     earlier batch's electrode used as a lot must have been released. ``max_hours`` limits the
     simulated run (default: 3 × the procedure's planned duration + one suspender hold,
-    :mod:`anodeline.engine.duration`); a run that reaches it aborts with ``TIMEOUT``.
+    :mod:`anodeline.engine.duration`); a run that reaches it aborts with ``TIMEOUT``. ``speed``: run the
+    twin on the wall clock at that many times real time (:class:`~anodeline.engine.clock.WallClock`)
+    instead of simulated time, so that commands and crashes land mid-batch; the results are the same.
     With ``equipment`` (:class:`anodeline.equipment.backend.Equipment`, connected) the batch runs on
     its devices on ``clock`` (a wall clock) instead of the twin; the line snapshot of the record
     notes the equipment (backend, endpoints, server certificate thumbprints).
     """
     from anodeline.devices.sim.twin import build_twin
     from anodeline.engine import EngineSettings, SimClock, run_procedure
+    from anodeline.engine.clock import WallClock
 
     faults = tuple(faults)
     if max_hours is not None and not (math.isfinite(max_hours) and max_hours > 0.0):
         raise BatchRefusedError(f"--max-hours {max_hours!r} is not a positive number of hours",
                                 hint="give the longest the simulated run may take, e.g. --max-hours 24")  # fmt: skip
+    if speed is not None and not (math.isfinite(speed) and speed > 0.0):
+        raise BatchRefusedError(f"--speed {speed!r} is not a positive factor", hint="e.g. --speed 600: an hour in 6 s")
     margin = equipment.link_margin_s if equipment is not None else 0.0
     settings = EngineSettings(max_run_s=max_hours * 3600.0 if max_hours is not None else None, link_margin_s=margin)
     recipe = load_recipe(recipe_path)
@@ -149,6 +158,7 @@ def run_batch(
         make_default_folder(db_url)
     store = store or open_store(db_url)
     migrated = False
+    leases = ExitStack()
     try:
         store.migrate()
         migrated = True
@@ -163,17 +173,30 @@ def run_batch(
         batch_id = record.batch_id
         materials = register_materials(store, batch_id, recipe, procedure, lots or {})
         journal = RecordsJournal(store, batch_id, materials.item_ids)
+        # the batch's lease, held (renewed from a thread) until its end is recorded; a killed process
+        # stops renewing it and the batch shows as interrupted (records/lease.py)
+        held = LeaseKeeper(store, batch_id, owner=actor)
+        held.__enter__()
+        leases.callback(held.__exit__)
         wall = time.perf_counter()
         try:
             if equipment is None:
                 result = run_procedure(
-                    procedure, line, seed=seed, faults=faults, journal=journal, progress=progress, settings=settings
+                    procedure,
+                    line,
+                    seed=seed,
+                    faults=faults,
+                    journal=journal,
+                    progress=progress,
+                    settings=settings,
+                    clock=WallClock(factor=1.0 / speed) if speed is not None else None,
+                    commands=RecordsCommands(store, batch_id),
                 )
             else:
                 from anodeline.engine.run import run_on_devices
 
                 result = run_on_devices(procedure, line, equipment.devices, clock, journal=journal, progress=progress,
-                                        settings=settings)  # fmt: skip
+                                        settings=settings, commands=RecordsCommands(store, batch_id))  # fmt: skip
         except Exception as exc:  # the record must say why the batch stopped, whatever it was
             abort_reasons = [f"engine failure: {exc!r}"]
             try:  # the telemetry held so far goes in while the batch can still take it
@@ -207,6 +230,7 @@ def run_batch(
         )  # fmt: skip
     finally:
         try:
+            leases.close()  # after the batch's end is recorded: never 'interrupted' in between
             if migrated and on_close is not None:
                 on_close(store)
         finally:

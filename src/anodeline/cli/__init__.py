@@ -18,6 +18,7 @@ for _module in (
     "lineplan",
     "batch",
     "sign",
+    "commands",
     "users",
     "campaign",
     "twin",

@@ -46,6 +46,16 @@ def run(
             "(default: 3 × the procedure's planned duration + one 2 h suspender hold).",
         ),
     ] = None,
+    speed: Annotated[
+        float | None,
+        typer.Option(
+            "--speed",
+            show_default=False,
+            help="Run the twin on the wall clock at N× real time (e.g. --speed 600: an hour in 6 s), as a line "
+            "would run, so commands and a crash land mid-batch (default: simulated time, as fast as possible). "
+            "With --devices: clock seconds per wall second, the twin server's --speed (default 1: real hardware).",
+        ),
+    ] = None,
     json_output: _JSON = False,
     devices: Annotated[
         str | None,
@@ -65,14 +75,6 @@ def run(
             help="Bindings file(s) of the line (default: examples/bindings/LINE.opcua.yaml); repeatable.",
         ),
     ] = None,
-    speed: Annotated[
-        float,
-        typer.Option(
-            "--speed",
-            rich_help_panel="Equipment",
-            help="Clock seconds per wall second: the twin server's --speed; 1 for real hardware.",
-        ),
-    ] = 1.0,
     certs: Annotated[
         Path | None,
         typer.Option(
@@ -112,6 +114,8 @@ def run(
         usage_error("missing RECIPE", "anodeline run RECIPE.yaml")
     if max_hours is not None and not 0.0 < max_hours < float("inf"):
         usage_error(f"--max-hours {max_hours:g} is not a positive number of hours", "e.g. --max-hours 24")
+    if speed is not None and not 0.0 < speed < float("inf"):
+        usage_error(f"--speed {speed:g} is not a positive factor", "e.g. --speed 600 (an hour in 6 s)")
     from anodeline.documents.files import read_document
     from anodeline.errors import RecipeError
 
@@ -135,11 +139,12 @@ def run(
             usage_error(
                 "--fault is for the twin: inject faults at the server", "anodeline twin serve LINE --fault NAME"
             )
-        equipment, clock = connect_equipment(recipe, line, devices, bindings or [], speed, certs, user)
+        equipment, clock = connect_equipment(recipe, line, devices, bindings or [], speed or 1.0, certs, user)
     extra: dict[str, Any] = {"equipment": equipment, "clock": clock} if equipment is not None else {}
     common: dict[str, Any] = {
         "line_path": line, "db_url": _db(db), "seed": seed, "faults": fault or (), "lots": lots,
-        "max_hours": max_hours, "authorize": authorize if as_user is not None else None,
+        "max_hours": max_hours, "speed": speed if equipment is None else None,
+        "authorize": authorize if as_user is not None else None,
         "on_close": lambda store: anchor_head(store, "after run", anchor_log), **extra,
     }  # fmt: skip
     try:
@@ -167,12 +172,24 @@ def run(
 @app.command(rich_help_panel=BATCHES)
 def batches(db: _DB = None, json_output: _JSON = False) -> None:
     """List the batches in the record store, oldest first."""
+    from anodeline.records.lease import shown_status
+
     store = read_store(db)
     with store:
         rows = store.list_batches()
         released = store.released_batches()
+        leases = store.leases()
+    # a running batch no live process controls (its lease expired, its process gone) is interrupted
+    status = {b.batch_id: shown_status(b.status, leases.get(b.batch_id)) for b in rows}
     if json_output:
-        print_json({"batches": [{**_batch_summary(b), "released": b.batch_id in released} for b in rows]})
+        print_json(
+            {
+                "batches": [
+                    {**_batch_summary(b), "status": status[b.batch_id], "released": b.batch_id in released}
+                    for b in rows
+                ]
+            }
+        )
         return
     from rich.console import Console
     from rich.table import Table
@@ -183,7 +200,7 @@ def batches(db: _DB = None, json_output: _JSON = False) -> None:
         simulated = f"{(b.ended_sim_s or 0.0) / 3600:.2f} h" if b.ended_sim_s is not None else "-"
         started = b.started_at.strftime("%m-%d %H:%M") if b.started_at else "-"
         mark = "yes" if b.batch_id in released else "-"
-        table.add_row(b.recipe_id, b.route, b.status, b.verdict or "-", mark, simulated, started, b.batch_id)
+        table.add_row(b.recipe_id, b.route, status[b.batch_id], b.verdict or "-", mark, simulated, started, b.batch_id)
     Console().print(table)
 
 

@@ -10,6 +10,7 @@ from anodeline.devices.protocols import Device
 from anodeline.devices.sim.faults import Fault
 from anodeline.devices.sim.twin import build_twin
 from anodeline.engine.clock import Clock, SimClock
+from anodeline.engine.commands import Commands
 from anodeline.engine.journal import Journal, NullJournal
 from anodeline.engine.result import ExposureSummary, RunResult
 from anodeline.engine.runner import Engine, EngineSettings, Progress
@@ -28,13 +29,45 @@ def run_procedure(
     clock: Clock | None = None,
     progress: Progress | None = None,
     settings: EngineSettings | None = None,
+    commands: Commands | None = None,
 ) -> RunResult:
     """Run ``procedure`` on the twin of ``line`` (simulated clock unless given); same seed → same result."""
     clock = clock or SimClock()
     journal = journal or NullJournal()
     twin = build_twin(line, procedure, clock=clock, seed=seed, faults=faults)
-    engine = Engine(procedure, line, twin.devices, clock, journal, progress=progress, settings=settings)
+    engine = Engine(
+        procedure, line, twin.devices, clock, journal, progress=progress, settings=settings, commands=commands
+    )
     return _run(engine, clock, journal, seed, tuple(str(f) for f in twin.faults), twin.true_state)
+
+
+def continue_on_twin(
+    procedure: Procedure,
+    line: Line,
+    state: LineState,
+    first_step: int,
+    *,
+    clock: Clock,
+    seed: int = 0,
+    journal: Journal | None = None,
+    progress: Progress | None = None,
+    settings: EngineSettings | None = None,
+    commands: Commands | None = None,
+) -> RunResult:
+    """Go on with ``procedure`` from step ``first_step`` on a twin rebuilt in ``state`` (a warm restart).
+
+    The twin's plant is set to ``state`` (what the journal says the line was after the steps done);
+    the engine believes the same, reads the sensors at its first poll, and checks every step as usual.
+    """
+    journal = journal or NullJournal()
+    twin = build_twin(line, procedure, clock=clock, seed=seed)
+    twin.plant.state = state
+    engine = Engine(
+        procedure, line, twin.devices, clock, journal, progress=progress, settings=settings, commands=commands
+    )
+    engine.belief = engine.observed = state
+    engine.first_step = first_step
+    return _run(engine, clock, journal, seed, (), twin.true_state)
 
 
 def run_on_devices(
@@ -46,10 +79,11 @@ def run_on_devices(
     journal: Journal | None = None,
     progress: Progress | None = None,
     settings: EngineSettings | None = None,
+    commands: Commands | None = None,
 ) -> RunResult:
     """Run ``procedure`` on given devices (hardware); the final state is what the engine observed."""
     journal = journal or NullJournal()
-    engine = Engine(procedure, line, devices, clock, journal, progress=progress, settings=settings)
+    engine = Engine(procedure, line, devices, clock, journal, progress=progress, settings=settings, commands=commands)
     return _run(engine, clock, journal, 0, (), lambda: engine.observed)
 
 

@@ -37,6 +37,7 @@ from anodeline.records.models import (
     Alarm,
     AuditEntry,
     Batch,
+    Command,
     Exposure,
     Item,
     ItemLink,
@@ -78,6 +79,7 @@ class _Expected:
     alarms: dict[int, list[Any]] = field(default_factory=dict)
     users: dict[str, list[Any]] = field(default_factory=dict)
     signatures: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    commands: dict[int, list[Any]] = field(default_factory=dict)
 
 
 def _batch_create(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> None:
@@ -169,11 +171,22 @@ def _sign(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> None:
     )
 
 
+def _command(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> None:
+    e.commands[p["command_id"]] = [batch_id, p["verb"], p["user"], p["reason"], p["issued_at"], None, None]
+
+
+def _command_taken(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> None:
+    command = e.commands.get(p["command_id"])
+    if command is not None:
+        command[5], command[6] = p["taken_at"], p["outcome"]
+
+
 _REPLAY: dict[str, Callable[[_Expected, str | None, dict[str, Any]], None]] = {
     "batch.create": _batch_create, "batch.start": _batch_start, "batch.status": _batch_status,
     "batch.finish": _batch_finish, "step": _step, "telemetry": _telemetry, "lot.register": _lot,
     "item.register": _item, "item.link": _link, "exposure": _exposure, "alarm.raise": _alarm_raise,
     "alarm.clear": _alarm_clear, "user.add": _user_add, "user.disable": _user_disable, "batch.sign": _sign,
+    "batch.command": _command, "batch.command.taken": _command_taken,
 }  # fmt: skip
 
 
@@ -192,7 +205,19 @@ def cross_check(session: Session) -> list[RowProblem]:
         except (KeyError, TypeError, ValueError):  # an entry whose payload lacks a field: the chain check names it
             continue
     problems: list[RowProblem] = []
-    for check in (_batches, _steps, _telemetry_rows, _lots, _items, _links, _exposures, _alarms, _users, _signed):
+    for check in (
+        _batches,
+        _steps,
+        _telemetry_rows,
+        _lots,
+        _items,
+        _links,
+        _exposures,
+        _alarms,
+        _users,
+        _signed,
+        _commands,
+    ):
         for problem in check(session, expected):
             problems.append(problem)
             if len(problems) >= MAX_PROBLEMS:
@@ -436,3 +461,20 @@ def _signed(session: Session, e: _Expected) -> Iterator[RowProblem]:
         else:
             yield from _differences("signatures", str(signature_id), names, tuple(found), want)
     yield from _missing("signatures", set(e.signatures) - seen)
+
+
+def _commands(session: Session, e: _Expected) -> Iterator[RowProblem]:
+    seen = set()
+    names = ("batch_id", "verb", "user_name", "reason", "issued_at", "taken_at", "outcome")
+    rows = session.execute(
+        select(Command.id, Command.batch_id, Command.verb, Command.user_name, Command.reason, Command.issued_at,
+               Command.taken_at, Command.outcome)
+    )  # fmt: skip
+    for command_id, *found in rows:
+        seen.add(command_id)
+        want = e.commands.get(command_id)
+        if want is None:
+            yield from _unknown("commands", [command_id])
+        else:
+            yield from _differences("commands", str(command_id), names, tuple(found), want)
+    yield from _missing("commands", set(e.commands) - seen)

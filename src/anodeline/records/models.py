@@ -226,3 +226,53 @@ for _sql in SQLITE_GUARDS:
     event.listen(AuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
 for _sql in POSTGRESQL_GUARDS:
     event.listen(AuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))
+
+
+class StepJournal(Base):
+    """The engine's write-ahead journal of steps (revision 0003): ``intent`` committed before a step's
+    first command, ``done`` after its last; a step with an intent and no ``done`` was in flight when the
+    controlling process died. Operational state like a WAL: not in the audit chain (the executed steps
+    are, in ``steps``)."""
+
+    __tablename__ = "step_journal"
+    __table_args__ = (Index("ix_step_journal_batch_index", "batch_id", "index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id", ondelete="RESTRICT"))
+    index: Mapped[int] = mapped_column(Integer)
+    phase: Mapped[str] = mapped_column(String(16))  # intent | done
+    action: Mapped[str] = mapped_column(Text)  # the action as data (canonical JSON)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # done: ok | failed | interrupted
+    sim_s: Mapped[float] = mapped_column(Float)
+    recorded_at: Mapped[str] = mapped_column(String(40))
+
+
+class Lease(Base):
+    """Who controls a running batch (revision 0003): the process renews ``expires_at`` (UNIX s, UTC);
+    a batch whose lease expired, or whose process on this host is gone, is ``interrupted``."""
+
+    __tablename__ = "leases"
+
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id", ondelete="RESTRICT"), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(128))
+    pid: Mapped[int] = mapped_column(Integer)
+    host: Mapped[str] = mapped_column(String(255))
+    acquired_at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float)
+    released: Mapped[bool] = mapped_column(Boolean)
+
+
+class Command(Base):
+    """An ISA-88 command sent to a batch from another process (revision 0003): ``hold``, ``restart``,
+    ``stop`` or ``abort``, by whom and why; the running engine takes it at its next poll."""
+
+    __tablename__ = "commands"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id", ondelete="RESTRICT"), index=True)
+    verb: Mapped[str] = mapped_column(String(16))
+    user_name: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    issued_at: Mapped[str] = mapped_column(String(40))
+    taken_at: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[str | None] = mapped_column(Text)

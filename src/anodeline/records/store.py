@@ -18,11 +18,24 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
-from anodeline.records import audit, batches, execution, genealogy, migrate, signatures, users, verify
+from anodeline.records import (
+    audit,
+    batches,
+    commands,
+    execution,
+    genealogy,
+    lease,
+    migrate,
+    signatures,
+    stepjournal,
+    users,
+    verify,
+)
 from anodeline.records.anchors import Anchor
 from anodeline.records.audit import AuditHead, ChainReport
 from anodeline.records.connection import make_engine, normalise_url, shown, translated_errors
 from anodeline.records.exposure import ExposureInterval
+from anodeline.records.lease import LeaseRecord
 from anodeline.records.lengths import check_lengths
 from anodeline.records.models import Alarm, Batch, Item, Lot, Step, User
 from anodeline.records.signatures import SignatureRecord
@@ -167,20 +180,32 @@ class Store:
         readings: Mapping[str, Any] | None = None,
         actor: str = ACTOR,
         telemetry: Sequence[TelemetrySample] = (),
+        journal: Mapping[str, Any] | None = None,
     ) -> StepRecord:
         """Store one executed step (one transaction with its audit entry).
+
+        ``journal``: the action as data; given, the step journal's ``done`` row goes in the same
+        transaction (made durable by the next intent's fsync; see :meth:`journal_intent`).
 
         ``telemetry``: samples kept up to the step's end, written in the same transaction before
         the step (with their own audit entry, as :meth:`record_telemetry` would): one commit per step.
         """
         check_lengths(Step, action=action, outcome=outcome)
-        return self._write_core(
-            lambda c, tip: execution.record_step(
+
+        def work(c: Connection, tip: audit.Tip) -> StepRecord:
+            record = execution.record_step(
                 c, tip, batch_id, index=index, action=action, arguments=arguments or {}, manual=manual,
                 started_sim_s=started_sim_s, ended_sim_s=ended_sim_s, outcome=outcome,
                 readings=readings or {}, actor=actor, telemetry=telemetry,
-            )
-        )  # fmt: skip
+            )  # fmt: skip
+            if journal is not None:  # the step journal's ``done``, in the step's own transaction
+                stepjournal.write(c, batch_id, index=index, phase="done", action=journal, sim_s=ended_sim_s,
+                                  outcome=outcome)  # fmt: skip
+            return record
+
+        # NORMAL, not FULL: the next step's intent (FULL) fsyncs the WAL up to and including this commit;
+        # a ``done`` lost with the machine's power leaves the step in flight, which resume re-checks
+        return self._write_core(work)
 
     def steps(self, batch_id: str) -> list[StepRecord]:
         return self._read(lambda s: execution.steps(s, batch_id))
@@ -207,6 +232,67 @@ class Store:
 
     def alarms(self, batch_id: str) -> list[AlarmRecord]:
         return self._read(lambda s: execution.alarms(s, batch_id))
+
+    # ---- step journal and leases (the engine's write-ahead state) -----------------------------
+
+    def journal_intent(self, batch_id: str, *, index: int, action: Mapping[str, Any], sim_s: float) -> None:
+        """Commit, durably, that step ``index`` is about to be commanded (before its first command).
+
+        SQLite: this transaction runs with ``PRAGMA synchronous=FULL`` (the WAL is fsynced at commit,
+        so the intent survives a power cut, not only a killed process); PostgreSQL: ``synchronous_commit
+        = on`` for it whatever the server's default.
+        """
+        self._plain(
+            lambda c: stepjournal.write(c, batch_id, index=index, phase="intent", action=action, sim_s=sim_s),
+            durable=True,
+        )
+
+    def journal_done(self, batch_id: str, *, index: int, action: Mapping[str, Any], sim_s: float, outcome: str) -> None:
+        """Commit durably that step ``index`` ended with ``outcome`` without a ``steps`` row (``interrupted``)."""
+        self._plain(
+            lambda c: stepjournal.write(
+                c, batch_id, index=index, phase="done", action=action, sim_s=sim_s, outcome=outcome
+            ),
+            durable=True,
+        )
+
+    def step_journal(self, batch_id: str) -> list[stepjournal.JournalEntry]:
+        return self._plain(lambda c: stepjournal.entries(c, batch_id))
+
+    def acquire_lease(self, batch_id: str, *, owner: str, ttl: float) -> LeaseRecord:
+        """Take the lease of ``batch_id`` (refused while another live process holds it)."""
+        return self._plain(lambda c: lease.acquire(c, batch_id, owner, ttl), durable=True)
+
+    def renew_lease(self, batch_id: str, *, ttl: float) -> bool:
+        return self._plain(lambda c: lease.renew(c, batch_id, ttl))
+
+    def release_lease(self, batch_id: str) -> None:
+        self._plain(lambda c: lease.release(c, batch_id), durable=True)
+
+    def lease(self, batch_id: str) -> LeaseRecord | None:
+        return self._plain(lambda c: lease.read(c, batch_id))
+
+    def leases(self) -> dict[str, LeaseRecord]:
+        return self._plain(lease.read_all)
+
+    def shown_status(self, batch: BatchRecord) -> str:
+        """``batch.status``, or ``interrupted`` when no live process controls it (:func:`lease.shown_status`)."""
+        return lease.shown_status(batch.status, self.lease(batch.batch_id))
+
+    # ---- ISA-88 commands from other processes -------------------------------------------------
+
+    def issue_command(self, batch_id: str, *, verb: str, user: str, reason: str) -> commands.CommandRecord:
+        """Queue a command for the process running ``batch_id`` (with its ``batch.command`` audit entry)."""
+        return self._write(lambda s: commands.issue(s, batch_id, verb=verb, user=user, reason=reason))
+
+    def take_command(self, command_id: int, *, outcome: str, actor: str = ACTOR) -> commands.CommandRecord:
+        return self._write(lambda s: commands.take(s, command_id, outcome=outcome, actor=actor))
+
+    def pending_commands(self, batch_id: str) -> list[commands.CommandRecord]:
+        return self._read(lambda s: commands.pending(s, batch_id))
+
+    def commands(self, batch_id: str) -> list[commands.CommandRecord]:
+        return self._read(lambda s: commands.listed(s, batch_id))
 
     # ---- items, lots, genealogy, exposure -----------------------------------------------------
 
@@ -375,15 +461,38 @@ class Store:
 
         return self._attempts(attempt)
 
-    def _write_core(self, work: Callable[[Connection, audit.Tip], T]) -> T:
+    def _write_core(self, work: Callable[[Connection, audit.Tip], T], *, durable: bool = False) -> T:
         """Run ``work`` in one Core transaction (the write path of a running batch, see :mod:`.bulk`)."""
 
         def attempt(fresh: audit.Tip | None) -> tuple[T, audit.Tip]:
-            with self.engine.begin() as connection:
+            with self._transaction(durable) as connection:
                 tip = fresh or audit.read_tip(connection)
                 return work(connection, tip), tip
 
         return self._attempts(attempt)
+
+    def _plain(self, work: Callable[[Connection], T], *, durable: bool = False) -> T:
+        """One Core transaction that appends nothing to the audit chain (journal, leases)."""
+        with translated_errors(self.url), self._lock, self._transaction(durable) as connection:
+            return work(connection)
+
+    @contextmanager
+    def _transaction(self, durable: bool) -> Iterator[Connection]:
+        """A Core transaction; ``durable``: committed with SQLite ``synchronous=FULL`` / PostgreSQL
+        ``synchronous_commit=on`` (SQLite cannot change it inside a transaction: set before, reset after)."""
+        with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            raw = connection.connection.driver_connection if durable and sqlite else None
+            if raw is not None:
+                raw.execute("PRAGMA synchronous=FULL")
+            try:
+                with connection.begin():
+                    if durable and not sqlite:
+                        connection.exec_driver_sql("SET LOCAL synchronous_commit = on")
+                    yield connection
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA synchronous=NORMAL")
 
     def _attempts(self, attempt: Callable[[audit.Tip | None], tuple[T, audit.Tip]]) -> T:
         """Commit one transaction that appends to the audit chain, from the chain's tip kept in memory.

@@ -1,0 +1,237 @@
+"""Warm and cold restart of an interrupted batch on the in-process twin (``anodeline resume``).
+
+A batch whose controlling process died shows as ``interrupted`` (records/lease.py). Resuming it:
+
+1. takes the batch's lease (refused while a live process holds it);
+2. rebuilds the procedure from the batch's recipe and line snapshots (it must equal the stored
+   procedure snapshot) and the line's state from the step journal: the initial state with every
+   step the journal shows ``done ok`` applied, in order, by the same Machine the verifier uses
+   (for an in-process twin the twin died with the process: this is the twin rebuilt from the journal);
+3. reconciles the step in flight (an intent without its end): a deposition or an anneal cut off
+   cannot be finished from sensors — its film or heat history is unknown — so the step is marked
+   ``cannot resume`` and the batch ends safely with its items quarantined (a recorded decision);
+   any other step is simply re-checked by the engine from what the sensors read and commanded again
+   (door, valve, pump and gas steps are idempotent);
+4. re-verifies the rest of the procedure air-free from the reconciled state, then goes on from the
+   first step not done, recording into the same batch.
+
+``cold``: abandon safely instead — make-safe every sensitive item, quarantine the items, end the
+batch aborted with the decision as its reason.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from anodeline.batch.commands import RecordsCommands
+from anodeline.batch.journal import RecordsJournal
+from anodeline.batch.outcome import electrode_from, judge, summarise
+from anodeline.batch.runner import BatchRefusedError, BatchReport, _finish
+from anodeline.errors import AnodelineError
+from anodeline.line import actions as act
+from anodeline.records import Store
+from anodeline.records.canonical import mapping_json, parse_json
+from anodeline.records.connection import shown
+from anodeline.records.exposure import ExposureInterval
+from anodeline.records.lease import LeaseKeeper
+from anodeline.records.stepjournal import JournalEntry, in_flight
+
+
+class ResumeRefusedError(AnodelineError, ValueError):
+    """The batch cannot be resumed as asked (exit 1)."""
+
+    code = "RESUME"
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """What the journal says: steps done, the step in flight, films made, where the clock stood."""
+
+    done: int
+    flying: JournalEntry | None
+    films: dict[str, tuple[float, float]]  # layer → (µm, sim s)
+    sim_s: float
+
+
+def reconcile(journal: list[JournalEntry]) -> Reconciled:
+    import json
+
+    done_ok = [e for e in journal if e.phase == "done" and e.outcome == "ok"]
+    indices = sorted({e.index for e in done_ok})
+    done = 0
+    while done in indices:
+        done += 1
+    films: dict[str, tuple[float, float]] = {}
+    for entry in done_ok:
+        data = json.loads(entry.action)
+        if "film_um" in data:
+            films[str(data["layer"])] = (float(data["film_um"]), float(data["film_at_s"]))
+    sim_s = max((e.sim_s for e in journal), default=0.0)
+    return Reconciled(done, in_flight(journal), films, sim_s)
+
+
+def cannot_resume(action: act.Action, apparatus: set[str]) -> str | None:
+    """Why step ``action`` cut off midway cannot be finished (None: it can be re-checked and done again)."""
+    if isinstance(action, act.Deposit):
+        return f"deposition of {action.layer} on {action.onto} cut off midway: the film made is unknown"
+    if isinstance(action, act.Hold) and action.space in apparatus:
+        return f"anneal in {action.space} interrupted: the heat history is unknown"
+    return None
+
+
+def resume_batch(
+    store: Store,
+    batch_id: str,
+    *,
+    authorize: Callable[[Store], str],
+    cold: bool = False,
+    seed: int | None = None,
+) -> BatchReport:
+    """Resume (or, ``cold``, abandon) the interrupted ``batch_id`` on a twin rebuilt from its journal."""
+    from anodeline.engine import SimClock
+    from anodeline.engine.commands import remaining_refusal
+    from anodeline.engine.run import continue_on_twin
+    from anodeline.line.config import Line
+    from anodeline.line.machine import Machine
+    from anodeline.prediction import predict_recipe
+    from anodeline.procedure import compile_procedure
+    from anodeline.recipe.schema import Recipe
+
+    batch = store.get_batch(batch_id)
+    status = store.shown_status(batch)
+    if status != "interrupted":
+        raise ResumeRefusedError(
+            f"batch {batch_id!r} is {status}; only an interrupted batch (no live process) is resumed",
+            hint="a held batch that a process runs takes 'anodeline batch restart'",
+        )
+    actor = authorize(store)
+    recipe = Recipe.model_validate(batch.recipe_data)
+    line = Line.model_validate(batch.line_data)
+    procedure = compile_procedure(recipe, line)
+    if batch.procedure_data is not None and parse_json(mapping_json(procedure.to_dict())) != batch.procedure_data:
+        raise ResumeRefusedError(f"batch {batch_id!r}: its recipe no longer compiles to the procedure it ran",
+                                 hint="abandon it with --cold")  # fmt: skip
+    state_of = reconcile(store.step_journal(batch_id))
+    machine = Machine(line, procedure.policy)
+    state = procedure.initial_state(machine)
+    for action in procedure.steps[: state_of.done]:
+        state = machine.apply(state, action)
+    apparatus = {name for name, space in line.spaces.items() if space.kind == "apparatus"}
+    item_ids = {it.name: f"{batch_id}/{it.name}" for c in procedure.materials for it in c.items}
+    flying = procedure.steps[state_of.flying.index] if state_of.flying is not None else None
+    why_not = cannot_resume(flying, apparatus) if flying is not None else None
+    refusal = None if (cold or why_not) else remaining_refusal(machine, state, procedure.steps[state_of.done :])
+    decision = None
+    if cold:
+        decision = f"cold restart by {actor}: abandoned at step {state_of.done}; items quarantined"
+    elif why_not is not None:
+        decision = f"step {state_of.done} cannot resume ({why_not}); items quarantined by {actor}"
+    elif refusal is not None:
+        decision = f"the rest of the procedure is not air-free from the reconciled state ({refusal}); " \
+                   f"items quarantined by {actor}"  # fmt: skip
+    journal = RecordsJournal(store, batch_id, item_ids)
+    journal.resumed = True
+    for layer, (um, at) in state_of.films.items():
+        journal.deposited_um[layer], journal.deposited_at[layer] = um, at
+    clock = SimClock(start_s=state_of.sim_s)
+    wall = time.perf_counter()
+    with LeaseKeeper(store, batch_id, owner=actor):
+        flown = state_of.flying
+        note = f"in flight: step {flown.index} {procedure.steps[flown.index].describe()}" if flown else "none in flight"
+        store.raise_alarm(batch_id, sim_s=state_of.sim_s, code="RESUMED",
+                          message=f"resumed by {actor} from step {state_of.done} ({note})"
+                          + (f"; decision: {decision}" if decision else ""))  # fmt: skip
+        if decision is not None:
+            report = _abandon(store, batch_id, procedure, line, state, state_of, clock, journal, decision, seed)
+        else:
+            result = continue_on_twin(
+                procedure, line, state, state_of.done, clock=clock, seed=(batch.seed or 0) if seed is None else seed,
+                journal=journal, commands=RecordsCommands(store, batch_id),
+            )  # fmt: skip
+            exposures = _exposures(store, journal, item_ids)
+            electrode = None
+            materials_workpiece = _workpiece(procedure)
+            if result.status == "complete":
+                top = recipe.layers[-1].name
+                work = exposures.get(f"{batch_id}/{materials_workpiece}", [])
+                since = journal.deposited_at.get(top, 0.0)
+                electrode = electrode_from(
+                    f"{batch_id}/electrode", recipe, predict_recipe(recipe), journal.deposited_um,
+                    summarise(f"{batch_id}/{materials_workpiece}", work, since),
+                    summarise(f"{batch_id}/{materials_workpiece}", work),
+                )  # fmt: skip
+            summaries = tuple(summarise(item, ivs) for item, ivs in sorted(exposures.items()))
+            judgement = judge(recipe, result.status, electrode, list(summaries))
+            reasons = tuple(dict.fromkeys([*result.reasons, *judgement.reasons]))
+            _finish(store, batch_id, result.status, judgement, reasons, journal.last_sim_s, electrode)
+            head = store.audit_head()
+            report = BatchReport(
+                batch=batch_id, status=result.status,
+                verdict=None if result.status == "held" else judgement.verdict,
+                simulated_seconds=journal.last_sim_s, wall_seconds=time.perf_counter() - wall,
+                steps=state_of.done + result.steps_executed, electrode=electrode, exposure=summaries,
+                reasons=reasons, db=shown(store.url), audit_head=head.hash if head else None, line=line.line,
+            )  # fmt: skip
+    return report
+
+
+def _workpiece(procedure: Any) -> str:
+    deposits = [a for a in procedure.steps if isinstance(a, act.Deposit)]
+    return deposits[-1].onto if deposits else ""
+
+
+def _exposures(store: Store, journal: RecordsJournal, item_ids: dict[str, str]) -> dict[str, list[ExposureInterval]]:
+    """Every interval of each item: those stored before the crash and those of the resumed run."""
+    found: dict[str, list[ExposureInterval]] = {}
+    for item_id in item_ids.values():
+        stored = [
+            ExposureInterval(
+                r.item_id, r.space, r.start_s, r.end_s, r.max_o2_ppm, r.max_h2o_ppm, r.o2_dose_ppm_s, r.h2o_dose_ppm_s
+            )
+            for r in store.exposures(item_id)
+        ]
+        if stored:
+            found[item_id] = stored
+    return found
+
+
+def _abandon(
+    store: Store,
+    batch_id: str,
+    procedure: Any,
+    line: Any,
+    state: Any,
+    state_of: Reconciled,
+    clock: Any,
+    journal: RecordsJournal,
+    decision: str,
+    seed: int | None,
+) -> BatchReport:
+    """Make safe on the rebuilt twin, quarantine the items (the decision is the abort's reason), end aborted."""
+    from anodeline.devices.sim.twin import build_twin
+    from anodeline.engine.runner import Engine
+
+    twin = build_twin(line, procedure, clock=clock, seed=seed or 0)
+    twin.plant.state = state
+    engine = Engine(procedure, line, twin.devices, clock, journal)
+    engine.belief = engine.observed = state
+    engine.batch.state = "held"  # the batch was left mid-procedure: make-safe from there
+
+    def safe() -> Any:
+        yield from engine._protect(None)  # the engine's own make-safe, on the rebuilt line
+
+    clock.run(safe())
+    journal.batch_finished(clock.now, "aborted", [decision])
+    store.abort_batch(batch_id, sim_s=journal.last_sim_s, reasons=[decision, *engine.reasons])
+    head = store.audit_head()
+    return BatchReport(
+        batch=batch_id, status="aborted", verdict="fail", simulated_seconds=journal.last_sim_s, wall_seconds=0.0,
+        steps=state_of.done, electrode=None, exposure=(), reasons=(decision, *engine.reasons), db=shown(store.url),
+        audit_head=head.hash if head else None, line=line.line,
+    )  # fmt: skip
+
+
+__all__ = ["BatchRefusedError", "Reconciled", "ResumeRefusedError", "cannot_resume", "reconcile", "resume_batch"]

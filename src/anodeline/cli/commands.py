@@ -1,0 +1,112 @@
+"""``anodeline batch hold|restart|stop|abort BATCH --as USER --reason TEXT``: ISA-88 commands.
+
+An operator may hold and stop, an engineer also restart and abort (records/auth.py). A batch a
+live process runs gets the command through the records database, taken at its next step boundary
+(or poll, while held). A batch no process runs any more — held by an earlier run, or interrupted —
+is stopped or aborted by the command itself, in the record; restarting one is ``anodeline resume``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from anodeline.cli.access import ANCHOR_LOG, AS_HELP, DB, JSON, acting_user, anchor_head, write_store
+from anodeline.cli.app import BATCHES, app
+from anodeline.cli.output import print_json, usage_error
+
+batch_app = typer.Typer(help="ISA-88 commands to a batch: hold, restart, stop, abort.", no_args_is_help=True)
+app.add_typer(batch_app, name="batch", rich_help_panel=BATCHES)
+
+_BATCH = Annotated[str, typer.Argument(help="Batch id (see 'anodeline batches').")]
+_AS = Annotated[str, typer.Option("--as", help=AS_HELP)]
+_REASON = Annotated[str, typer.Option("--reason", help="Why, in a few words (kept in the audit trail).")]
+
+
+def _send(verb: str, batch: str, as_user: str, reason: str, db: str | None, json_output: bool, log: str | None) -> None:
+    from anodeline.records.commands import CommandRefusedError, without_controller
+
+    if not reason.strip():
+        usage_error("--reason is empty", "say why, e.g. --reason 'O2 analyser in chamber 5 to be checked'")
+    with write_store(db, create=False) as store:
+        record = store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
+        user = acting_user(store, as_user, verb, batch_id=batch, anchor_log=log)
+        shown = store.shown_status(record)
+        try:
+            if shown in ("completed", "aborted"):
+                raise CommandRefusedError(batch, verb, f"the batch has ended ({shown})", "nothing to command")
+            command = store.issue_command(batch, verb=verb, user=user.name, reason=reason)
+            lease = store.lease(batch)
+            if lease is not None and lease.alive():
+                outcome = None
+                said = f"sent to the process running it ({lease.owner}, pid {lease.pid} on {lease.host})"
+            else:
+                outcome = without_controller(store, record, command, shown)
+                said = outcome
+        finally:
+            anchor_head(store, f"batch {verb} {batch} by {user.name}", log)
+    if json_output:
+        print_json({"batch": batch, "command": command.to_dict(), "status": shown, "outcome": outcome})
+        return
+    typer.echo(f"{verb} {batch} by {user.full_name} ({user.name}, {user.role}): {said}")
+
+
+@batch_app.command("hold")
+def hold(batch: _BATCH, as_user: _AS, reason: _REASON, db: DB = None, json_output: JSON = False,
+         anchor_log: ANCHOR_LOG = None) -> None:  # fmt: skip
+    """Hold a running batch at its next step boundary (every sensitive item made safe); operator or engineer."""
+    _send("hold", batch, as_user, reason, db, json_output, anchor_log)
+
+
+@batch_app.command("restart")
+def restart(batch: _BATCH, as_user: _AS, reason: _REASON, db: DB = None, json_output: JSON = False,
+            anchor_log: ANCHOR_LOG = None) -> None:  # fmt: skip
+    """Restart a held batch, if the hold's cause has cleared and the rest re-verifies air-free; engineer."""
+    _send("restart", batch, as_user, reason, db, json_output, anchor_log)
+
+
+@batch_app.command("stop")
+def stop(batch: _BATCH, as_user: _AS, reason: _REASON, db: DB = None, json_output: JSON = False,
+         anchor_log: ANCHOR_LOG = None) -> None:  # fmt: skip
+    """Stop a batch in order at its next step boundary, everything made safe; operator or engineer."""
+    _send("stop", batch, as_user, reason, db, json_output, anchor_log)
+
+
+@batch_app.command("abort")
+def abort(batch: _BATCH, as_user: _AS, reason: _REASON, db: DB = None, json_output: JSON = False,
+          anchor_log: ANCHOR_LOG = None) -> None:  # fmt: skip
+    """Abort a batch now: make safe, stop every device, verdict fail; engineer."""
+    _send("abort", batch, as_user, reason, db, json_output, anchor_log)
+
+
+@app.command(rich_help_panel=BATCHES)
+def resume(
+    batch: _BATCH,
+    as_user: _AS,
+    db: DB = None,
+    cold: Annotated[
+        bool, typer.Option("--cold", help="Abandon safely instead: make-safe, items quarantined, batch aborted.")
+    ] = False,
+    json_output: JSON = False,
+    anchor_log: ANCHOR_LOG = None,
+) -> None:
+    """Warm restart of an interrupted batch (its process died): reconcile, re-verify, go on; engineer."""
+    from anodeline.batch.resume import resume_batch
+    from anodeline.cli.output import EXIT_FAIL
+    from anodeline.cli.run_view import print_report
+
+    with write_store(db, create=False) as store:
+        store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
+        try:
+            report = resume_batch(
+                store, batch, cold=cold,
+                authorize=lambda s: acting_user(s, as_user, "resume", batch_id=batch, anchor_log=anchor_log).name,
+            )  # fmt: skip
+        finally:
+            anchor_head(store, f"resume {batch} by {as_user[:64]}", anchor_log)
+    if json_output:
+        print_json(report.to_dict())
+    else:
+        print_report(report)
+    raise typer.Exit(0 if report.status == "complete" and report.verdict == "pass" else EXIT_FAIL)

@@ -1,0 +1,124 @@
+"""ISA-88 commands sent to a batch from another process, through the records database.
+
+``anodeline batch hold|restart|stop|abort`` inserts a row of ``commands`` (revision 0003) with its
+``batch.command`` audit entry (who, when, why); the process running the batch polls the pending ones
+(:class:`anodeline.batch.commands.RecordsCommands`) and marks each taken with what it did
+(``batch.command.taken``: ``held``, ``restarted``, ``refused: …``). A command on a batch no process
+controls any more (held by an earlier process, or interrupted) is taken at once by the command itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from anodeline.records import audit
+from anodeline.records.batches import load_batch
+from anodeline.records.errors import RecordInputError, RecordNotFoundError, RecordRefusedError
+from anodeline.records.models import Command
+from anodeline.records.values import BatchRecord
+
+if TYPE_CHECKING:  # pragma: no cover
+    from anodeline.records.store import Store
+
+VERBS = ("hold", "restart", "stop", "abort")
+
+
+@dataclass(frozen=True)
+class CommandRecord:
+    command_id: int
+    batch_id: str
+    verb: str
+    user: str
+    reason: str
+    issued_at: str
+    taken_at: str | None
+    outcome: str | None
+
+    @classmethod
+    def of(cls, row: Command) -> CommandRecord:
+        return cls(row.id, row.batch_id, row.verb, row.user_name, row.reason, row.issued_at, row.taken_at, row.outcome)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.command_id, "verb": self.verb, "user": self.user, "reason": self.reason,
+            "issued_at": self.issued_at, "taken_at": self.taken_at, "outcome": self.outcome,
+        }  # fmt: skip
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def issue(session: Session, batch_id: str, *, verb: str, user: str, reason: str) -> CommandRecord:
+    """Queue ``verb`` for ``batch_id`` by ``user`` because ``reason`` (with its audit entry)."""
+    if verb not in VERBS:
+        raise RecordInputError(f"command {verb!r} is not one of {', '.join(VERBS)}")
+    if not reason.strip():
+        raise RecordInputError("a command needs a reason", hint="--reason 'why, in a few words'")
+    load_batch(session, batch_id)
+    row = Command(batch_id=batch_id, verb=verb, user_name=user, reason=reason, issued_at=_now())
+    session.add(row)
+    session.flush()
+    audit.append(
+        session, actor=user, kind="batch.command", batch_id=batch_id,
+        payload={"command_id": row.id, "verb": verb, "user": user, "reason": reason, "issued_at": row.issued_at},
+    )  # fmt: skip
+    return CommandRecord.of(row)
+
+
+def take(session: Session, command_id: int, *, outcome: str, actor: str) -> CommandRecord:
+    """Mark a command taken with ``outcome`` (what the engine, or the command itself, did)."""
+    row = session.get(Command, command_id, with_for_update=True)
+    if row is None:
+        raise RecordNotFoundError("command", command_id)
+    row.taken_at, row.outcome = _now(), outcome
+    audit.append(
+        session, actor=actor, kind="batch.command.taken", batch_id=row.batch_id,
+        payload={"command_id": row.id, "taken_at": row.taken_at, "outcome": outcome},
+    )  # fmt: skip
+    return CommandRecord.of(row)
+
+
+def pending(session: Session, batch_id: str) -> list[CommandRecord]:
+    rows = session.scalars(
+        select(Command).where(Command.batch_id == batch_id, Command.taken_at.is_(None)).order_by(Command.id)
+    )
+    return [CommandRecord.of(r) for r in rows]
+
+
+def listed(session: Session, batch_id: str) -> list[CommandRecord]:
+    return [
+        CommandRecord.of(r)
+        for r in session.scalars(select(Command).where(Command.batch_id == batch_id).order_by(Command.id))
+    ]
+
+
+class CommandRefusedError(RecordRefusedError):
+    """The batch cannot take this command now (exit 1)."""
+
+    def __init__(self, batch_id: str, verb: str, why: str, hint: str) -> None:
+        super().__init__(f"batch {batch_id!r} cannot take {verb}: {why}", rule="CMD001", hint=hint)
+
+
+def without_controller(store: Store, batch: BatchRecord, command: CommandRecord, shown: str) -> str:
+    """Take ``command`` for a batch no live process runs (held by an earlier run, or interrupted).
+
+    ``stop`` and ``abort`` end it in the record (aborted, verdict fail, the command as the reason);
+    ``hold`` and ``restart`` are refused (CMD001, recorded as the command's outcome): nothing runs it
+    to hold, and restarting a batch whose process is gone is ``anodeline resume``.
+    """
+    if command.verb in ("stop", "abort"):
+        why = f"{command.verb} by {command.user}: {command.reason} (no process was running it: {shown})"
+        store.take_command(command.command_id, outcome=f"{command.verb}: recorded aborted", actor=command.user)
+        sim_s = max(t for t in (batch.created_sim_s, batch.started_sim_s, batch.ended_sim_s) if t is not None)
+        store.abort_batch(batch.batch_id, sim_s=sim_s, reasons=[why], actor=command.user)
+        return f"{command.verb}: the batch had no running process ({shown}); recorded aborted"
+    hint = "resume it: 'anodeline resume BATCH --as ENGINEER'" if command.verb == "restart" else "nothing runs it"
+    outcome = f"refused: no process runs the batch ({shown})"
+    store.take_command(command.command_id, outcome=outcome, actor=command.user)
+    raise CommandRefusedError(batch.batch_id, command.verb, f"no process runs it ({shown})", hint)
