@@ -22,6 +22,8 @@ MODULES = (
     "bench_validate",
     "bench_procedure",
     "bench_campaign",
+    "bench_opcua",
+    "bench_modbus",
 )
 
 

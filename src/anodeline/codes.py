@@ -49,6 +49,10 @@ CHECKERS: dict[str, Checker] = {
                 ("line/interlocks.py",)),
         Checker("campaign", "Campaign and sweep files", "`anodeline campaign plan CAMPAIGN`, `anodeline sweep "
                 "SWEEP`: reading the file, its recipes and lines", ("campaign/",)),
+        Checker("bindings", "Bindings files", "reading bindings files (`run --devices`, `twin serve`): schema, "
+                "the line's devices and channels, units", ("equipment/bindings.py", "equipment/check.py")),
+        Checker("modbus", "Modbus equipment", "connecting to a Modbus TCP controller before a batch (`run --devices` "
+                "with a Modbus bindings file): the endpoint and every bound register", ("equipment/modbus/",)),
         Checker("engine", "Engine alarms", "`anodeline run` (the engine and the batch record)",
                 ("engine/", "batch/runner.py", "batch/resume.py")),
         Checker("records", "Records, users, signatures and audit", "`users`, `sign`, `run --lot`, `batches`, "
@@ -84,6 +88,7 @@ _NAMES = "procedure files (docs/procedures.md)"
 _LINE_LANGUAGE = "line language (docs/lines.md)"
 _CAMPAIGN = "campaign language (docs/campaigns.md)"
 _MODEL = "line state machine (docs/lines.md, actions)"
+_BINDINGS = "bindings files (docs/equipment.md)"
 
 #: codes of checkers that have no rule table of their own
 _TABLE: tuple[Code, ...] = (
@@ -97,6 +102,23 @@ _TABLE: tuple[Code, ...] = (
            "keep one of the two entries", "YAML 1.2 (keys of a mapping are unique)"),
     _entry("LSC006", "line", "error", "A line quantity is outside the range it can have",
            "give a value inside the range the message names", "anodeline.window (physical ranges with sources)"),
+    # bindings files: the schema (equipment/bindings.py); the line rules are equipment/check.py's
+    _entry("BND001", "bindings", "error", "The bindings file is not valid YAML", "fix the YAML at the line shown",
+           "YAML"),
+    _entry("BND002", "bindings", "error", "Unknown key in a bindings file", "docs/equipment.md lists every key",
+           _BINDINGS),
+    _entry("BND003", "bindings", "error", "A required key of a bindings file is missing", "add the key", _BINDINGS),
+    _entry("BND004", "bindings", "error", "A bindings value has the wrong type or form (node id, endpoint, register)",
+           "write the value as docs/equipment.md shows", _BINDINGS),
+    _entry("BND005", "bindings", "error", "A key appears twice in the same mapping of a bindings file",
+           "keep one of the two entries", "YAML 1.2 (keys of a mapping are unique)"),
+    # Modbus controllers (equipment/modbus/): checked when connecting, before any batch is recorded (exit 2)
+    _entry("MBS001", "modbus", "error", "The Modbus controller cannot be reached or read",
+           "check the endpoint (HOST:PORT, Modbus TCP is usually port 502), the network and that the controller is on",
+           "docs/equipment.md (Modbus TCP)"),
+    _entry("MBS002", "modbus", "error", "A bound register is not on the Modbus controller (exception 0x01 or 0x02)",
+           "check the register map in the controller's manual: addresses in bindings files are 0-based",
+           "Modbus Application Protocol v1.1b3 §7 (exception codes); docs/equipment.md (Modbus TCP)"),
     # procedure files (procedure/io.py)
     _entry("PRC001", "procedure", "error", "The procedure file is not valid YAML or JSON", "fix the YAML", _NAMES),
     _entry("PRC002", "procedure", "error", "Not a procedure, or a step is not a mapping with an action",
@@ -179,6 +201,10 @@ _TABLE: tuple[Code, ...] = (
     _entry("CPG011", "campaign", "error", "A campaign with no operator", "give operators: 1 or more", _CAMPAIGN),
     _entry("CPG012", "campaign", "error", "A due date that is not after the campaign's start",
            "give a due date after the start (start: defaults to now)", _CAMPAIGN),
+    _entry("CPG013", "campaign", "refusal", "Two operations that run at once on a line touch the same space, door, "
+           "device or material", "re-plan so that the later one starts after the earlier ends (the merged proof "
+           "holds for every order only when overlapping operations are disjoint)",
+           "campaign air-free proof (docs/campaigns.md)"),
     _entry("SWP001", "campaign", "error", "A sweep file cannot be read or breaks the sweep language",
            "docs/campaigns.md (sweeps) lists every key", "sweep language (docs/campaigns.md)"),
     _entry("SWP002", "campaign", "error", "A sweep parameter that does not exist or has an impossible range",
@@ -222,6 +248,15 @@ _TABLE: tuple[Code, ...] = (
     _entry("MODEL-SENSOR", "engine", "hold", "The analysers and the model of the line disagree",
            "check the analyser named (calibration, drift) and the line for a leak; the record keeps the measurement",
            "docs/engine.md (exposure is measured; the model is a cross-check)"),
+    _entry("LINK", "engine", "hold", "The link to the equipment was lost (connection lost)",
+           "restore the network or the PLC; on reconnection the engine re-reads the line and makes it safe, "
+           "then the batch waits for a person", "docs/equipment.md (supervision); never act on stale data"),
+    _entry("STALE", "engine", "hold", "A reading stopped updating (older than its binding's stale_after)",
+           "check the instrument and its PLC tag; the batch resumes when the reading is fresh again",
+           "docs/equipment.md (supervision); never act on stale data"),
+    _entry("NO-ACK", "engine", "hold", "The equipment did not acknowledge a command in time (ack_timeout)",
+           "check the PLC (mode, interlocks, write permissions); the batch resumes when commands are acknowledged",
+           "docs/equipment.md (supervision)"),
     _entry("RESUMED", "engine", "hold", "The batch was resumed after its controlling process died (anodeline resume)",
            "none needed: the message says who resumed it, from which step, the step in flight and any decision",
            "ISA-88 / SIMATIC BATCH warm restart; docs/operations.md (warm and cold restart)"),
@@ -308,6 +343,7 @@ _TABLE: tuple[Code, ...] = (
 
 def sources() -> dict[str, list[str]]:
     """The codes each table defines, by checker (a code in two lists is a clash)."""
+    from anodeline.equipment.check import RULES as BINDING_RULES
     from anodeline.line.interlocks import INTERLOCKS
     from anodeline.line.rules import LINE_RULES
     from anodeline.recipe.fit import FIT_RULES
@@ -317,6 +353,7 @@ def sources() -> dict[str, list[str]]:
     found["recipe"] += list(RULES) + [rule.code for rule in FIT_RULES]
     found["line"] += list(LINE_RULES)
     found["interlock"] += list(INTERLOCKS)
+    found["bindings"] += [rule.code for rule in BINDING_RULES]
     for entry in _TABLE:
         found[entry.checker].append(entry.code)
     return found
@@ -324,6 +361,7 @@ def sources() -> dict[str, list[str]]:
 
 @cache
 def _registry() -> dict[str, Code]:
+    from anodeline.equipment.check import RULES as BINDING_RULES
     from anodeline.line.interlocks import INTERLOCKS
     from anodeline.line.rules import LINE_RULES
     from anodeline.recipe.fit import FIT_RULES
@@ -333,6 +371,7 @@ def _registry() -> dict[str, Code]:
         *(Code(r.code, "recipe", r.severity.value, r.title, r.description, r.hint, r.source)
           for r in (*RULES.values(), *FIT_RULES)),
         *(Code(r.code, "line", r.severity.value, r.title, r.title, r.hint, r.source) for r in LINE_RULES.values()),
+        *(Code(r.code, "bindings", r.severity.value, r.title, r.title, r.hint, r.source) for r in BINDING_RULES),
         *(Code(i.code, "interlock", "refusal", i.title, _interlock_text(i), i.hint, i.source)
           for i in INTERLOCKS.values()),
         *_TABLE,

@@ -52,6 +52,10 @@ Composition rules are checked on the nominal composition of the target.
     "transition": "An action that cannot happen at all, whatever the atmosphere (docs/lines.md).\n",
     "interlock": "The interlock table of docs/lines.md: an action the line refuses because it is unsafe.\n",
     "campaign": "CPG codes are the campaign file's (docs/campaigns.md); SWP codes the sweep file's.\n",
+    "bindings": "BND001-BND005 are the bindings file's schema; the others check it against the line "
+    "(docs/equipment.md). Every problem is found before anything connects.\n",
+    "modbus": "Checked when the Modbus backend connects, before a batch is recorded (exit 2). Once a batch runs, "
+    "trouble with the link holds it instead (alarms LINK, STALE, NO-ACK).\n",
     "engine": "Alarms of `anodeline run`, stored with the batch record.\n",
     "records": "USR codes are sign-in and roles, SIG signatures and release, LOT the lots a batch is given, AUD the "
     "audit trail (`audit verify`), REC opening a database to read it. Refusals exit 1, except USR001/USR002 "

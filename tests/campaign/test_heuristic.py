@@ -61,3 +61,36 @@ def test_random_campaigns_heuristic_feasible_not_worse_than_fifo_and_above_the_b
     assert check(p, h) == [] and check(p, f) == []
     bound = lower_bound(p).seconds
     assert bound <= h.makespan_s <= f.makespan_s
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    mix=mixes,
+    lines=st.sampled_from([("fig1",), ("fig1", "fig1-b")]),
+    operators=st.integers(1, 2),
+    day=st.integers(4, 20),
+    night=st.integers(1, 12),
+    offset=st.integers(0, 23),
+)
+def test_with_a_shift_calendar_the_bound_stays_below_every_schedule(
+    mix: list[tuple[str, int]], lines: tuple[str, ...], operators: int, day: int, night: int, offset: int
+) -> None:
+    """The shift-aware terms (operators on shift, the bottleneck's nights) never exceed a feasible schedule."""
+    period = (day + night) * 3600
+    windows = tuple((k * period + offset * 3600 + day * 3600, (k + 1) * period + offset * 3600) for k in range(60))
+    windows = tuple((max(a, 0), z) for a, z in windows)
+    p = problem(mix, lines, operators, off_shift=windows)
+    h, f = heuristic(p), fifo(p)
+    assert check(p, h) == [] and check(p, f) == []
+    bound = lower_bound(p)
+    assert bound.seconds <= h.makespan_s <= f.makespan_s, bound.terms
+    assert bound.seconds >= lower_bound(problem(mix, lines, operators)).seconds  # nights only add
+
+
+def test_the_nights_raise_the_week_bound_to_within_5_percent_of_the_plan() -> None:
+    nights = tuple((d * 86400 + 57600, d * 86400 + 86400) for d in range(10))
+    p = problem([("example-01", 10)], off_shift=nights)
+    bound, schedule = lower_bound(p), heuristic(p)
+    assert "shifts" in bound.bottleneck
+    assert bound.seconds > lower_bound(problem([("example-01", 10)])).seconds
+    assert schedule.makespan_s <= 1.05 * bound.seconds

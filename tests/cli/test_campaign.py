@@ -64,3 +64,27 @@ def test_sweep_with_an_unreachable_scheduler_exits_2_with_one_line() -> None:
 def test_campaign_help_imports_no_heavy_library() -> None:
     top = set(loaded("campaign", "plan", "--help")["top"])
     assert not {"ortools", "distributed", "dask", "matplotlib", "simpy", "pint", "numpy"} & top
+
+
+def test_campaign_run_json_has_the_issue_shape_and_a_fault_exits_1(tmp_path: Path) -> None:
+    from tests.campaign.test_run import campaign_file
+
+    path = campaign_file(tmp_path, 2)
+    db = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    result = runner.invoke(app, ["campaign", "run", str(path), "--db", db, "--seed", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"campaign", "status", "makespan_s", "planned_makespan_s", "batches"} <= set(data)
+    assert data["status"] == "complete" and len(data["batches"]) == 2
+    assert {"batch", "recipe", "status", "verdict"} <= set(data["batches"][0])
+    assert [b["verdict"] for b in data["batches"]] == ["pass", "pass"]
+    audit = runner.invoke(app, ["audit", "verify", "--db", db])
+    assert audit.exit_code == 0, audit.output
+    failed = runner.invoke(app, ["campaign", "run", str(path), "--db", db,
+                                 "--fault", "example-01-001=pump-failure:rotary-4"])  # fmt: skip
+    assert failed.exit_code == 1, failed.output
+    assert "aborted" in failed.stdout
+    for bad in (["--fault", "example-01-002"], ["--fault", "nope=leak"], ["--fault", "example-01-001=warp-drive"]):
+        result = runner.invoke(app, ["campaign", "run", str(path), "--db", db, *bad])
+        assert result.exit_code == 2, (bad, result.output)
+        assert "Traceback" not in result.output

@@ -58,8 +58,11 @@ class BatchReport:
     audit_head: str | None = None
     line: str = ""
     faults: tuple[str, ...] = field(default_factory=tuple)
+    backend: str = "twin"  # or the protocols of the equipment (opcua, modbus, modbus+opcua)
+    endpoint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        equipment = {} if self.backend == "twin" else {"backend": self.backend, "endpoint": self.endpoint}
         return {
             "batch": self.batch,
             "status": self.status,
@@ -74,6 +77,7 @@ class BatchReport:
             "faults": list(self.faults),
             "db": self.db,
             "audit_head": self.audit_head,
+            **equipment,  # a twin run's JSON stays as it was (tests/test_golden.py)
         }
 
 
@@ -92,6 +96,8 @@ def run_batch(
     speed: float | None = None,
     authorize: Callable[[Store], str] | None = None,
     on_close: Callable[[Store], None] | None = None,
+    equipment: Any = None,
+    clock: Any = None,
 ) -> BatchReport:
     """Make the electrode of ``recipe_path`` on the twin; record it; judge it.
 
@@ -105,6 +111,9 @@ def run_batch(
     :mod:`anodeline.engine.duration`); a run that reaches it aborts with ``TIMEOUT``. ``speed``: run the
     twin on the wall clock at that many times real time (:class:`~anodeline.engine.clock.WallClock`)
     instead of simulated time, so that commands and crashes land mid-batch; the results are the same.
+    With ``equipment`` (:class:`anodeline.equipment.backend.Equipment`, connected) the batch runs on
+    its devices on ``clock`` (a wall clock) instead of the twin; the line snapshot of the record
+    notes the equipment (backend, endpoints, server certificate thumbprints).
     """
     from anodeline.devices.sim.twin import build_twin
     from anodeline.engine import EngineSettings, SimClock, run_procedure
@@ -116,7 +125,8 @@ def run_batch(
                                 hint="give the longest the simulated run may take, e.g. --max-hours 24")  # fmt: skip
     if speed is not None and not (math.isfinite(speed) and speed > 0.0):
         raise BatchRefusedError(f"--speed {speed!r} is not a positive factor", hint="e.g. --speed 600: an hour in 6 s")
-    settings = EngineSettings(max_run_s=max_hours * 3600.0 if max_hours is not None else None)
+    margin = equipment.link_margin_s if equipment is not None else 0.0
+    settings = EngineSettings(max_run_s=max_hours * 3600.0 if max_hours is not None else None, link_margin_s=margin)
     recipe = load_recipe(recipe_path)
     check_lot_roles(recipe, lots or {})
     line = load_line(line_path or default_line_path(recipe.route))
@@ -132,6 +142,12 @@ def run_batch(
         raise BatchRefusedError(f"the procedure is not air-free ({why})", hint="run 'anodeline verify' for the details")
     # build the twin once before anything is recorded: an unknown fault or fault target is a usage error
     build_twin(line, procedure, clock=SimClock(), seed=seed, faults=faults)
+    snapshot = line.model_dump(mode="json")
+    if equipment is not None:
+        from anodeline.procedure.io import dump
+
+        equipment.prepare(dump(procedure, "json"), seed)  # a twin server loads the batch's materials
+        snapshot["equipment"] = equipment.metadata()
     prediction = predict_recipe(recipe)
     # a string too long for its column must stop the batch before its first row is written
     item_names = [spec.name for container in procedure.materials for spec in container.items]
@@ -151,7 +167,7 @@ def run_batch(
         check_lot_records(store, recipe, lots or {})
         record = store.create_batch(
             recipe_id=recipe.recipe, recipe_snapshot=recipe.model_dump(mode="json"),
-            line_snapshot=line.model_dump(mode="json"), route=recipe.route, seed=seed, actor=actor,
+            line_snapshot=snapshot, route=recipe.route, seed=seed, actor=actor,
             procedure_snapshot=procedure.to_dict(),
         )  # fmt: skip
         batch_id = record.batch_id
@@ -164,17 +180,23 @@ def run_batch(
         leases.callback(held.__exit__)
         wall = time.perf_counter()
         try:
-            result = run_procedure(
-                procedure,
-                line,
-                seed=seed,
-                faults=faults,
-                journal=journal,
-                progress=progress,
-                settings=settings,
-                clock=WallClock(factor=1.0 / speed) if speed is not None else None,
-                commands=RecordsCommands(store, batch_id),
-            )
+            if equipment is None:
+                result = run_procedure(
+                    procedure,
+                    line,
+                    seed=seed,
+                    faults=faults,
+                    journal=journal,
+                    progress=progress,
+                    settings=settings,
+                    clock=WallClock(factor=1.0 / speed) if speed is not None else None,
+                    commands=RecordsCommands(store, batch_id),
+                )
+            else:
+                from anodeline.engine.run import run_on_devices
+
+                result = run_on_devices(procedure, line, equipment.devices, clock, journal=journal, progress=progress,
+                                        settings=settings, commands=RecordsCommands(store, batch_id))  # fmt: skip
         except Exception as exc:  # the record must say why the batch stopped, whatever it was
             abort_reasons = [f"engine failure: {exc!r}"]
             try:  # the telemetry held so far goes in while the batch can still take it
@@ -203,6 +225,8 @@ def run_batch(
             simulated_seconds=result.simulated_seconds, wall_seconds=wall, steps=result.steps_executed,
             electrode=electrode, exposure=exposures, reasons=reasons, db=shown(store.url),
             audit_head=head.hash if head else None, line=line.line, faults=faults,
+            backend=equipment.backend if equipment is not None else "twin",
+            endpoint=equipment.endpoint if equipment is not None else None,
         )  # fmt: skip
     finally:
         try:

@@ -9,13 +9,28 @@ Each is proved from the problem alone (every term a minimum over the batches' li
   ``makespan ≥ head + Σ holds + tail``; with several lines the holds are shared out, so their
   sum is divided by the number of lines. Changing sources between families adds at least
   ``(families − lines)`` changeovers to the apparatus;
-* **operators** — all manual work, divided by the number of operators.
+* **operators** — all manual work, divided by the number of operators; with a shift calendar,
+  the least time whose on-shift part holds that work (no manual work happens off shift).
+
+**The shift calendar on the bottleneck space.** When every batch's first and last operations
+on the busiest space are manual (the transfers in and out of the apparatus), no hold can begin
+or end off shift. So an off-shift window of length ℓ is either idle on that space, or lies
+inside the one hold that spans it, and that hold is then at least ℓ plus its first and last
+operation long; beyond its least hold that is at least ``ℓ − D`` of waiting, with
+``D = max over batches (least hold − first − last operation)`` (for Example 1 on Fig. 1, the
+deposition). Either way the window gives the space at most ``min(ℓ, D)`` of useful time. The
+useful time C(s, e) of a span can only shrink as s moves later or e earlier, so every line's
+busy span lies within [least head, makespan − least tail] and
+``lines × C(head, makespan − tail) ≥ Σ holds + changeovers`` bounds the makespan: the term is
+the least makespan that satisfies it, walking the calendar. Changeovers are automatic, so with
+any, ``D`` is at least the longest of them.
 
 The bound is the largest; ``bottleneck`` names the resource that gives it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from anodeline.campaign.problem import Problem
@@ -39,7 +54,7 @@ def lower_bound(problem: Problem) -> Bound:
         return Bound(0, "", {})
     terms["one batch (critical path)"] = max(min(t.critical_path_s for t in b.options.values()) for b in batches)
     manual = sum(min(t.manual_s for t in b.options.values()) for b in batches)
-    terms["operators"] = _ceil_div(manual, problem.operators)
+    terms["operators"] = _on_shift(problem.off_shift, 0, _ceil_div(manual, problem.operators), 0)
     terms.update(_space_terms(problem))
     bottleneck = max(terms, key=lambda k: (terms[k], k == "operators"))
     return Bound(terms[bottleneck], bottleneck, terms)
@@ -83,4 +98,46 @@ def _space_terms(problem: Problem) -> dict[str, int]:
     changeovers = max(len(families) - len(usable), 0) * min(setups, default=0)
     name = "+".join(sorted({busiest[ln] for ln in usable}))
     label = f"{name} ({len(usable)} line{'s' if len(usable) > 1 else ''})"
-    return {label: min(heads) + min(tails) + _ceil_div(holds + changeovers, len(usable))}
+    head, tail = min(heads), min(tails)
+    span = _ceil_div(holds + changeovers, len(usable))
+    inside = _night_work(problem, busiest, usable, changeovers > 0)
+    if problem.off_shift and inside is not None:
+        return {f"{label} and the shifts": _on_shift(problem.off_shift, head, span, inside) + tail}
+    return {label: head + span + tail}
+
+
+def _night_work(problem: Problem, busiest: dict[str, str], usable: list[str], changeovers: bool) -> int | None:
+    """D: the most useful time the busiest space can have in one off-shift window, or None when a hold
+    may begin or end off shift (a first or last operation on the space that is not manual)."""
+    most = 0
+    for b in problem.batches:
+        for line, t in b.options.items():
+            if line not in usable or busiest[line] not in t.spaces:
+                continue
+            ops = t.on(busiest[line])
+            first, last = t.operations[ops[0]], t.operations[ops[-1]]
+            if not (first.manual and last.manual) or len(ops) < 2:
+                return None
+            most = max(most, t.hold_bounds(busiest[line])[1] - first.duration_s - last.duration_s)
+    if changeovers:
+        most = max([most, *problem.changeover_s.values()])
+    return most
+
+
+def _on_shift(windows: tuple[tuple[int, int], ...], start: int, work: int, inside: float) -> int:
+    """The least end e such that [start, e] holds ``work`` seconds of useful time, when each off-shift
+    window gives at most ``inside`` of it (0: nothing happens off shift; inf: windows do not matter)."""
+    t, need = float(start), float(work)
+    for begin, z in windows:
+        if z <= t:
+            continue
+        a = max(float(begin), t)
+        if need <= a - t:
+            return math.ceil(t + need)
+        need -= a - t
+        useful = min(z - a, inside)
+        if need <= useful:
+            return math.ceil(a + need)
+        need -= useful
+        t = z
+    return math.ceil(t + need)

@@ -5,15 +5,24 @@ materials are renamed (``example-01-003/source-1``) so that their containers and
 apart, the unit operations of all batches on a line (and the apparatus changeovers) are laid
 end to end in the order of their start times, and the result is one :class:`Procedure` that the
 same verifier as ``anodeline verify`` runs through the line state machine
-(:func:`anodeline.procedure.verify.verify_procedure`). Operations that overlap in time touch
-disjoint spaces and materials (a batch holds its spaces), so any order of them gives the same
-states; the start-time order is the one the line will see.
+(:func:`anodeline.procedure.verify.verify_procedure`).
+
+One order stands for all only if the operations that overlap in time cannot affect each other.
+That is checked, not assumed: each operation's footprint (:mod:`anodeline.campaign.footprint`:
+every space, door, pump, valve, purifier, heater, source and material its steps touch) must be
+disjoint from that of every operation of another batch (and every changeover) that overlaps it
+in time on the line; otherwise the plan is refused with ``CPG013``, located at the later
+operation's first step. With disjoint footprints the transitions of two overlapping operations
+commute (each changes only what it touches), so every order consistent with the time order
+reaches the same states and the same verdict (tested with Hypothesis).
 """
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
 
+from anodeline.campaign.footprint import Footprint, action_footprint, renamed, union
 from anodeline.campaign.operations import MATERIAL_FIELDS
 from anodeline.campaign.problem import Problem
 from anodeline.campaign.schedule import Schedule
@@ -48,36 +57,104 @@ def _policy(policies: list[AirPolicy]) -> AirPolicy:
                    max_h2o_ppm=min(p.max_h2o_ppm for p in policies))  # fmt: skip
 
 
-def merged_procedure(problem: Problem, schedule: Schedule, line: Line, name: str = "") -> Procedure:
-    """All of ``schedule``'s operations on ``line`` as one procedure, in start-time order."""
+@dataclass(frozen=True)
+class Block:
+    """One operation (or changeover) of one batch on the merged timeline: when, its steps, what it touches."""
+
+    start_s: int
+    end_s: int
+    batch: str
+    op: int  # -1: a changeover
+    steps: tuple[act.Action, ...]
+    note: str
+    footprint: Footprint
+    rank: int = 0
+
+    def overlaps(self, other: Block) -> bool:
+        """Both run during some span of time, or one of no duration runs strictly inside the other."""
+        if self.start_s == self.end_s:
+            return other.start_s < self.start_s < other.end_s
+        if other.start_s == other.end_s:
+            return self.start_s < other.start_s < self.end_s
+        return self.start_s < other.end_s and other.start_s < self.end_s
+
+
+def _changeover_footprint(line: Line, steps: list[act.Action], policy: AirPolicy) -> Footprint:
+    from anodeline.line.machine import Machine
+    from anodeline.line.transitions import TRANSITIONS
+
+    machine = Machine(line, policy)
+    state = machine.initial_state()
+    keys: list[Footprint] = []
+    for step in steps:
+        keys.append(action_footprint(line, state, step))
+        state = TRANSITIONS[type(step)](machine, state, step)
+    return union(keys)
+
+
+def blocks(problem: Problem, schedule: Schedule, line: Line) -> list[Block]:
+    """Every operation and changeover of ``schedule`` on ``line``, renamed per batch, in start-time order."""
     from anodeline.campaign.setups import changeover_steps
 
     rank = {b.id: i for i, b in enumerate(problem.batches)}
-    blocks: list[tuple[int, int, int, list[act.Action], str]] = []
-    materials: list[ContainerSpec] = []
-    policies: list[AirPolicy] = []
-    seen: set[str] = set()
+    found: list[Block] = []
     for p in schedule.placed:
         if p.line != line.line:
             continue
-        template = problem.template(p.batch, p.line)
-        if p.batch not in seen:
-            seen.add(p.batch)
-            materials += _materials(p.batch, template.procedure.materials)
-            policies.append(template.procedure.policy)
-        op = template.operations[p.op]
-        steps = [_renamed(p.batch, line, step) for step in op.steps]
-        blocks.append((p.start_s, rank[p.batch], p.op, steps, f"{p.batch}: {op.name} (t = {p.start_s} s)"))
+        op = problem.template(p.batch, p.line).operations[p.op]
+        steps = tuple(_renamed(p.batch, line, step) for step in op.steps)
+        found.append(Block(p.start_s, p.end_s, p.batch, p.op, steps, f"{p.batch}: {op.name} (t = {p.start_s} s)",
+                           renamed(op.footprint, p.batch), rank[p.batch]))  # fmt: skip
     for c in schedule.changeovers:
         if c.line != line.line:
             continue
-        template = problem.template(c.batch, c.line)
-        steps = changeover_steps(line, c.space, template.procedure.policy)
-        blocks.append((c.start_s, rank[c.batch], -1, steps, f"changeover of {c.space} before {c.batch} "
-                                                            f"(t = {c.start_s} s)"))  # fmt: skip
-    blocks.sort(key=lambda b: (b[0], b[1], b[2]))
-    steps = [step for block in blocks for step in block[3]]
-    notes = [block[4] for block in blocks for _ in block[3]]
+        policy = problem.template(c.batch, c.line).procedure.policy
+        purge = changeover_steps(line, c.space, policy)
+        found.append(Block(c.start_s, c.end_s, c.batch, -1, tuple(purge),
+                           f"changeover of {c.space} before {c.batch} (t = {c.start_s} s)",
+                           _changeover_footprint(line, purge, policy), rank[c.batch]))  # fmt: skip
+    found.sort(key=lambda b: (b.start_s, b.rank, b.op))
+    return found
+
+
+def clashes(timeline: list[Block]) -> list[tuple[int, int, frozenset[str]]]:
+    """(earlier, later, shared keys) for each two blocks of ``timeline`` (start-time order) that overlap in time
+    and touch a common thing; empty when every order of the overlapping ones gives the same states."""
+    found = []
+    active: list[int] = []
+    for j, b in enumerate(timeline):
+        active = [i for i in active if timeline[i].end_s >= b.start_s]
+        for i in active:
+            a = timeline[i]
+            if a.overlaps(b):
+                shared = a.footprint & b.footprint
+                if shared:
+                    found.append((i, j, shared))
+        active.append(j)
+    return found
+
+
+def merged_procedure(
+    problem: Problem, schedule: Schedule, line: Line, name: str = "", order: Sequence[int] | None = None
+) -> Procedure:
+    """All of ``schedule``'s operations on ``line`` as one procedure, in start-time order (or in ``order``,
+    a permutation of :func:`blocks`)."""
+    timeline = blocks(problem, schedule, line)
+    return _procedure(problem, line, [timeline[i] for i in order] if order is not None else timeline, name)
+
+
+def _procedure(problem: Problem, line: Line, timeline: list[Block], name: str = "") -> Procedure:
+    materials: list[ContainerSpec] = []
+    policies: list[AirPolicy] = []
+    seen: set[str] = set()
+    for b in problem.batches:
+        if any(block.batch == b.id and block.op >= 0 for block in timeline) and b.id not in seen:
+            seen.add(b.id)
+            template = problem.template(b.id, line.line)
+            materials += _materials(b.id, template.procedure.materials)
+            policies.append(template.procedure.policy)
+    steps = [step for block in timeline for step in block.steps]
+    notes = [block.note for block in timeline for _ in block.steps]
     policy = _policy(policies) if policies else AirPolicy()
     return Procedure(name or f"{problem.name}@{line.line}", line.line, "campaign", policy, tuple(materials),
                      tuple(steps), tuple(notes), problem.name)  # fmt: skip
@@ -98,9 +175,31 @@ def verify_schedule(
     for name, line in lines.items():
         if not any(p.line == name for p in schedule.placed):
             continue
-        procedure = merged_procedure(problem, schedule, line)
-        out[name] = (procedure, _verify(procedure, line))
+        timeline = blocks(problem, schedule, line)
+        procedure = _procedure(problem, line, timeline)
+        found = clashes(timeline)
+        out[name] = (procedure, _clash(timeline, found[0], procedure) if found else _verify(procedure, line))
     return out
+
+
+def _clash(timeline: list[Block], clash: tuple[int, int, frozenset[str]], procedure: Procedure) -> Verdict:
+    """The refusal ``CPG013`` at the first step of the later of two overlapping operations that share a thing."""
+    from anodeline.line.errors import InterlockError
+
+    i, j, shared = clash
+    a, b = timeline[i], timeline[j]
+    step = sum(len(block.steps) for block in timeline[:j])
+    names = sorted(shared)
+    kinds = {k.split(":", 1)[0]: k.split(":", 1)[1] for k in reversed(names)}
+    failure = InterlockError(
+        "CPG013",
+        f"{b.note} overlaps {a.note} (until t = {a.end_s} s) and both touch {', '.join(names)}",
+        step=step, action=b.steps[0].kind if b.steps else "start", space=kinds.get("space", ""),
+        door=kinds.get("door", ""),
+        hint="operations that run at once must touch disjoint spaces, doors, devices and materials: "
+             "re-plan, or start the later one after the earlier ends",
+    )  # fmt: skip
+    return Verdict(False, len(procedure.steps), failure, (), None)
 
 
 def _owner(name: str) -> str:

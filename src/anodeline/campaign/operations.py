@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
+from anodeline.campaign.footprint import action_footprint
 from anodeline.engine.duration import step_duration_s
 from anodeline.errors import AnodelineError
 from anodeline.line import actions as act
@@ -49,6 +50,8 @@ class UnitOperation:
     duration_s: int
     steps: tuple[act.Action, ...]
     materials: frozenset[str] = frozenset()
+    #: every space, door, device and material its steps touch (:mod:`anodeline.campaign.footprint`)
+    footprint: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -182,28 +185,30 @@ def split(procedure: Procedure, line: Line, recipe: str = "") -> BatchTemplate:
     """The unit operations of ``procedure`` on ``line``, timed by the engine's models, with their order."""
     machine = Machine(line, procedure.policy)
     state = procedure.initial_state(machine)
-    groups: list[tuple[tuple[str, ...], bool, list[act.Action], float, set[str]]] = []
+    groups: list[tuple[tuple[str, ...], bool, list[act.Action], float, set[str], set[str]]] = []
     for action in procedure.steps:
         spaces, hands = _spaces(line, state, action), _hands(action)
         seconds = step_duration_s(line, state, action)
+        touched = action_footprint(line, state, action)
         if groups and groups[-1][0] == spaces and groups[-1][1] == hands:
-            _, _, steps, total, names = groups[-1]
-            groups[-1] = (spaces, hands, [*steps, action], total + seconds, names | _materials(line, action))
+            _, _, steps, total, names, keys = groups[-1]
+            groups[-1] = (spaces, hands, [*steps, action], total + seconds, names | _materials(line, action),
+                          keys | touched)  # fmt: skip
         else:
-            groups.append((spaces, hands, [action], seconds, set(_materials(line, action))))
+            groups.append((spaces, hands, [action], seconds, set(_materials(line, action)), set(touched)))
         try:
             state = TRANSITIONS[type(action)](machine, state, action)
         except (AnodelineError, KeyError):  # the verifier refuses it; the plan goes on (as planned_duration_s)
             continue
     operations: list[UnitOperation] = []
     seen: dict[str, int] = {}
-    for index, (spaces, hands, steps, seconds, names) in enumerate(groups):
+    for index, (spaces, hands, steps, seconds, names, keys) in enumerate(groups):
         label = _label(steps, spaces)
         seen[label] = seen.get(label, 0) + 1
         name = label if seen[label] == 1 else f"{label} #{seen[label]}"
         pumps = tuple(sorted({line.spaces[s.space].pump or "" for s in steps if isinstance(s, act.Evacuate)} - {""}))
         operations.append(UnitOperation(index, name, spaces, pumps, hands, math.ceil(seconds - 1e-9), tuple(steps),
-                                        frozenset(names)))  # fmt: skip
+                                        frozenset(names), frozenset(keys)))  # fmt: skip
     return BatchTemplate(recipe or procedure.recipe, line.line, procedure, tuple(operations),
                          _precedence(operations), MappingProxyType(_families(line, procedure)),
                          procedure.policy.gas)  # fmt: skip

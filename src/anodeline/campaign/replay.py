@@ -52,72 +52,157 @@ def _next_on_shift(problem: Problem, t: float) -> float:
     return t
 
 
-def replay(problem: Problem, schedule: Schedule, randomness: Randomness, seed: int = 0) -> Replay:
-    """One replication of ``schedule``."""
-    import simpy
+@dataclass(frozen=True)
+class _Compiled:
+    """A schedule as the replay needs it, per operation in planned order (built once per plan, then reused)."""
 
-    rng = random.Random(seed)
-    env = simpy.Environment()
-    operators = simpy.PriorityResource(env, capacity=problem.operators)
-    done: dict[tuple[str, int], Any] = {}
+    batch: tuple[int, ...]  # index of the operation's batch in ``ids``
+    ids: tuple[str, ...]
+    seconds: tuple[float, ...]
+    manual: tuple[bool, ...]
+    pumps: tuple[bool, ...]
+    priority: tuple[int, ...]
+    setup: tuple[int, ...]
+    successors: tuple[tuple[int, ...], ...]
+    predecessors: tuple[int, ...]  # how many
+    index: dict[tuple[str, int], int]  # (batch, op) → operation
+
+
+_CACHE: list[tuple[Problem, Schedule, _Compiled]] = []
+
+
+def _compiled(problem: Problem, schedule: Schedule) -> _Compiled:
+    for known_problem, known_schedule, compiled in _CACHE:
+        if known_problem is problem and known_schedule is schedule:
+            return compiled
+    compiled = _compile(problem, schedule)
+    _CACHE.append((problem, schedule, compiled))
+    del _CACHE[:-4]
+    return compiled
+
+
+def _compile(problem: Problem, schedule: Schedule) -> _Compiled:
     order = sorted(schedule.placed, key=lambda p: (p.start_s, p.batch, p.op))
-    for p in order:
-        done[(p.batch, p.op)] = env.event()
+    index = {(p.batch, p.op): i for i, p in enumerate(order)}
+    ids = tuple(dict.fromkeys(p.batch for p in order))
+    rank = {b: i for i, b in enumerate(ids)}
+    before: list[set[int]] = [set() for _ in order]
     # the previous batch's last operation on each space, in the planned order
-    space_prev: dict[tuple[str, int], list[tuple[str, int]]] = {}
     last_on: dict[tuple[str, str], tuple[str, int]] = {}
     first_seen: set[tuple[str, str, str]] = set()
-    for p in order:
+    changeover = {(c.batch, c.space): c.end_s - c.start_s for c in schedule.changeovers}
+    setup = [0] * len(order)
+    for i, p in enumerate(order):
         template = problem.template(p.batch, p.line)
-        for space in template.operations[p.op].spaces:
+        op = template.operations[p.op]
+        before[i] |= {index[(p.batch, a)] for a in template.predecessors[p.op]}
+        for space in op.spaces:
             key = (p.line, space, p.batch)
             if key not in first_seen:
                 first_seen.add(key)
                 if (p.line, space) in last_on:
-                    space_prev.setdefault((p.batch, p.op), []).append(last_on[(p.line, space)])
+                    before[i].add(index[last_on[(p.line, space)]])
             last_on[(p.line, space)] = (p.batch, template.on(space)[-1])
-    changeover = {(c.batch, c.space): c.end_s - c.start_s for c in schedule.changeovers}
+        setup[i] = sum(changeover.get((p.batch, s), 0) for s in op.spaces if template.on(s)[0] == p.op)
+    successors: list[list[int]] = [[] for _ in order]
+    for i, preds in enumerate(before):
+        for a in sorted(preds):
+            successors[a].append(i)
+    ops = [problem.template(p.batch, p.line).operations[p.op] for p in order]
+    return _Compiled(
+        tuple(rank[p.batch] for p in order), ids, tuple(float(op.duration_s) for op in ops),
+        tuple(op.manual for op in ops), tuple(bool(op.pumps) for op in ops), tuple(p.start_s for p in order),
+        tuple(setup), tuple(tuple(s) for s in successors), tuple(len(b) for b in before), index,
+    )  # fmt: skip
+
+
+def replay(problem: Problem, schedule: Schedule, randomness: Randomness, seed: int = 0) -> Replay:
+    """One replication of ``schedule``.
+
+    A SimPy discrete-event model with one timeout per operation (and one per changeover): an
+    operation is started by the callback of the last operation it waits for, and manual work
+    queues for the operators by its planned start (the rule of a priority resource), so no
+    process is created per operation. The random factors are drawn from the seed, per operation
+    in planned order, before the run, so they do not depend on the order events fall in.
+    """
+    c = _compiled(problem, schedule)
+    return _simulate(problem, c, durations(problem, schedule, randomness, seed))
+
+
+def durations(problem: Problem, schedule: Schedule, randomness: Randomness, seed: int = 0) -> list[float]:
+    """Each operation's random duration in one replication, in planned order (start, batch, operation)."""
+    c = _compiled(problem, schedule)
+    rng = random.Random(seed)
     faulty = {b.id: rng.randrange(len(b.options[schedule.assignment[b.id]].operations))
               for b in problem.batches if rng.random() < randomness.fault_rate}  # fmt: skip
-    ends: dict[str, float] = {}
-    counter = [0]
+    sigma, spread = randomness.operator_sigma, randomness.pump_spread
+    gauss, exp = rng.gauss, math.exp
+    seconds = [
+        d * exp(sigma * gauss(0.0, 1.0)) if manual else (d * max(0.5, gauss(1.0, spread)) if pumps else d)
+        for d, manual, pumps in zip(c.seconds, c.manual, c.pumps, strict=True)
+    ]
+    for batch, op in faulty.items():
+        seconds[c.index[(batch, op)]] += randomness.fault_hold_s
+    return seconds
 
-    def run(p: Any) -> Any:
-        template = problem.template(p.batch, p.line)
-        op = template.operations[p.op]
-        preds = [done[(p.batch, a)] for a in template.predecessors[p.op]]
-        prev = [done[k] for k in space_prev.get((p.batch, p.op), ())]
-        if preds or prev:
-            yield env.all_of(preds + prev)
-        setup = (
-            sum(changeover.get((p.batch, s), 0) for s in op.spaces if template.on(s)[0] == p.op) if changeover else 0
-        )
-        if setup:
-            yield env.timeout(setup)
-        seconds = float(op.duration_s)
-        if op.manual:
-            seconds *= math.exp(randomness.operator_sigma * rng.gauss(0.0, 1.0))
-        elif op.pumps:
-            seconds *= max(0.5, rng.gauss(1.0, randomness.pump_spread))
-        if faulty.get(p.batch) == p.op:
-            seconds += randomness.fault_hold_s
-        if op.manual:
-            with operators.request(priority=p.start_s) as request:
-                yield request
-                wait = _next_on_shift(problem, env.now) - env.now
-                if wait > 0:
-                    yield env.timeout(wait)
-                yield env.timeout(seconds)
+
+def _simulate(problem: Problem, c: _Compiled, seconds: list[float]) -> Replay:
+    import heapq
+
+    import simpy
+
+    env = simpy.Environment()
+    left = list(c.predecessors)
+    ends = [0.0] * len(c.ids)
+    free = [problem.operators]
+    queue: list[tuple[int, float, int]] = []  # (planned start, request time, operation)
+    shifts = bool(problem.off_shift)
+    done = [0]
+
+    def finish(i: int) -> None:
+        done[0] += 1
+        now = env.now
+        if now > ends[c.batch[i]]:
+            ends[c.batch[i]] = now
+        for j in c.successors[i]:
+            left[j] -= 1
+            if not left[j]:
+                ready(j)
+
+    def work(i: int) -> None:
+        """An operator takes operation ``i`` now (waiting for the shift to begin if it is off shift)."""
+        wait = _next_on_shift(problem, env.now) - env.now if shifts else 0.0
+        env.timeout(wait + seconds[i] if wait > 0 else seconds[i]).callbacks.append(lambda _: released(i))
+
+    def released(i: int) -> None:
+        if queue:
+            work(heapq.heappop(queue)[2])
         else:
-            yield env.timeout(seconds)
-        counter[0] += 1
-        ends[p.batch] = max(ends.get(p.batch, 0.0), env.now)
-        done[(p.batch, p.op)].succeed()
+            free[0] += 1
+        finish(i)
 
-    for p in order:
-        env.process(run(p))
+    def start(i: int) -> None:
+        if c.manual[i]:
+            if free[0]:
+                free[0] -= 1
+                work(i)
+            else:
+                heapq.heappush(queue, (c.priority[i], env.now, i))
+        else:
+            env.timeout(seconds[i]).callbacks.append(lambda _: finish(i))
+
+    def ready(i: int) -> None:
+        if c.setup[i]:
+            env.timeout(c.setup[i]).callbacks.append(lambda _: start(i))
+        else:
+            start(i)
+
+    for i, n in enumerate(left):
+        if not n:
+            ready(i)
     env.run()
-    return Replay(max(ends.values(), default=0.0), ends, counter[0])
+    by_batch = dict(zip(c.ids, ends, strict=True))
+    return Replay(max(ends, default=0.0), by_batch, done[0])
 
 
 @dataclass(frozen=True)

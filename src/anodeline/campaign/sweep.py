@@ -186,8 +186,12 @@ def _changed(line: Any, point: dict[str, float]) -> Any:
 
 
 def run_sweep(sweep: Sweep, scheduler: str | None = None, workers: int = 2, processes: bool = True,
-              progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:  # fmt: skip
-    """Every point as a Dask task (a LocalCluster of ``workers`` unless ``scheduler`` is given); rows by index."""
+              progress: Callable[[int, int], None] | None = None,
+              connect_timeout_s: float = 5.0) -> list[dict[str, Any]]:  # fmt: skip
+    """Every point as a Dask task (a LocalCluster of ``workers`` unless ``scheduler`` is given); rows by index.
+
+    A ``scheduler`` that does not answer within ``connect_timeout_s`` is one clear :class:`CampaignError`.
+    """
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -197,7 +201,7 @@ def run_sweep(sweep: Sweep, scheduler: str | None = None, workers: int = 2, proc
             client = Client(cluster)
         else:
             try:
-                client = Client(scheduler, timeout="5s")
+                client = Client(scheduler, timeout=f"{connect_timeout_s:g}s")
             except (OSError, TimeoutError) as exc:
                 raise CampaignError(f"cannot reach the Dask scheduler at {scheduler}: {exc}",
                                     hint="start one with 'dask scheduler' or leave --scheduler out "

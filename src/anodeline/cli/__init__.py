@@ -21,6 +21,7 @@ for _module in (
     "commands",
     "users",
     "campaign",
+    "twin",
 ):
     import_module(f"anodeline.cli.{_module}")
 

@@ -52,12 +52,49 @@ def run(
             "--speed",
             show_default=False,
             help="Run the twin on the wall clock at N× real time (e.g. --speed 600: an hour in 6 s), as a line "
-            "would run, so commands and a crash land mid-batch (default: simulated time, as fast as possible).",
+            "would run, so commands and a crash land mid-batch (default: simulated time, as fast as possible). "
+            "With --devices: clock seconds per wall second, the twin server's --speed (default 1: real hardware).",
         ),
     ] = None,
     json_output: _JSON = False,
+    devices: Annotated[
+        str | None,
+        typer.Option(
+            "--devices",
+            show_default=False,
+            rich_help_panel="Equipment",
+            help="Run on equipment at this OPC UA endpoint (opc.tcp://HOST:PORT/PATH) instead of the twin.",
+        ),
+    ] = None,
+    bindings: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--bindings",
+            show_default=False,
+            rich_help_panel="Equipment",
+            help="Bindings file(s) of the line (default: examples/bindings/LINE.opcua.yaml); repeatable.",
+        ),
+    ] = None,
+    certs: Annotated[
+        Path | None,
+        typer.Option(
+            "--certs",
+            show_default="$ANODELINE_CERTS or ./opcua-certs",
+            rich_help_panel="Equipment",
+            help="This client's certificate and the trusted servers (trusted/); made on first use.",
+        ),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            show_default=False,
+            rich_help_panel="Equipment",
+            help="OPC UA user; the password is read from $ANODELINE_OPCUA_PASSWORD.",
+        ),
+    ] = None,
 ) -> None:
-    """Make a recipe's electrode on the digital twin, record the batch, and judge it."""
+    """Make a recipe's electrode on the digital twin (or on equipment: --devices), record the batch, and judge it."""
     from anodeline.errors import AnodelineError
 
     if list_faults:
@@ -94,10 +131,21 @@ def run(
         assert as_user is not None
         return acting_user(store, as_user, "run", anchor_log=anchor_log).name
 
+    equipment, clock = None, None
+    if devices is not None or bindings:
+        from anodeline.cli.equipment import connect_equipment
+
+        if fault:
+            usage_error(
+                "--fault is for the twin: inject faults at the server", "anodeline twin serve LINE --fault NAME"
+            )
+        equipment, clock = connect_equipment(recipe, line, devices, bindings or [], speed or 1.0, certs, user)
+    extra: dict[str, Any] = {"equipment": equipment, "clock": clock} if equipment is not None else {}
     common: dict[str, Any] = {
         "line_path": line, "db_url": _db(db), "seed": seed, "faults": fault or (), "lots": lots,
-        "max_hours": max_hours, "speed": speed, "authorize": authorize if as_user is not None else None,
-        "on_close": lambda store: anchor_head(store, "after run", anchor_log),
+        "max_hours": max_hours, "speed": speed if equipment is None else None,
+        "authorize": authorize if as_user is not None else None,
+        "on_close": lambda store: anchor_head(store, "after run", anchor_log), **extra,
     }  # fmt: skip
     try:
         if json_output:
@@ -111,6 +159,9 @@ def run(
         message, hint = describe(exc)
         typer.echo(f"error: {message}" + (f"\nhint: {hint}" if hint else ""), err=True)
         raise typer.Exit(exit_code_of(exc)) from None
+    finally:
+        if equipment is not None:
+            equipment.close()
     if json_output:
         print_json(report.to_dict())
     else:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from anodeline.campaign.errors import CampaignError
     from anodeline.campaign.load import Campaign
     from anodeline.campaign.plan import Plan
+    from anodeline.campaign.run import CampaignRun
 
 CAMPAIGNS = "Campaigns"
 campaign_app = typer.Typer(help="Plan many batches on one or more lines (docs/campaigns.md).", no_args_is_help=True)
@@ -144,6 +145,90 @@ def plan_command(
         print_json(result.to_dict())
     else:
         _print(result)
+
+
+@campaign_app.command("run")
+def run_command(
+    campaign: Annotated[Path, typer.Argument(help="Campaign YAML file.", show_default=False)],
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Database URL (default: $ANODELINE_DB or sqlite:///anodeline.sqlite).", show_default=False
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the twin.")] = 0,
+    json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fault",
+            help="BATCH=FAULT: inject a twin fault into one batch (repeatable; 'anodeline run --list-faults').",
+        ),
+    ] = None,
+) -> None:
+    """Plan the campaign, prove it air-free, then run it interleaved on the twin, one record per batch.
+
+    Exit 0 when every batch completed and passed, 1 when a batch failed, was held or the plan is
+    refused, 2 for usage errors (an unreadable file, an unknown batch or fault, a database that
+    cannot be opened).
+    """
+    from dataclasses import replace
+
+    from anodeline.cli.access import anchor_head, write_store
+    from anodeline.cli.output import EXIT_FAIL
+    from anodeline.errors import AnodelineError
+
+    faults: dict[str, list[str]] = {}
+    for spec in fault or ():
+        batch, sep, what = spec.partition("=")
+        if not sep or not batch or not what:
+            usage_error(f"--fault {spec!r}: write BATCH=FAULT", "e.g. --fault example-01-003=pump-failure:rotary-4")
+        faults.setdefault(batch, []).append(what)
+    loaded = load(campaign)
+    from anodeline.campaign.plan import plan
+    from anodeline.campaign.run import run_campaign
+
+    planned = plan(loaded.problem())
+    planned = replace(planned, air_free=_prove(planned, loaded))
+    from anodeline.cli.app import describe
+
+    try:
+        store = write_store(db)
+    except AnodelineError as exc:
+        usage_error(*describe(exc))
+    try:
+        try:
+            result = run_campaign(loaded, planned, store, seed=seed, faults=faults)
+        except AnodelineError as exc:
+            usage_error(*describe(exc))
+        anchor_head(store, f"after campaign run {loaded.name}")
+    finally:
+        store.close()
+    if json_output:
+        print_json(result.to_dict())
+    else:
+        _print_run(result)
+    ok = result.status == "complete" and all(b.verdict == "pass" for b in result.batches)
+    raise typer.Exit(0 if ok else EXIT_FAIL)
+
+
+def _print_run(result: CampaignRun) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"campaign {result.campaign}: {result.status}, {_hours(result.makespan_s)} "
+                        f"(planned {_hours(result.planned_makespan_s)})")  # fmt: skip
+    for column in ("batch", "line", "record", "start", "end", "status", "verdict"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("why")
+    for b in result.batches:
+        table.add_row(b.batch, b.line + (" (re-planned)" if b.replanned else ""), b.record or "-",
+                      _hours(b.start_s) if b.start_s is not None else "-",
+                      _hours(b.end_s) if b.end_s is not None else "-", b.status, b.verdict or "-",
+                      "; ".join(b.reasons[:1]))  # fmt: skip
+    console = Console()
+    console.print(table)
+    console.print(f"records in {result.db}; audit head {result.audit_head}")
 
 
 @app.command(rich_help_panel=CAMPAIGNS)

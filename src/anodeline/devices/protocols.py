@@ -8,7 +8,9 @@
   switch off, pumps isolate, doors halt); what is safe is each device's business.
 
 A backend (the simulated twin, OPC UA, Modbus) provides objects that satisfy these; the
-engine knows nothing else about them.
+engine knows nothing else about them. A device behind a link (OPC UA, Modbus) is also
+:class:`Supervised`: ``health()`` says whether its readings can be trusted and its commands
+arrived; the engine holds the batch while one cannot (never acting on stale data).
 """
 
 from __future__ import annotations
@@ -54,3 +56,17 @@ class Stoppable(Protocol):
 @runtime_checkable
 class Device(Readable, Settable, Stoppable, Protocol):
     """A device the engine can read, command and make safe."""
+
+
+class Health(NamedTuple):
+    """Why a supervised device cannot be trusted now: ``code`` (``LINK``, ``STALE``, ``NO-ACK``) and the reason."""
+
+    code: str
+    reason: str
+
+
+@runtime_checkable
+class Supervised(Protocol):
+    def health(self) -> Health | None:
+        """None while the link is up, every reading fresh and every command acknowledged; else why not."""
+        ...

@@ -54,4 +54,10 @@ class WallClock(SimClock):
     """Wall-clock seconds (``factor`` < 1 runs faster than real time, for rehearsals)."""
 
     def __init__(self, factor: float = 1.0, *, strict: bool = False) -> None:
-        self.env = simpy.rt.RealtimeEnvironment(factor=factor, strict=strict)
+        self.rt = simpy.rt.RealtimeEnvironment(factor=factor, strict=strict)
+        self.env = self.rt
+
+    def run(self, process: Process) -> Any:
+        """Run ``process`` from now: a clock made before its run does not rush to catch up the wall time since."""
+        self.rt.sync()
+        return super().run(process)

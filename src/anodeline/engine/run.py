@@ -79,10 +79,11 @@ def run_on_devices(
     journal: Journal | None = None,
     progress: Progress | None = None,
     settings: EngineSettings | None = None,
+    commands: Commands | None = None,
 ) -> RunResult:
     """Run ``procedure`` on given devices (hardware); the final state is what the engine observed."""
     journal = journal or NullJournal()
-    engine = Engine(procedure, line, devices, clock, journal, progress=progress, settings=settings)
+    engine = Engine(procedure, line, devices, clock, journal, progress=progress, settings=settings, commands=commands)
     return _run(engine, clock, journal, 0, (), lambda: engine.observed)
 
 

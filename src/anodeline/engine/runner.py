@@ -13,8 +13,8 @@ from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from anodeline.devices.protocols import Device
-from anodeline.engine import execute
+from anodeline.devices.protocols import Device, Health, Supervised
+from anodeline.engine import execute, supervision
 from anodeline.engine.clock import Clock
 from anodeline.engine.commands import Commands, NoCommands, OperatorCommand, remaining_refusal
 from anodeline.engine.duration import LIMIT_FACTOR, default_time_limit_s
@@ -59,6 +59,9 @@ class EngineSettings:
     #: The run aborts (alarm ``TIMEOUT``) when a step would start later than this after the run began;
     #: None: 3 × the procedure's planned duration + one suspender hold (:mod:`anodeline.engine.duration`).
     max_run_s: float | None = None
+    #: Added to every device wait's timeout: the round trip of a link to equipment (0 for the twin in-process;
+    #: a scaled rehearsal against a served twin multiplies the link's wall latency by its speed).
+    link_margin_s: float = 0.0
 
 
 class Engine:
@@ -103,6 +106,9 @@ class Engine:
         self._faults_raised: set[str] = set()
         self._fault_channels: tuple[int, tuple[str, ...]] = (-1, ())  # (how many channels, the .fault ones)
         self._disagreements: dict[tuple[str, str], str] = {}  # (space, O2|H2O) → open MODEL-SENSOR alarm
+        #: Devices behind a link (OPC UA, Modbus) and what is wrong with them now (:mod:`.supervision`).
+        self._supervised = tuple(d for d in devices.values() if isinstance(d, Supervised))
+        self.health: tuple[Health, ...] = ()
 
     # --- devices and readings ------------------------------------------------------------------
     def command(self, device: str, value: Any) -> None:
@@ -117,6 +123,8 @@ class Engine:
                 readings[channel] = reading[0]  # Reading.value
         self.journal.telemetry(now, readings)  # one call per poll; the dict is not changed afterwards
         self.readings = readings
+        if self._supervised:
+            self.health = tuple(h for d in self._supervised if (h := d.health()) is not None)
         self.observed = self._overlay(self.belief, readings)
         exposed = self._exposures()
         self._record_exposure(now, exposed)
@@ -210,8 +218,10 @@ class Engine:
     ) -> Steps:
         """Poll until ``done()``; a ``fault()`` message or the timeout raises :class:`DeviceFaultError`."""
         t0 = self.clock.now
+        timeout_s += self.settings.link_margin_s
         while True:
             self.poll()
+            self._check_health()
             if done():
                 return
             message = fault() if fault is not None else None
@@ -230,10 +240,16 @@ class Engine:
         end = self.clock.now + seconds
         while self.clock.now < end:
             self.poll()
+            self._check_health()
             if interruptible and self.trips:
                 raise StepInterrupted("; ".join(self.trips.values()))
             yield self.clock.timeout(min(self.period(), end - self.clock.now))
         self.poll()
+
+    def _check_health(self) -> None:
+        """Interrupt the running step while the equipment cannot be trusted (the run loop then holds)."""
+        if self.health and self.batch.state == "running":
+            raise StepInterrupted(supervision.describe(self)[1])
 
     def record_film(self, action: act.Deposit, thickness_um: float) -> None:
         self.films[action.layer] = thickness_um
@@ -257,7 +273,7 @@ class Engine:
     def run(self) -> Steps:
         """The batch, as a clock process."""
         steps = self.procedure.steps
-        index, started, t0 = self.first_step, False, self.clock.now
+        index, started, t0, interrupted = self.first_step, False, self.clock.now, False
         self.batch.to("running", f"procedure {self.procedure.name} on {self.line.line}")
         try:
             self._start_purifiers()
@@ -266,6 +282,11 @@ class Engine:
                 if self.clock.now - t0 > self.max_run_s:
                     raise DeviceFaultError("TIMEOUT", self._over_time(index))
                 observed = self.poll()
+                if self.health:
+                    if not (yield from supervision.hold(self, action, interrupted)):
+                        return
+                    interrupted = False
+                    continue
                 pending = self.commands.pending()  # ISA-88 commands from another process, at each step boundary
                 if pending:
                     if not (yield from self._obey(pending[0], index)):
@@ -292,9 +313,10 @@ class Engine:
                     yield from execute.execute(self, action, predicted)
                 except StepInterrupted:  # a long wait cut short: hold now, then repeat the step
                     self.journal.step_finished(self.clock.now, index, action, "interrupted", dict(self.readings))
-                    started = False
+                    started, interrupted = False, True
                     continue
                 self.belief = predicted
+                interrupted = False
                 self.steps_executed += 1
                 self.journal.step_finished(self.clock.now, index, action, "ok", dict(self.readings))
                 started = False
