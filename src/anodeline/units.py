@@ -158,7 +158,7 @@ class Quantity:
     @property
     def units(self) -> Any:
         """pint's name of the unit (``micrometer``), or the wrapped quantity's pint unit."""
-        return self._name if self._pint is None else self._pint.units
+        return self._name if self._name is not None else self.to_pint().units
 
     @property
     def kind(self) -> str | None:
@@ -167,10 +167,10 @@ class Quantity:
 
     @property
     def dimensionless(self) -> bool:
-        return self.kind == "fraction" if self._pint is None else bool(self._pint.dimensionless)
+        return self.kind == "fraction" if self._name is not None else bool(self.to_pint().dimensionless)
 
     def to_pint(self) -> pint.Quantity:
-        """The pint quantity this one stands for (builds the registry the first time)."""
+        """The pint quantity this one stands for (builds the registry the first time; kept)."""
         if self._pint is None:
             self._pint = registry().Quantity(self._magnitude, self._name)
         return self._pint
@@ -189,18 +189,18 @@ class Quantity:
     def to_base_units(self) -> Quantity:
         """In the base units of pint's registry (the SI base units)."""
         base = _BASE.get(self.kind or "")
-        if self._pint is not None or base is None:
+        if base is None:
             return _wrap(self.to_pint().to_base_units())
         return self.to(base)
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Quantity) and self._pint is None and other._pint is None and self._name == other._name:
+        if isinstance(other, Quantity) and self._name is not None and self._name == other._name:
             return bool(self._magnitude == other._magnitude)
         return bool(self.to_pint() == _unwrap(other))
 
     def _compare(self, other: Any, operator: str) -> bool:
         """pint compares the magnitudes of quantities of one unit as they are; other cases go to pint."""
-        if isinstance(other, Quantity) and self._pint is None and other._pint is None and self._name == other._name:
+        if isinstance(other, Quantity) and self._name is not None and self._name == other._name:
             return bool(getattr(self._magnitude, operator)(other._magnitude))
         return bool(getattr(self.to_pint(), operator)(_unwrap(other)))
 
@@ -225,7 +225,7 @@ class Quantity:
         return getattr(self.to_pint(), name)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        if self._pint is None:
+        if self._name is not None:
             return (Quantity, (self._magnitude, self._name))
         return (_wrap_text, (format_quantity(self),))
 
