@@ -1,9 +1,11 @@
 """Each command imports only what it uses (issue 9): run it in a fresh interpreter, list sys.modules at exit.
 
 No timings here (they belong to benchmarks/bench_validate.py); what is asserted is which heavy
-libraries a command never loads. pint is the unit language of recipes, so commands that read one
-load it; pint's own import probes the bare ``scipy`` package for its version (no subpackage),
-which is why scipy is checked by its subpackages (``scipy.optimize``, ``scipy.stats``…).
+libraries a command never loads. pint is the unit language of recipes, but the units the shipped
+files use are read through ``anodeline.unit_table`` (pint's factors, without pint), so reading
+and running them loads no pint; when pint is loaded (another unit), its import probes the bare
+``scipy`` package for its version (no subpackage), which is why scipy is checked by its
+subpackages (``scipy.optimize``, ``scipy.stats``…).
 """
 
 from __future__ import annotations
@@ -60,19 +62,20 @@ def test_help_imports_no_heavy_library(args: tuple[str, ...]) -> None:
     assert not _NOT_FOR_HELP & set(modules["top"]), sorted(_NOT_FOR_HELP & set(modules["top"]))
 
 
-#: pint's optional companions: anodeline imports pint without them (``anodeline.units.import_pint``).
-_PINT_EXTRAS = {"numpy", "uncertainties"}
+#: pint and its optional companions: the units of the shipped files are read with anodeline's unit
+#: table (``anodeline.unit_table``), so reading and running them imports none of them.
+_PINT_EXTRAS = {"pint", "numpy", "uncertainties"}
 
 
-def test_validate_imports_no_scipy_sqlalchemy_matplotlib_simpy_or_pymatgen() -> None:
+def test_validate_imports_no_pint_scipy_sqlalchemy_matplotlib_simpy_or_pymatgen() -> None:
     modules = loaded("validate", EX1)
     unwanted = _NEVER | _PINT_EXTRAS | {"pymatgen"}
     assert not unwanted & set(modules["top"]), sorted(unwanted & set(modules["top"]))
     assert modules["scipy"] == []
 
 
-def test_run_on_a_database_at_head_imports_no_alembic_numpy_or_pymatgen(tmp_path: Path) -> None:
-    """Alembic only when a migration is due; the prediction reads compositions without pymatgen."""
+def test_run_on_a_database_at_head_imports_no_alembic_pint_numpy_or_pymatgen(tmp_path: Path) -> None:
+    """Alembic only when a migration is due; compositions without pymatgen; units without pint."""
     db = f"sqlite:///{tmp_path / 'records.sqlite'}"
     first = loaded("run", EX1, "--db", db)  # a new database: migrated, so Alembic is loaded
     assert "alembic" in first["top"]

@@ -13,24 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from anodeline.line.policy import AirPolicy
 from anodeline.physics.atmosphere.pumpdown import PumpSet
 from anodeline.recipe.quantity import Fraction, Pressure, Purity, Temperature, Volume, VolumetricFlow
-from anodeline.units import Q_
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pint
+from anodeline.units import Q_, Quantity
 
 SpaceKind = Literal["room", "glove-chamber", "apparatus"]
 MaterialKind = Literal["lithium", "solid-electrolyte"]
 Measured = Literal["o2", "h2o", "pressure", "dew-point"]
 
 
-def si(quantity: pint.Quantity, unit: str) -> float:
+def si(quantity: Quantity, unit: str) -> float:
     """``quantity`` as a bare float in ``unit`` (the SI unit its name carries)."""
     return float(quantity.to(unit).magnitude)
 

@@ -1,6 +1,7 @@
 """Pydantic field types for quantities with units, one per dimension, each with its physical range.
 
-Each type parses ``"10 um"`` through the package registry, refuses a missing or
+Each type parses ``"10 um"`` with :func:`anodeline.units.parse_quantity` (without pint for the
+units of :mod:`anodeline.unit_table`), refuses a missing or
 wrong unit with a hint, and serialises back to text that parses to the same value.
 Each also carries the range every value of its dimension must lie in (finite in SI
 units, a temperature above absolute zero, a pressure above 0 Pa…): a value outside
@@ -14,18 +15,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
 from anodeline import window
 from anodeline.errors import QuantityRangeError
-from anodeline.units import EXAMPLES, format_quantity, import_pint, parse_quantity
+from anodeline.units import EXAMPLES, Quantity, format_quantity, parse_quantity, si_magnitude
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pint
+if TYPE_CHECKING:  # pragma: no cover - a field may also be given a pint quantity (parse_quantity wraps it)
+    _Q: TypeAlias = Any
 else:
-    pint = import_pint()  # without numpy and uncertainties (anodeline.units.import_pint)
+    _Q = Quantity
 
 PHYSICS = "physics"
 
@@ -56,7 +57,7 @@ class Within:
         above = self.low < value if self.low_open else self.low <= value
         return above and value <= self.high
 
-    def __call__(self, quantity: pint.Quantity) -> pint.Quantity:
+    def __call__(self, quantity: Quantity) -> Quantity:
         value = float(quantity.to(self.unit).magnitude)
         if not self.contains(value):
             raise QuantityRangeError(
@@ -67,9 +68,9 @@ class Within:
         return quantity
 
 
-def _finite(quantity: pint.Quantity) -> pint.Quantity:
+def _finite(quantity: Quantity) -> Quantity:
     """Refuse NaN and infinity, also when they appear only in SI units (``1e308 h`` is inf s)."""
-    if not math.isfinite(float(quantity.magnitude)) or not math.isfinite(float(quantity.to_base_units().magnitude)):
+    if not math.isfinite(float(quantity.magnitude)) or not math.isfinite(float(si_magnitude(quantity))):
         raise QuantityRangeError(
             f"{quantity.magnitude!r} {quantity.units} is not a finite quantity",
             source="physics (a measured quantity is a finite number)",
@@ -78,8 +79,8 @@ def _finite(quantity: pint.Quantity) -> pint.Quantity:
     return quantity
 
 
-def _parser(kind: str) -> Callable[[Any], pint.Quantity]:
-    def parse(value: Any) -> pint.Quantity:
+def _parser(kind: str) -> Callable[[Any], Quantity]:
+    def parse(value: Any) -> Quantity:
         return parse_quantity(value, kind)
 
     return parse
@@ -103,12 +104,10 @@ def _positive(unit: str) -> AfterValidator:
 
 
 #: Lengths are not negative (THK rules say which must be positive).
-Length = Annotated[
-    pint.Quantity, BeforeValidator(_parser("length")), _FINITE, _non_negative("m"), _TEXT, _schema("length")
-]
+Length = Annotated[_Q, BeforeValidator(_parser("length")), _FINITE, _non_negative("m"), _TEXT, _schema("length")]
 #: Temperatures are above absolute zero.
 Temperature = Annotated[
-    pint.Quantity,
+    _Q,
     BeforeValidator(_parser("temperature")),
     _FINITE,
     AfterValidator(Within("K", 0.0, source="physics (third law: no temperature at or below 0 K)", low_open=True,
@@ -118,19 +117,17 @@ Temperature = Annotated[
 ]  # fmt: skip
 #: Absolute pressures: above 0 Pa, at most 0.5 bar over an atmosphere.
 Pressure = Annotated[
-    pint.Quantity,
+    _Q,
     BeforeValidator(_parser("pressure")),
     _FINITE,
     AfterValidator(Within("Pa", 0.0, window.GAS_PRESSURE_PA.high, window.GAS_PRESSURE_PA.source, low_open=True)),
     _TEXT,
     _schema("pressure"),
 ]
-Duration = Annotated[
-    pint.Quantity, BeforeValidator(_parser("time")), _FINITE, _non_negative("s"), _TEXT, _schema("time")
-]
+Duration = Annotated[_Q, BeforeValidator(_parser("time")), _FINITE, _non_negative("s"), _TEXT, _schema("time")]
 #: Fractions (purities, ppm concentrations) lie in [0, 1] (0–1e6 ppm, 0–100 %).
 Fraction = Annotated[
-    pint.Quantity,
+    _Q,
     BeforeValidator(_parser("fraction")),
     _FINITE,
     AfterValidator(Within("dimensionless", 0.0, 1.0, "physics (a mole fraction is 0–100 %, 0–1e6 ppm)")),
@@ -138,18 +135,16 @@ Fraction = Annotated[
     _schema("fraction"),
 ]
 Conductivity = Annotated[
-    pint.Quantity, BeforeValidator(_parser("conductivity")), _FINITE, _positive("S/m"), _TEXT, _schema("conductivity")
+    _Q, BeforeValidator(_parser("conductivity")), _FINITE, _positive("S/m"), _TEXT, _schema("conductivity")
 ]
 MolarEnergy = Annotated[
-    pint.Quantity, BeforeValidator(_parser("molar_energy")), _FINITE, _positive("J/mol"), _TEXT,
+    _Q, BeforeValidator(_parser("molar_energy")), _FINITE, _positive("J/mol"), _TEXT,
     _schema("molar_energy"),
 ]  # fmt: skip
-Power = Annotated[pint.Quantity, BeforeValidator(_parser("power")), _FINITE, _positive("W"), _TEXT, _schema("power")]
-Volume = Annotated[
-    pint.Quantity, BeforeValidator(_parser("volume")), _FINITE, _positive("m^3"), _TEXT, _schema("volume")
-]
+Power = Annotated[_Q, BeforeValidator(_parser("power")), _FINITE, _positive("W"), _TEXT, _schema("power")]
+Volume = Annotated[_Q, BeforeValidator(_parser("volume")), _FINITE, _positive("m^3"), _TEXT, _schema("volume")]
 VolumetricFlow = Annotated[
-    pint.Quantity, BeforeValidator(_parser("volumetric_flow")), _FINITE, _positive("m^3/s"), _TEXT,
+    _Q, BeforeValidator(_parser("volumetric_flow")), _FINITE, _positive("m^3/s"), _TEXT,
     _schema("volumetric_flow"),
 ]  # fmt: skip
 
