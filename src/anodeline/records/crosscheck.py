@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -351,31 +351,15 @@ def _telemetry_sha(rows: list[tuple[str, str, float, float]], digest_kind: str) 
 
 
 def _lots(session: Session, e: _Expected) -> Iterator[RowProblem]:
-    seen = set()
-    for lot_id, *found in session.execute(select(Lot.id, Lot.material, Lot.supplier, Lot.note)):
-        seen.add(lot_id)
-        want = e.lots.get(lot_id)
-        if want is None:
-            yield from _unknown("lots", [lot_id])
-        else:
-            yield from _differences("lots", lot_id, ("material", "supplier", "note"), tuple(found), want)
-    yield from _missing("lots", set(e.lots) - seen)
+    rows = session.execute(select(Lot.id, Lot.material, Lot.supplier, Lot.note))
+    return _keyed("lots", rows, e.lots, ("material", "supplier", "note"))
 
 
 def _items(session: Session, e: _Expected) -> Iterator[RowProblem]:
-    seen = set()
-    names = ("kind", "lot_id", "batch_id", "air_sensitive", "created_sim_s")
     rows = session.execute(
         select(Item.id, Item.kind, Item.lot_id, Item.batch_id, Item.air_sensitive, Item.created_sim_s)
     )
-    for item_id, *found in rows:
-        seen.add(item_id)
-        want = e.items.get(item_id)
-        if want is None:
-            yield from _unknown("items", [item_id])
-        else:
-            yield from _differences("items", item_id, names, tuple(found), want)
-    yield from _missing("items", set(e.items) - seen)
+    return _keyed("items", rows, e.items, ("kind", "lot_id", "batch_id", "air_sensitive", "created_sim_s"))
 
 
 def _links(session: Session, e: _Expected) -> Iterator[RowProblem]:
@@ -413,68 +397,50 @@ def _exposures(session: Session, e: _Expected) -> Iterator[RowProblem]:
 
 
 def _alarms(session: Session, e: _Expected) -> Iterator[RowProblem]:
-    seen = set()
-    names = ("batch_id", "code", "message", "hold", "raised_sim_s", "cleared_sim_s")
     rows = session.execute(
         select(Alarm.id, Alarm.batch_id, Alarm.code, Alarm.message, Alarm.hold, Alarm.raised_sim_s,
                Alarm.cleared_sim_s)
     )  # fmt: skip
-    for alarm_id, *found in rows:
-        seen.add(alarm_id)
-        want = e.alarms.get(alarm_id)
-        if want is None:
-            yield from _unknown("alarms", [alarm_id])
-        else:
-            yield from _differences("alarms", str(alarm_id), names, tuple(found), want)
-    yield from _missing("alarms", set(e.alarms) - seen)
+    return _keyed("alarms", rows, e.alarms, ("batch_id", "code", "message", "hold", "raised_sim_s", "cleared_sim_s"))
 
 
 def _users(session: Session, e: _Expected) -> Iterator[RowProblem]:
-    seen = set()
-    names = ("full_name", "role", "disabled", "created_at", "password_hash (SHA-256)")
     rows = session.execute(
         select(User.name, User.full_name, User.role, User.disabled, User.created_at, User.password_hash)
     )
-    for name, full_name, role, disabled, created_at, password_hash in rows:
-        seen.add(name)
-        want = e.users.get(name)
-        if want is None:
-            yield from _unknown("users", [name])
-        else:
-            found = (full_name, role, disabled, created_at, password_sha256(password_hash))
-            yield from _differences("users", name, names, found, want)
-    yield from _missing("users", set(e.users) - seen)
+    hashed = ((*row[:-1], password_sha256(row[-1])) for row in rows)  # the trail keeps the hash's SHA-256
+    return _keyed("users", hashed, e.users, ("full_name", "role", "disabled", "created_at", "password_hash (SHA-256)"))
 
 
 def _signed(session: Session, e: _Expected) -> Iterator[RowProblem]:
-    seen = set()
-    names = ("batch_id", "user_name", "printed_name", "meaning", "signed_at", "content_sha256")
     rows = session.execute(
         select(Signature.id, Signature.batch_id, Signature.user_name, Signature.printed_name, Signature.meaning,
                Signature.signed_at, Signature.content_sha256)
     )  # fmt: skip
-    for signature_id, *found in rows:
-        seen.add(signature_id)
-        want = e.signatures.get(signature_id)
-        if want is None:
-            yield from _unknown("signatures", [signature_id])
-        else:
-            yield from _differences("signatures", str(signature_id), names, tuple(found), want)
-    yield from _missing("signatures", set(e.signatures) - seen)
+    names = ("batch_id", "user_name", "printed_name", "meaning", "signed_at", "content_sha256")
+    return _keyed("signatures", rows, e.signatures, names)
 
 
 def _commands(session: Session, e: _Expected) -> Iterator[RowProblem]:
-    seen = set()
-    names = ("batch_id", "verb", "user_name", "reason", "issued_at", "taken_at", "outcome")
     rows = session.execute(
         select(Command.id, Command.batch_id, Command.verb, Command.user_name, Command.reason, Command.issued_at,
                Command.taken_at, Command.outcome)
     )  # fmt: skip
-    for command_id, *found in rows:
-        seen.add(command_id)
-        want = e.commands.get(command_id)
+    names = ("batch_id", "verb", "user_name", "reason", "issued_at", "taken_at", "outcome")
+    return _keyed("commands", rows, e.commands, names)
+
+
+def _keyed(
+    table: str, rows: Iterable[Sequence[Any]], expected: Mapping[Any, Any], names: tuple[str, ...]
+) -> Iterator[RowProblem]:
+    """Rows ``(key, *values)`` of ``table`` against what the audit trail says of each key: each
+    value that differs, each row the trail does not know, each row it knows that is gone."""
+    seen = set()
+    for key, *found in rows:
+        seen.add(key)
+        want = expected.get(key)
         if want is None:
-            yield from _unknown("commands", [command_id])
+            yield from _unknown(table, [key])
         else:
-            yield from _differences("commands", str(command_id), names, tuple(found), want)
-    yield from _missing("commands", set(e.commands) - seen)
+            yield from _differences(table, str(key), names, tuple(found), want)
+    yield from _missing(table, set(expected) - seen)
