@@ -14,7 +14,7 @@ from typing import Any
 
 from anodeline.devices.protocols import Device
 from anodeline.equipment.bindings import LineBindings
-from anodeline.equipment.opcua.client import Credentials, Link, OpcuaConnectError
+from anodeline.equipment.opcua.client import Credentials, Link
 
 #: The wall time a command and its read-back may take over a link (write, server scan, publish, engine poll),
 #: with room for a busy machine (a rehearsal at --speed 1000 turns 2 s of wall into 2000 s of clock).
@@ -97,14 +97,8 @@ def connect(
 
 
 def _modbus(file: Any, equipment: Equipment, speed: float) -> dict[str, Device]:
-    try:
-        from importlib import import_module
+    from anodeline.equipment.modbus import connect_file
 
-        connect_file = import_module("anodeline.equipment.modbus").connect_file  # issue 10 item 3
-    except (ImportError, AttributeError):
-        raise OpcuaConnectError(
-            f"{file.path}: the Modbus backend is not part of this build", hint="bind every device over OPC UA"
-        ) from None
     link, devices = connect_file(file, speed=speed)
     equipment.links.append(link)
     return dict(devices)

@@ -34,19 +34,12 @@ from anodeline.equipment.catalogue import DeviceSpec, expected_devices
 from anodeline.equipment.opcua.address import REFUSED
 from anodeline.equipment.opcua.codec import decode_action
 from anodeline.equipment.template import namespace_uri
-from anodeline.errors import UnreadableInputError
 from anodeline.line.actions import Deposit
 from anodeline.line.config import Line
 from anodeline.line.policy import policy_for
 from anodeline.procedure.model import Procedure
 
 log = logging.getLogger("anodeline.twin")
-
-
-class ModbusUnavailableError(UnreadableInputError):
-    """``--modbus`` asked for in a build without the Modbus backend."""
-
-    code = "MODBUS"
 
 
 class ScaledClock:
@@ -378,18 +371,14 @@ async def serve(options: ServeOptions) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     modbus = None
-    if options.modbus is not None:  # the hook of the Modbus side (issue 10 item 3): serve_twin(twin, "HOST:PORT")
-        from importlib import import_module
+    if options.modbus is not None:  # the glove-box part over Modbus too, on this loop
+        from anodeline.equipment.modbus import serve_twin
 
         try:
-            serve_twin = import_module("anodeline.equipment.modbus").serve_twin
-        except (ImportError, AttributeError):
+            modbus = await serve_twin(twin, options.modbus, refresh_s=options.tick_s)
+        except BaseException:
             await twin.server.stop()
-            raise ModbusUnavailableError(
-                "--modbus: serving over Modbus is not part of this build",
-                hint="serve over OPC UA only (leave out --modbus)",
-            ) from None
-        modbus = await serve_twin(twin, options.modbus)
+            raise
     options.ready(options.endpoint)
     try:
         await twin.run(stop)
