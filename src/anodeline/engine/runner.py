@@ -62,6 +62,10 @@ class EngineSettings:
     #: Added to every device wait's timeout: the round trip of a link to equipment (0 for the twin in-process;
     #: a scaled rehearsal against a served twin multiplies the link's wall latency by its speed).
     link_margin_s: float = 0.0
+    #: How long a flag may read off before the engine believes it (clock seconds; 0 for the twin in-process).
+    #: A PLC's inputs follow its outputs a scan later, and a link adds its sampling interval: a pump just
+    #: switched on may still read stopped once (:meth:`Engine.reads_off`).
+    scan_grace_s: float = 0.0
 
 
 class Engine:
@@ -109,10 +113,26 @@ class Engine:
         #: Devices behind a link (OPC UA, Modbus) and what is wrong with them now (:mod:`.supervision`).
         self._supervised = tuple(d for d in devices.values() if isinstance(d, Supervised))
         self.health: tuple[Health, ...] = ()
+        self._off_since: dict[str, float] = {}  # flag → when it was first read off (clock), for reads_off
 
     # --- devices and readings ------------------------------------------------------------------
     def command(self, device: str, value: Any) -> None:
+        if self._off_since:  # what its flags read before this command is not its outcome
+            prefix = f"{device}."
+            self._off_since = {k: t for k, t in self._off_since.items() if not k.startswith(prefix)}
         self.devices[device].set(value)
+
+    def reads_off(self, key: str) -> bool:
+        """The flag ``key`` reads off now and has read off for ``scan_grace_s`` (a reading one scan late is not off).
+
+        A missing reading is not off (stale data is supervision's business, :mod:`.supervision`).
+        """
+        value = self.readings.get(key)
+        if value is None or value >= 0.5:
+            self._off_since.pop(key, None)
+            return False
+        since = self._off_since.setdefault(key, self.clock.now)
+        return self.clock.now - since >= self.settings.scan_grace_s
 
     def poll(self) -> LineState:
         """Read every device, journal the samples, update the observed state, exposures and trips."""

@@ -19,6 +19,8 @@ from anodeline.equipment.opcua.client import Credentials, Link
 #: The wall time a command and its read-back may take over a link (write, server scan, publish, engine poll),
 #: with room for a busy machine (a rehearsal at --speed 1000 turns 2 s of wall into 2000 s of clock).
 LINK_MARGIN_WALL_S = 2.0
+#: One scan of a PLC (typically 5-50 ms; est. with room): its inputs follow its outputs this much later.
+PLC_SCAN_WALL_S = 0.1
 
 
 @dataclass
@@ -33,6 +35,13 @@ class Equipment:
     def link_margin_s(self) -> float:
         """What every device wait allows for the link, in clock seconds (scaled by the rehearsal's speed)."""
         return LINK_MARGIN_WALL_S * self.speed
+
+    @property
+    def scan_grace_s(self) -> float:
+        """How long a flag may read off before the engine believes it, in clock seconds: a PLC scan and two
+        sampling intervals of the slowest link (a reading one scan late is not a pump that stopped)."""
+        intervals = [link.sample_interval_s for link in self.links]
+        return (PLC_SCAN_WALL_S + 2.0 * max(intervals, default=0.0)) * self.speed
 
     @property
     def backend(self) -> str:

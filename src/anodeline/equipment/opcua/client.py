@@ -101,6 +101,11 @@ class Link:
         self._closing = False
         self._supervisor: concurrent.futures.Future[None] | None = None
 
+    @property
+    def sample_interval_s(self) -> float:
+        """Wall seconds between two samples of a channel (the subscription's publishing interval)."""
+        return self.model.publish_interval
+
     # --- life ----------------------------------------------------------------------------------
     def connect(self, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
         """Connect, check every binding against the server, subscribe; raise :class:`OpcuaConnectError`."""
