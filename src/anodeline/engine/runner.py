@@ -122,6 +122,11 @@ class Engine:
             self._off_since = {k: t for k, t in self._off_since.items() if not k.startswith(prefix)}
         self.devices[device].set(value)
 
+    def stop_devices(self) -> None:
+        """Every device to its safe state (``stop()``: pumps isolate, valves close, sources off, heaters ambient)."""
+        for device in self.devices.values():
+            device.stop()
+
     def reads_off(self, key: str) -> bool:
         """The flag ``key`` reads off now and has read off for ``scan_grace_s`` (a reading one scan late is not off).
 
@@ -542,7 +547,6 @@ class Engine:
         try:
             yield from self._protect(None)
         finally:
-            for device in self.devices.values():
-                device.stop()
+            self.stop_devices()
             self.poll()
             self.batch.to("aborted", reason)

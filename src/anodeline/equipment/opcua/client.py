@@ -37,6 +37,9 @@ from anodeline.equipment.schema import OpcuaBindings, OpcuaChannel, OpcuaCommand
 from anodeline.errors import UnreadableInputError
 
 log = logging.getLogger("anodeline.opcua")
+#: asyncua's own log (a traceback when a publish fails on a pulled cable) is not printed unless the application
+#: configures logging: the link reports through health() and OpcuaConnectError instead.
+logging.getLogger("asyncua").addHandler(logging.NullHandler())
 #: The shortest a reading may be old before it counts as missing, in wall seconds, whatever the speed
 #: (a scaled rehearsal divides stale_after by its speed; below 2 s an overloaded machine trips it by scheduling
 #: alone).
