@@ -55,6 +55,7 @@ class Equipment:
     def metadata(self) -> dict[str, Any]:
         return {
             "backend": self.backend,
+            "speed": self.speed,
             "links": [
                 {
                     "protocol": link.file.protocol,
