@@ -60,7 +60,7 @@ class Equipment:
                 {
                     "protocol": link.file.protocol,
                     "endpoint": link.file.endpoint,
-                    "bindings": link.file.path,
+                    "bindings": _absolute(link.file.path),
                     "server_certificate_sha256": getattr(link, "server_thumbprint", "") or None,
                 }
                 for link in self.links
@@ -78,6 +78,13 @@ class Equipment:
             del device
         for link in self.links:
             link.close()
+
+
+def _absolute(path: str) -> str:
+    """A bindings file's path as the record keeps it: absolute, so a resume finds it from anywhere."""
+    from pathlib import Path
+
+    return str(Path(path).resolve()) if Path(path).is_file() else path
 
 
 def connect(

@@ -93,6 +93,7 @@ class Link:
         self._pending: dict[int, _Pending] = {}
         self._failed: dict[str, str] = {}  # device → why its last command was refused
         self._seq = 0
+        self._generation = 0  # connections made so far: a command's answer counts only on its own
         self._lock = threading.Lock()
         self.connected = False
         self.lost_since: float | None = None
@@ -208,6 +209,7 @@ class Link:
             await self._resolve(client)
             if first:
                 await self._check(client)
+            self._forget_the_old_connection()
             await self._subscribe(client)
         except BaseException:
             with contextlib.suppress(Exception):
@@ -216,6 +218,20 @@ class Link:
         self._client = client
         self.server_thumbprint = print_
         self.connected, self.lost_since = True, None
+
+    def _forget_the_old_connection(self) -> None:
+        """Commands and samples of the connection before are not this one's.
+
+        A command lost with the link is never replayed nor left NO-ACK (the engine re-reads the
+        line and makes it safe on reconnection); its answer, should it still come, is dropped
+        (:meth:`submit` checks the generation). Only samples of the new subscription count.
+        """
+        with self._lock:
+            self._generation += 1
+            self._pending.clear()
+            self._failed.clear()
+            self._command_mark.clear()
+            self._cache.clear()
 
     async def _resolve(self, client: Any) -> None:
         from asyncua import ua
@@ -394,18 +410,22 @@ class Link:
             self._command_mark[device] = (math.inf, math.inf)
 
         async def run() -> None:
-            client = self._client
+            client, generation = self._client, self._generation
             try:
                 if client is None:
                     raise ConnectionError("not connected")
                 applied = await asyncio.wait_for(action(client), self.file.ack_timeout_s)
             except Exception as exc:  # the reason is what the record shows
                 with self._lock:
+                    if generation != self._generation:  # sent on a connection since lost: forgotten
+                        return
                     self._pending.pop(seq, None)
                     self._failed[device] = f"{what} failed: {_why(exc)}"
                     self._command_mark[device] = (-math.inf, -math.inf)
                 return
             with self._lock:
+                if generation != self._generation:
+                    return
                 self._pending.pop(seq, None)
                 self._failed.pop(device, None)
                 if applied is not None:
