@@ -11,6 +11,7 @@ way comes from the exposure ledger's doses through :mod:`anodeline.physics.degra
 The verdict fails, with a reason for each, when: the run did not complete; σ25 is below
 ``spec.min_conductivity`` (or its claims floor, 1e-4 S/cm, when the spec states none);
 Ea is above ``spec.max_activation_energy``; the film is not amorphous (claims 14, 30, 46);
+its thickness map (:mod:`anodeline.film_map`) varies more than ``spec.max_thickness_nonuniformity``;
 or any air-sensitive item met O2 or H2O above the recipe's ``atmosphere.max_o2`` /
 ``max_h2o`` while unsealed (the exposure limit the interlocks enforce).
 """
@@ -22,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from anodeline import window
+from anodeline.film_map import recipe_film_map
 from anodeline.physics.degradation import conductivity_retention, lithium_film_nm
+from anodeline.physics.deposition.film_map import FilmMap
 from anodeline.prediction import RecipePrediction
 from anodeline.recipe.schema import Recipe
 from anodeline.records.exposure import ExposureInterval
@@ -74,6 +77,8 @@ class Electrode:
     ea_kj_per_mol: float
     amorphous: bool
     lithium_surface_film_nm: float
+    #: the top film's thickness map at the measured centre thickness (min, max, nonuniformity)
+    thickness_map: Mapping[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +92,7 @@ class Electrode:
             "ea_kj_per_mol": self.ea_kj_per_mol,
             "amorphous": self.amorphous,
             "lithium_surface_film_nm": self.lithium_surface_film_nm,
+            "thickness_map": dict(self.thickness_map),
         }
 
 
@@ -118,10 +124,12 @@ def electrode_from(
     surface_nm = 0.0
     if lithium_exposure is not None:
         surface_nm = lithium_film_nm(lithium_exposure.h2o_dose_ppm_s, lithium_exposure.o2_dose_ppm_s)
+    thickness_um = measured_um.get(top.name, top.thickness_um)
+    mapped = recipe_film_map(recipe, thickness_um)
     return Electrode(
         id=electrode_id,
         layers=layers,
-        thickness_um=measured_um.get(top.name, top.thickness_um),
+        thickness_um=thickness_um,
         composition=dict(film.film_fractions),
         sigma25_s_per_cm=film.sigma25_s_per_cm * retention,
         sigma25_as_deposited_s_per_cm=film.sigma25_s_per_cm,
@@ -129,7 +137,13 @@ def electrode_from(
         ea_kj_per_mol=film.ea_kj_per_mol,
         amorphous=film.amorphous,
         lithium_surface_film_nm=surface_nm,
+        thickness_map={} if mapped is None else _map_summary(mapped),
     )
+
+
+def _map_summary(mapped: FilmMap) -> dict[str, float]:
+    summary = mapped.summary()
+    return {key: summary[key] for key in ("min_um", "max_um", "nonuniformity")}
 
 
 def judge(recipe: Recipe, status: str, electrode: Electrode | None, exposures: list[Exposure]) -> Judgement:
@@ -152,6 +166,13 @@ def judge(recipe: Recipe, status: str, electrode: Electrode | None, exposures: l
                 reasons.append(f"Ea {electrode.ea_kj_per_mol:.3g} kJ/mol is above the spec {ceiling:.3g} kJ/mol")
         if not electrode.amorphous:
             reasons.append("the electrolyte film is not amorphous (claims 14, 30, 46)")
+        spread = electrode.thickness_map.get("nonuniformity")
+        if spec.max_thickness_nonuniformity is not None and spread is not None:
+            limit = float(spec.max_thickness_nonuniformity.to("dimensionless").magnitude)
+            if spread > limit:
+                reasons.append(
+                    f"film thickness varies ±{100 * spread:.2g} % over the substrate (spec ±{100 * limit:.2g} %)"
+                )
     max_o2 = float(recipe.atmosphere.max_o2.to("ppm").magnitude)
     max_h2o = float(recipe.atmosphere.max_h2o.to("ppm").magnitude)
     for exposure in exposures:
