@@ -13,6 +13,7 @@ for _module in (
     "validate",
     "predict",
     "calibrate",
+    "sensitivity",
     "calc",
     "composition",
     "lineplan",

@@ -28,7 +28,7 @@ from anodeline.devices.commands import SourceCommand
 from anodeline.engine.errors import DeviceFaultError
 from anodeline.line import actions as act
 from anodeline.line.state import LineState
-from anodeline.physics.deposition.rates import deposition_time_s
+from anodeline.physics.deposition.rates import deposition_time_s, params_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from anodeline.engine.runner import Engine
@@ -192,7 +192,7 @@ def deposit(eng: Engine, a: act.Deposit) -> Steps:
     source = naming.source_for(eng.line, a.space, a.method, a.material)
     if source is None:  # pragma: no cover - refused before by DEP003
         raise DeviceFaultError("DEV-SOURCE", f"no {a.method} source for {a.material} in {a.space}")
-    model_s = deposition_time_s(a.method, a.material, a.thickness_um)
+    model_s = deposition_time_s(a.method, a.material, a.thickness_um, params_for(a.power_w))
     eng.command(source, SourceCommand(a))
     qcm = f"{source}.thickness_um"
 
