@@ -125,8 +125,9 @@ def run_batch(
                                 hint="give the longest the simulated run may take, e.g. --max-hours 24")  # fmt: skip
     if speed is not None and not (math.isfinite(speed) and speed > 0.0):
         raise BatchRefusedError(f"--speed {speed!r} is not a positive factor", hint="e.g. --speed 600: an hour in 6 s")
-    margin = equipment.link_margin_s if equipment is not None else 0.0
-    settings = EngineSettings(max_run_s=max_hours * 3600.0 if max_hours is not None else None, link_margin_s=margin)
+    margin, grace = (equipment.link_margin_s, equipment.scan_grace_s) if equipment is not None else (0.0, 0.0)
+    settings = EngineSettings(max_run_s=max_hours * 3600.0 if max_hours is not None else None, link_margin_s=margin,
+                              scan_grace_s=grace)  # fmt: skip
     recipe = load_recipe(recipe_path)
     check_lot_roles(recipe, lots or {})
     line = load_line(line_path or default_line_path(recipe.route))

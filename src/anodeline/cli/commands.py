@@ -8,6 +8,7 @@ is stopped or aborted by the command itself, in the record; restarting one is ``
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -90,20 +91,79 @@ def resume(
     ] = False,
     json_output: JSON = False,
     anchor_log: ANCHOR_LOG = None,
+    devices: Annotated[
+        str | None,
+        typer.Option(
+            "--devices",
+            show_default=False,
+            rich_help_panel="Equipment",
+            help="The OPC UA endpoint, if not the one the batch ran on (a batch run on equipment).",
+        ),
+    ] = None,
+    bindings: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--bindings",
+            show_default=False,
+            rich_help_panel="Equipment",
+            help="Bindings file(s), if not those the batch ran with; repeatable.",
+        ),
+    ] = None,
+    certs: Annotated[
+        Path | None,
+        typer.Option(
+            "--certs",
+            show_default="$ANODELINE_CERTS or ./opcua-certs",
+            rich_help_panel="Equipment",
+            help="This client's certificate and the trusted servers; the server must be the one recorded.",
+        ),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            show_default=False,
+            rich_help_panel="Equipment",
+            help="OPC UA user; the password is read from $ANODELINE_OPCUA_PASSWORD.",
+        ),
+    ] = None,
+    speed: Annotated[
+        float | None,
+        typer.Option(
+            "--speed",
+            show_default="the recorded speed",
+            rich_help_panel="Equipment",
+            help="Clock seconds per wall second of the equipment (a twin server's --speed; 1 on hardware).",
+        ),
+    ] = None,
 ) -> None:
-    """Warm restart of an interrupted batch (its process died): reconcile, re-verify, go on; engineer."""
+    """Warm restart of an interrupted batch (its process died): reconcile, re-verify, go on; engineer.
+
+    A batch run on equipment resumes on the same equipment (connected again from its record).
+    """
     from anodeline.batch.resume import resume_batch
     from anodeline.cli.output import EXIT_FAIL
     from anodeline.cli.run_view import print_report
+    from anodeline.equipment.record import split_snapshot
 
     with write_store(db, create=False) as store:
-        store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
+        record = store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
+        line_data, recorded = split_snapshot(record.line_data)
+        equipment = None
+        if recorded is not None:
+            from anodeline.cli.equipment import reconnect_equipment
+
+            equipment = reconnect_equipment(line_data, recorded, devices, bindings or [], speed, certs, user)
+        elif devices or bindings:
+            usage_error(f"batch {batch} ran on the in-process twin", "leave out --devices and --bindings")
         try:
             report = resume_batch(
-                store, batch, cold=cold,
+                store, batch, cold=cold, equipment=equipment,
                 authorize=lambda s: acting_user(s, as_user, "resume", batch_id=batch, anchor_log=anchor_log).name,
             )  # fmt: skip
         finally:
+            if equipment is not None:
+                equipment.close()
             anchor_head(store, f"resume {batch} by {as_user[:64]}", anchor_log)
     if json_output:
         print_json(report.to_dict())

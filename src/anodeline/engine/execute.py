@@ -86,7 +86,7 @@ def evacuate(eng: Engine, a: act.Evacuate) -> Steps:
         return pumps.time_to(p, aim) if p > aim else 0.0
 
     def fault() -> str | None:
-        if eng.readings.get(f"{pump_name}.running", 1.0) < 0.5:
+        if eng.reads_off(f"{pump_name}.running"):
             return f"pump {pump_name} stopped while evacuating {a.space} (gauge {_pressure(eng, a.space):.3g} Pa)"
         return None
 
@@ -205,7 +205,7 @@ def deposit(eng: Engine, a: act.Deposit) -> Steps:
         return left / rate_um_s if rate_um_s > 0 else 30.0
 
     def fault() -> str | None:
-        if eng.readings.get(f"{source}.on", 1.0) < 0.5:
+        if eng.reads_off(f"{source}.on"):
             return f"source {source} went off at {eng.readings.get(qcm, 0.0):.4g} µm of {a.thickness_um:g} µm"
         return None
 

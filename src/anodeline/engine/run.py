@@ -92,6 +92,27 @@ def run_on_devices(
     return _run(engine, clock, journal, 0, (), lambda: engine.observed)
 
 
+def continue_on_devices(
+    procedure: Procedure,
+    line: Line,
+    state: LineState,
+    first_step: int,
+    devices: Mapping[str, Device],
+    clock: Clock,
+    *,
+    journal: Journal | None = None,
+    settings: EngineSettings | None = None,
+    commands: Commands | None = None,
+) -> RunResult:
+    """Go on with ``procedure`` from ``first_step`` on equipment (a warm restart): the engine believes ``state``
+    (the journal's), reads the devices at its first poll, and checks every step as usual."""
+    journal = journal or NullJournal()
+    engine = Engine(procedure, line, devices, clock, journal, settings=settings, commands=commands)
+    engine.belief = engine.observed = state
+    engine.first_step = first_step
+    return _run(engine, clock, journal, 0, (), lambda: engine.observed)
+
+
 def _run(
     engine: Engine, clock: Clock, journal: Journal, seed: int, faults: tuple[str, ...], final: Callable[[], LineState]
 ) -> RunResult:

@@ -62,6 +62,10 @@ class EngineSettings:
     #: Added to every device wait's timeout: the round trip of a link to equipment (0 for the twin in-process;
     #: a scaled rehearsal against a served twin multiplies the link's wall latency by its speed).
     link_margin_s: float = 0.0
+    #: How long a flag may read off before the engine believes it (clock seconds; 0 for the twin in-process).
+    #: A PLC's inputs follow its outputs a scan later, and a link adds its sampling interval: a pump just
+    #: switched on may still read stopped once (:meth:`Engine.reads_off`).
+    scan_grace_s: float = 0.0
 
 
 class Engine:
@@ -109,10 +113,31 @@ class Engine:
         #: Devices behind a link (OPC UA, Modbus) and what is wrong with them now (:mod:`.supervision`).
         self._supervised = tuple(d for d in devices.values() if isinstance(d, Supervised))
         self.health: tuple[Health, ...] = ()
+        self._off_since: dict[str, float] = {}  # flag → when it was first read off (clock), for reads_off
 
     # --- devices and readings ------------------------------------------------------------------
     def command(self, device: str, value: Any) -> None:
+        if self._off_since:  # what its flags read before this command is not its outcome
+            prefix = f"{device}."
+            self._off_since = {k: t for k, t in self._off_since.items() if not k.startswith(prefix)}
         self.devices[device].set(value)
+
+    def stop_devices(self) -> None:
+        """Every device to its safe state (``stop()``: pumps isolate, valves close, sources off, heaters ambient)."""
+        for device in self.devices.values():
+            device.stop()
+
+    def reads_off(self, key: str) -> bool:
+        """The flag ``key`` reads off now and has read off for ``scan_grace_s`` (a reading one scan late is not off).
+
+        A missing reading is not off (stale data is supervision's business, :mod:`.supervision`).
+        """
+        value = self.readings.get(key)
+        if value is None or value >= 0.5:
+            self._off_since.pop(key, None)
+            return False
+        since = self._off_since.setdefault(key, self.clock.now)
+        return self.clock.now - since >= self.settings.scan_grace_s
 
     def poll(self) -> LineState:
         """Read every device, journal the samples, update the observed state, exposures and trips."""
@@ -299,6 +324,13 @@ class Engine:
                         return
                     continue
                 refusal, predicted = self.check(observed, action)
+                if refusal is not None and self._met_already(index, observed, action):
+                    self.journal.step_started(self.clock.now, index, action)
+                    self.belief = observed
+                    self.steps_executed += 1
+                    self.journal.step_finished(self.clock.now, index, action, "ok", dict(self.readings))
+                    index += 1
+                    continue
                 if refusal is not None:
                     text = f"step {index} {action.describe()} refused: {refusal.rule} {refusal.reason}"
                     exposed = set(tripped(self.ceiling.policy, observed))  # make those safe too, at once
@@ -327,6 +359,24 @@ class Engine:
             if started:
                 self.journal.step_finished(self.clock.now, index, steps[index], "failed", dict(self.readings))
             yield from self._abort(fault)
+
+    def _met_already(self, index: int, observed: LineState, action: act.Action) -> bool:
+        """A resumed batch's first step that the equipment finished while nobody drove it: done, not refused.
+
+        On equipment the plant goes on when the controlling process dies: a pump left running takes
+        its space below the step's target (the Machine would refuse to evacuate *up* to it, ACT005),
+        a valve left open fills it. The step's aim is met; the engine goes on from what it reads.
+        """
+        if index != self.first_step or self.first_step == 0 or self.steps_executed:
+            return False
+        atmosphere = observed.atmospheres.get(getattr(action, "space", ""))
+        if atmosphere is None:
+            return False
+        if isinstance(action, act.Evacuate):
+            return atmosphere.pressure_pa <= action.pressure_pa
+        if isinstance(action, act.Backfill):
+            return atmosphere.pressure_pa >= action.pressure_pa * execute.BACKFILL_AIM and atmosphere.gas == action.gas
+        return False
 
     def _over_time(self, index: int) -> str:
         limit_h = self.max_run_s / 3600.0
@@ -522,7 +572,6 @@ class Engine:
         try:
             yield from self._protect(None)
         finally:
-            for device in self.devices.values():
-                device.stop()
+            self.stop_devices()
             self.poll()
             self.batch.to("aborted", reason)
