@@ -54,7 +54,7 @@ CHECKERS: dict[str, Checker] = {
         Checker("modbus", "Modbus equipment", "connecting to a Modbus TCP controller before a batch (`run --devices` "
                 "with a Modbus bindings file): the endpoint and every bound register", ("equipment/modbus/",)),
         Checker("engine", "Engine alarms", "`anodeline run` (the engine and the batch record)",
-                ("engine/", "batch/runner.py", "batch/resume.py")),
+                ("engine/", "batch/runner.py", "batch/resume.py", "batch/operator.py")),
         Checker("records", "Records, users, signatures and audit", "`users`, `sign`, `run --lot`, `batches`, "
                 "`record` and `audit verify` (the batch-record store)", ("records/", "batch/materials.py")),
     )
@@ -280,6 +280,11 @@ _TABLE: tuple[Code, ...] = (
            "or stopped/aborted in the record",
            "ISA-88 (commands and states); docs/operations.md (commands)",
            "The command is still recorded, with its refusal as the outcome, in the audit trail."),
+    _entry("PRM002", "records", "refusal", "No open prompt to answer at that batch and step",
+           "list what waits for an answer with 'anodeline prompts'; a prompt past its deadline holds the batch "
+           "(PROMPT-TIMEOUT) and is asked again after a restart", "docs/operations.md (prompts)",
+           "The step has no prompt, its prompt was answered already (one answer per prompt), or its deadline "
+           "passed. Nothing is recorded for the prompt."),
     _entry("USR001", "records", "refusal", "Authentication failed: unknown user, wrong password or disabled account",
            "check the name and the password; an admin lists the users with 'anodeline users list'",
            "21 CFR 11.10(d), 11.200(a) (access limited to authorised people; name and password at each signing)",

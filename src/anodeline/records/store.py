@@ -446,6 +446,15 @@ class Store:
         with translated_errors(self.url), self._sessions.begin() as session:
             yield session
 
+    def write(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in one transaction that may append to the audit chain (retried when another
+        writer moved the chain): the way in for records modules without methods here (:mod:`.prompts`)."""
+        return self._write(work)
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in one read transaction."""
+        return self._read(work)
+
     def _read(self, work: Callable[[Session], T]) -> T:
         with self.session() as session:
             return work(session)
