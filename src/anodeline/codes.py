@@ -303,8 +303,8 @@ _TABLE: tuple[Code, ...] = (
            "docs/operations.md (users and roles); 21 CFR 11.100(a) (signatures unique to one person: names "
            "are never reused)"),
     _entry("SIG001", "records", "refusal", "A batch that has not ended cannot be signed",
-           "sign once the batch completed or was aborted", "21 CFR 11.50, 11.70 (a signature is linked to its "
-           "record: the record must be final)"),
+           "sign once the batch completed, was stopped or was aborted",
+           "21 CFR 11.50, 11.70 (a signature is linked to its record: the record must be final)"),
     _entry("SIG002", "records", "refusal", "Only a completed batch with a passing verdict can be released",
            "a failed batch is reviewed, not released; its electrode stays quarantined",
            "docs/operations.md (release); EU GMP Annex 16 practice (certification of a batch that met its spec)"),

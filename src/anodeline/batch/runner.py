@@ -256,5 +256,7 @@ def _finish(
     elif status == "held":
         if current == "running":  # the record shows the hold and why, awaiting a person's decision
             store.raise_alarm(batch_id, sim_s=sim_s, code="HELD", message="; ".join(reasons), hold=True)
+    elif status == "stopped" and current in ("running", "held"):  # ISA-88 stop: its own final status
+        store.stop_batch(batch_id, sim_s=sim_s, reasons=reasons or ("batch stopped",))
     elif current in ("created", "running", "held"):
         store.abort_batch(batch_id, sim_s=sim_s, reasons=reasons or (f"batch {status}",))

@@ -158,6 +158,14 @@ class Store:
             )
         )
 
+    def stop_batch(self, batch_id: str, *, sim_s: float, reasons: Iterable[str], actor: str = ACTOR) -> BatchRecord:
+        """``running/held → stopped`` (ISA-88 stop, everything made safe); the verdict is ``fail``."""
+        return self._write(
+            lambda s: batches.finish_batch(
+                s, batch_id, sim_s=sim_s, verdict="fail", reasons=reasons, aborted=False, actor=actor, stopped=True
+            )
+        )
+
     def get_batch(self, batch_id: str) -> BatchRecord:
         return self._read(lambda s: BatchRecord.of(batches.load_batch(s, batch_id)))
 
