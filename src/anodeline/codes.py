@@ -272,6 +272,21 @@ _TABLE: tuple[Code, ...] = (
     _entry("ABORT-CMD", "engine", "abort", "A person aborted the batch (anodeline batch abort)",
            "none needed: the batch was made safe and every device stopped; the message says who and why",
            "ISA-88 (abort command); docs/operations.md (commands)"),
+    _entry("PROMPT-REFUSED", "engine", "hold", "A person refused a manual step put to them (confirm --refuse)",
+           "clear what the reason names, then restart the batch (engineer) to be asked again, or stop or abort it",
+           "ISA-88 (operator prompts; hold); docs/operations.md (prompts)",
+           "With --operator manual each manual step is a prompt; a refusal, with its reason, holds the batch at that "
+           "step: every sensitive item is made safe and the batch waits for a restart, a stop or an abort."),
+    _entry("PROMPT-TIMEOUT", "engine", "hold", "Nobody answered a manual step's prompt before its deadline",
+           "find out why nobody answered; restart the batch (engineer) to ask again, or stop or abort it",
+           "ISA-88 (operator prompts; hold); docs/operations.md (prompts)",
+           "The prompt is closed 'timeout' (--prompt-timeout, default 1800 s on the wall clock) and the batch holds "
+           "at that step without asking the absent operator to make anything safe by hand."),
+    _entry("PRM001", "engine", "error", "Operator prompts asked for where they cannot work",
+           "a manual operator on the in-process twin needs --speed (the wall clock); give --prompt-timeout > 0",
+           "docs/operations.md (prompts)",
+           "A person answers prompts on the wall clock: on the in-process twin without --speed simulated time "
+           "would run past every deadline at once. The run is refused before anything is recorded (exit 2)."),
     _entry("HELD", "engine", "hold", "The batch ended held, waiting for a person",
            "read the reasons in the batch record, then resume or abort it", "ISA-88 (held state)"),
     # records: users, signatures, lots and the audit trail (records/, batch/materials.py)

@@ -6,7 +6,8 @@ a container sealed or unsealed, foil bonded, a move through a glove port) become
 what to do, when it was opened and its deadline (wall-clock UTC). A person answers from any
 process — ``anodeline confirm BATCH STEP --as USER`` (``confirmed``) or ``--refuse --reason``
 (``refused``) — and the running batch, which polls the row, takes the answer; a prompt still open
-at its deadline is closed ``timeout`` by the batch. Every answer is a ``prompt.answer`` audit
+at its deadline is closed ``timeout`` by the batch, and one still open when the batch ends
+(aborted on a device fault) ``withdrawn``. Every answer is a ``prompt.answer`` audit
 entry (who, when, what, why) and the cross-check (:mod:`anodeline.records.crosscheck`) compares
 every row with the chain.
 
@@ -28,8 +29,9 @@ from anodeline.records.batches import load_batch
 from anodeline.records.errors import RecordInputError, RecordNotFoundError, RecordRefusedError
 from anodeline.records.models import Prompt
 
-#: What a prompt can be answered: done by the person, refused by them (with a reason), or not at all.
-ANSWERS: Final = ("confirmed", "refused", "timeout")
+#: How a prompt closes: done by the person, refused by them (with a reason), not answered by its deadline,
+#: or withdrawn by the batch (it ended, e.g. aborted on a device fault, while the prompt was open).
+ANSWERS: Final = ("confirmed", "refused", "timeout", "withdrawn")
 #: The batch statuses in which a prompt may be opened (the running process opens them).
 _OPENABLE: Final = frozenset({"running", "held"})
 
@@ -163,6 +165,14 @@ def expire(session: Session, prompt_id: int, *, actor: str, now: datetime | None
     moment = now or datetime.now(UTC)
     return _close(session, row, answer="timeout", user=None, reason=f"not answered by {row.deadline}",
                   moment=moment, actor=actor)  # fmt: skip
+
+
+def withdraw(session: Session, prompt_id: int, *, actor: str, reason: str) -> PromptRecord:
+    """Close an open prompt the batch no longer waits for (it is ending) as ``withdrawn``."""
+    row = session.get(Prompt, prompt_id)
+    if row is None:
+        raise RecordNotFoundError("prompt", prompt_id)
+    return _close(session, row, answer="withdrawn", user=None, reason=reason, moment=datetime.now(UTC), actor=actor)
 
 
 def _close(
