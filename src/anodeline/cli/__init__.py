@@ -19,6 +19,7 @@ for _module in (
     "batch",
     "sign",
     "commands",
+    "prompts",
     "users",
     "campaign",
     "twin",
