@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from anodeline.cli import app
-from anodeline.records import open_store
+from anodeline.records import open_store, prompts
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
@@ -153,12 +153,20 @@ def test_a_wrong_password_or_role_is_refused_and_recorded_and_no_prompt_is_exit_
     with open_store(db) as store:
         batch = store.create_batch(recipe_id="r", recipe_snapshot={}, line_snapshot={}, route="x").batch_id
         store.start_batch(batch, sim_s=0.0)
+        store.write(lambda s: prompts.open_prompt(s, batch, step=3, kind="load", instructions="load it", item=None,
+                                                  timeout_s=600.0, actor="anodeline"))  # fmt: skip
+    interrupted = _confirm(db, batch, 3)  # no live process runs the batch: nobody waits for the answer
+    assert interrupted.exit_code == 1 and "no process waits" in interrupted.output and "PRM002" in interrupted.output
+    assert _open(db) == []  # and 'prompts' does not list it as waiting
+    with open_store(db) as store:
+        store.acquire_lease(batch, owner="this test", ttl=600.0)  # as if a live run controlled it
+    assert [p["step"] for p in _open(db)] == [3]
     wrong = _confirm(db, batch, 0, "otto", password="not-otto-pass")
     assert wrong.exit_code == 2 and "USR001" in wrong.output
     qa = _confirm(db, batch, 0, "quinn")
     assert qa.exit_code == 2 and "USR002" in qa.output and "confirm needs engineer or operator" in qa.output
     none = _confirm(db, batch, 0)
-    assert none.exit_code == 1 and "PRM002" in none.output
+    assert none.exit_code == 1 and "PRM002" in none.output and "no prompt at step 0" in none.output
     assert _confirm(db, batch, 0, "otto", "--refuse").exit_code == 2  # a refusal needs a reason
     assert _confirm(db, "B-nope", 0).exit_code == 2
     from sqlalchemy import select

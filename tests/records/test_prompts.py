@@ -86,6 +86,17 @@ def test_a_prompt_is_opened_only_for_a_running_or_held_batch(store: Store) -> No
         _open(store, started, timeout_s=0.0)
 
 
+def test_the_open_prompts_of_a_batch_whose_process_died_are_withdrawn(store: Store) -> None:
+    batch = new_batch(store)
+    _open(store, batch, step=1)
+    store.write(lambda x: prompts.answer(x, batch, 1, answer="confirmed", user="otto", now=T0))
+    _open(store, batch, step=2)
+    withdrawn = store.write(lambda x: prompts.withdraw_open(x, batch, actor="erin", reason="resumed by erin"))
+    assert [(p.step, p.answer, p.reason) for p in withdrawn] == [(2, "withdrawn", "resumed by erin")]
+    assert [p.answer for p in store.read(lambda x: prompts.listed(x, batch))] == ["confirmed", "withdrawn"]
+    assert store.verify().ok
+
+
 def test_each_open_and_answer_is_an_audit_entry(store: Store) -> None:
     from sqlalchemy import select
 

@@ -108,6 +108,10 @@ def resume_batch(
             hint="a held batch that a process runs takes 'anodeline batch restart'",
         )
     actor = authorize(store)
+    from anodeline.records import prompts
+
+    why = f"the process that asked died; the batch was resumed by {actor}" + (" (cold)" if cold else "")
+    store.write(lambda s: prompts.withdraw_open(s, batch_id, actor=actor, reason=why))  # nobody waits for them
     recipe = Recipe.model_validate(batch.recipe_data)
     line = Line.model_validate(batch.line_data)
     procedure = compile_procedure(recipe, line)

@@ -33,6 +33,9 @@ def prompts(
         if batch is not None:
             store.get_batch(batch)  # an unknown batch is a usage error (exit 2)
         rows = store.read(lambda s: book.listed(s, batch, open_only=not all_prompts))
+        if not all_prompts:  # what waits: prompts of batches a live process runs (not of interrupted ones)
+            waiting = {b: store.shown_status(store.get_batch(b)) for b in {p.batch_id for p in rows}}
+            rows = [p for p in rows if waiting[p.batch_id] in ("running", "held")]
     if json_output:
         print_json({"prompts": [p.to_dict() for p in rows]})
         return
@@ -81,9 +84,15 @@ def confirm(
         usage_error(f"step {step} is not a step number", "'anodeline prompts' shows the step of each prompt")
     answer = "refused" if refuse else "confirmed"
     with write_store(db, create=False) as store:
-        store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
+        record = store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
         user = acting_user(store, as_user, "confirm", batch_id=batch, anchor_log=anchor_log)
         try:
+            shown = store.shown_status(record)
+            if shown not in ("running", "held"):  # ended, or its process died: nobody waits for the answer
+                raise book.PromptRefusedError(
+                    f"batch {batch!r} is {shown}: no process waits for an answer",
+                    "an interrupted batch is resumed ('anodeline resume'); its open prompts are then withdrawn",
+                )
             prompt = store.write(lambda s: book.answer(s, batch, step, answer=answer, user=user.name, reason=reason))
         finally:
             anchor_head(store, f"confirm {batch} step {step} by {user.name}", anchor_log)

@@ -175,6 +175,15 @@ def withdraw(session: Session, prompt_id: int, *, actor: str, reason: str) -> Pr
     return _close(session, row, answer="withdrawn", user=None, reason=reason, moment=datetime.now(UTC), actor=actor)
 
 
+def withdraw_open(session: Session, batch_id: str, *, actor: str, reason: str) -> list[PromptRecord]:
+    """Withdraw every prompt of ``batch_id`` still open (its process died: nobody waits for them)."""
+    rows = session.scalars(select(Prompt).where(Prompt.batch_id == batch_id, Prompt.answered_at.is_(None)))
+    return [
+        _close(session, row, answer="withdrawn", user=None, reason=reason, moment=datetime.now(UTC), actor=actor)
+        for row in list(rows)
+    ]
+
+
 def _close(
     session: Session,
     row: Prompt,
