@@ -162,3 +162,47 @@ def test_a_prompt_nobody_answers_holds_the_batch(tmp_path: Path) -> None:
         step_1 = [p.answer for p in store.read(lambda x: prompts.listed(x)) if p.step == 1]
         assert step_1 == ["timeout"]
         assert store.verify().ok
+
+
+class _PlcOperator:
+    """The equipment's own operator device: takes the task, counts it done or refused."""
+
+    def __init__(self) -> None:
+        self.tasks: list[act.Action] = []
+        self.done = self.refused = 0.0
+        self.stopped = False
+
+    name = "operator"
+
+    def read(self) -> dict[str, object]:
+        from anodeline.devices.protocols import Reading
+
+        return {"operator.done": Reading(self.done, 0.0), "operator.refused": Reading(self.refused, 0.0)}
+
+    def set(self, value: object) -> None:
+        assert isinstance(value, act.Action)
+        self.tasks.append(value)
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def test_on_equipment_the_step_goes_to_the_plc_too_and_its_count_closes_the_prompt(store: Store) -> None:
+    batch = new_batch(store)
+    plc = _PlcOperator()
+    operator = _operator(store, batch, inner=plc)
+    operator.set(LOAD)
+    assert plc.tasks == [LOAD]  # the HMI shows it; a served twin's plant does it
+    assert _reading(operator, "done") == 0.0
+    plc.done = 1.0  # confirmed at the HMI (or done by the served twin's operator)
+    assert _reading(operator, "done") == 1.0
+    (closed,) = store.read(lambda x: prompts.listed(x, batch))
+    assert (closed.answer, closed.user, closed.reason) == ("confirmed", None, "done at the equipment")
+    operator.set(LOAD)
+    _answer(store, batch, 4)  # a person answers first: theirs is taken, and the PLC's later count is not double
+    assert _reading(operator, "done") == 2.0
+    operator.set(LOAD)
+    plc.refused = 1.0  # the plant found the step impossible
+    assert _reading(operator, "refused") == 1.0 and "refused by the equipment" in operator.last_answer
+    operator.stop()
+    assert plc.stopped and store.verify().ok

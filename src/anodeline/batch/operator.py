@@ -17,6 +17,11 @@ its readings, the answer a person gives from any process (``anodeline confirm``)
   make-safe does not ask for glove work).
 
 The database is read at most every :data:`CHECK_S` wall seconds, however fast the engine polls.
+
+On equipment (``inner``: the line's own operator device, e.g. the PLC's ``Assign`` method) the step
+is also handed to the equipment, so that its HMI shows it and a served twin's plant does it: when the
+equipment counts the task done (or refused) before anyone answers the prompt, the prompt is closed
+with that answer, no user named (``confirmed at the equipment``).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from anodeline.devices import naming
-from anodeline.devices.protocols import Reading
+from anodeline.devices.protocols import Device, Health, Reading
 from anodeline.errors import AnodelineError
 from anodeline.line import actions as act
 from anodeline.line.errors import InterlockError
@@ -81,10 +86,13 @@ class ManualOperator:
         clock: Callable[[], float] = time.monotonic,
         name: str = naming.OPERATOR,
         notify: Callable[[PromptRecord], None] | None = None,
+        inner: Device | None = None,
     ) -> None:
         self._name = name
         self.store, self.batch_id, self.timeout_s = store, batch_id, timeout_s
         self._step, self._apply, self._clock, self._notify = step, apply, clock, notify
+        self._inner = inner
+        self._baseline = (0.0, 0.0)  # the equipment's (done, refused) counts when the step was handed over
         self.busy = False
         self.done = self.refused = self.timed_out = 0
         self.last_answer = ""
@@ -109,10 +117,15 @@ class ManualOperator:
             )
         )  # fmt: skip
         self._action, self.busy, self._checked = value, True, -float("inf")
+        if self._inner is not None:
+            self._baseline = self._counts(self._inner.read())
+            self._inner.set(value)
         if self._notify is not None:
             self._notify(self.prompt)
 
     def read(self) -> dict[str, Reading]:
+        if self._inner is not None:
+            self._at_equipment(self._counts(self._inner.read()))
         self._check()
         now = self._clock()
         return {
@@ -127,6 +140,35 @@ class ManualOperator:
         """The batch is ending (abort, make-safe of every device): an open prompt is withdrawn."""
         self._withdraw("the batch ended while the prompt was open")
         self.busy = False
+        if self._inner is not None:
+            self._inner.stop()
+
+    def health(self) -> Health | None:
+        """The equipment's operator link's health (None on the twin)."""
+        check = getattr(self._inner, "health", None)
+        return check() if callable(check) else None
+
+    # ---- the equipment's own operator ---------------------------------------------------------
+    def _counts(self, readings: dict[str, Reading]) -> tuple[float, float]:
+        done, refused = readings.get(f"{self._name}.done"), readings.get(f"{self._name}.refused")
+        return (done.value if done else 0.0, refused.value if refused else 0.0)
+
+    def _at_equipment(self, counts: tuple[float, float]) -> None:
+        """Close the open prompt when the equipment counted the task done or refused before a person answered."""
+        prompt = self.prompt
+        done, refused = counts[0] > self._baseline[0], counts[1] > self._baseline[1]  # False for a NaN
+        if prompt is None or not (done or refused):
+            return
+        answer = "confirmed" if done else "refused"
+        why = "done at the equipment" if answer == "confirmed" else "refused by the equipment (the step is impossible)"
+        try:
+            current = self.store.write(
+                lambda s: prompts.answer_at_equipment(s, prompt.prompt_id, answer=answer, reason=why)
+            )
+        except PromptRefusedError:  # a person answered first: take theirs
+            current = self.store.read(lambda s: prompts.get(s, prompt.prompt_id))
+        self._baseline = counts
+        self._take(current)
 
     # ---- the prompt's row ---------------------------------------------------------------------
     def _check(self) -> None:
@@ -148,19 +190,20 @@ class ManualOperator:
         action, self.prompt = self._action, None
         assert action is not None
         step = f"step {answered.step} ({instructions(action)})"
+        who = answered.user or "the equipment"
         if answered.answer == "confirmed":
             try:
                 if self._apply is not None:
                     self._apply(action)
             except InterlockError as impossible:
                 self.refused += 1
-                self.last_answer = f"{step} confirmed by {answered.user} but impossible: {impossible.reason}"
+                self.last_answer = f"{step} confirmed by {who} but impossible: {impossible.reason}"
             else:
                 self.done += 1
             self.busy = False
         elif answered.answer == "refused":
             self.refused += 1
-            self.last_answer = f"{step} refused by {answered.user}: {answered.reason}"
+            self.last_answer = f"{step} refused by {who}: {answered.reason}"
             self.busy = False
         else:  # timeout: nobody is there (busy: the hold's make-safe asks for no glove work)
             self.timed_out += 1
@@ -212,9 +255,17 @@ class OperatorChoice:
             )
 
     def build(
-        self, store: Store, batch_id: str, step: Callable[[], int], apply: Callable[[act.Action], None] | None
+        self,
+        store: Store,
+        batch_id: str,
+        step: Callable[[], int],
+        apply: Callable[[act.Action], None] | None,
+        inner: Device | None = None,
     ) -> ManualOperator:
-        return ManualOperator(store, batch_id, step=step, timeout_s=self.timeout_s, apply=apply, notify=self.notify)
+        """The manual operator of one batch: on the twin ``apply`` is its plant's; on equipment ``inner``
+        is the equipment's own operator device."""
+        return ManualOperator(store, batch_id, step=step, timeout_s=self.timeout_s, apply=apply, notify=self.notify,
+                              inner=inner)  # fmt: skip
 
 
 #: The operators ``run --operator`` knows.

@@ -207,8 +207,8 @@ def run_batch(
                 from anodeline.engine.run import run_on_devices
 
                 devices = dict(equipment.devices)
-                if people is not None:
-                    devices["operator"] = people(None)
+                if people is not None:  # the PLC's operator gets the step too (its HMI shows it)
+                    devices["operator"] = people(None, devices.get("operator"))
                 result = run_on_devices(procedure, line, devices, clock, journal=journal, progress=progress,
                                         settings=settings, commands=RecordsCommands(store, batch_id))  # fmt: skip
         except Exception as exc:  # the record must say why the batch stopped, whatever it was
