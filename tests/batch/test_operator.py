@@ -206,3 +206,28 @@ def test_on_equipment_the_step_goes_to_the_plc_too_and_its_count_closes_the_prom
     assert _reading(operator, "refused") == 1.0 and "refused by the equipment" in operator.last_answer
     operator.stop()
     assert plc.stopped and store.verify().ok
+
+
+class _TellablePlc(_PlcOperator):
+    """A PLC whose operator is told of a confirmation (the served twin's ``ConfirmTask``): it counts it later."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.told = 0
+
+    def confirm(self) -> None:
+        self.told += 1
+
+
+def test_a_person_confirming_first_tells_the_plc_and_its_late_count_is_not_the_next_steps(store: Store) -> None:
+    batch = new_batch(store)
+    plc = _TellablePlc()
+    operator = _operator(store, batch, inner=plc)
+    operator.set(LOAD)
+    _answer(store, batch, 4)
+    assert _reading(operator, "done") == 1.0 and plc.told == 1
+    operator.set(LOAD)  # the next manual step, before the PLC's count of the first arrived
+    plc.done = 1.0  # ... it arrives now: not an answer to this prompt
+    assert _reading(operator, "done") == 1.0 and store.read(lambda x: prompts.listed(x, batch, open_only=True))
+    plc.done = 2.0  # the HMI confirms this one
+    assert _reading(operator, "done") == 2.0 and plc.told == 1

@@ -21,7 +21,9 @@ The database is read at most every :data:`CHECK_S` wall seconds, however fast th
 On equipment (``inner``: the line's own operator device, e.g. the PLC's ``Assign`` method) the step
 is also handed to the equipment, so that its HMI shows it and a served twin's plant does it: when the
 equipment counts the task done (or refused) before anyone answers the prompt, the prompt is closed
-with that answer, no user named (``confirmed at the equipment``).
+with that answer, no user named (``confirmed at the equipment``). When a person confirms first and
+the equipment's operator can be told (a ``confirm()`` method: the bindings' ``confirm``, e.g. the
+served twin's ``ConfirmTask``), it is told, and the count that follows is not taken for the next step.
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ class ManualOperator:
         self._step, self._apply, self._clock, self._notify = step, apply, clock, notify
         self._inner = inner
         self._baseline = (0.0, 0.0)  # the equipment's (done, refused) counts when the step was handed over
+        self._told = 0.0  # the equipment's done count expected after the confirmations it was told of
         self.busy = False
         self.done = self.refused = self.timed_out = 0
         self.last_answer = ""
@@ -118,7 +121,8 @@ class ManualOperator:
         )  # fmt: skip
         self._action, self.busy, self._checked = value, True, -float("inf")
         if self._inner is not None:
-            self._baseline = self._counts(self._inner.read())
+            done, refused = self._counts(self._inner.read())
+            self._baseline = (max(done, self._told), refused)  # a told count not arrived yet is no answer
             self._inner.set(value)
         if self._notify is not None:
             self._notify(self.prompt)
@@ -184,6 +188,8 @@ class ManualOperator:
                 current = self.store.write(lambda s: prompts.expire(s, prompt.prompt_id, actor="anodeline"))
             except PromptRefusedError:  # answered between the read and the expiry: take that answer
                 current = self.store.read(lambda s: prompts.get(s, prompt.prompt_id))
+        if current.answer == "confirmed" and current.user is not None:
+            self._tell_equipment()  # a person did it: the equipment's operator did not count it
         self._take(current)
 
     def _take(self, answered: PromptRecord) -> None:
@@ -208,6 +214,14 @@ class ManualOperator:
         else:  # timeout: nobody is there (busy: the hold's make-safe asks for no glove work)
             self.timed_out += 1
             self.last_answer = f"{step} not answered within {self.timeout_s:g} s (prompt {answered.prompt_id})"
+
+    def _tell_equipment(self) -> None:
+        """A person confirmed the step here: tell the equipment's operator, if it can be told."""
+        confirm = getattr(self._inner, "confirm", None)
+        if callable(confirm):
+            confirm()
+            self._told = self._baseline[0] + 1.0
+            self._baseline = (self._told, self._baseline[1])
 
     def _withdraw(self, reason: str) -> None:
         prompt, self.prompt = self.prompt, None
