@@ -20,6 +20,7 @@ for _module in (
     "batch",
     "sign",
     "commands",
+    "prompts",
     "users",
     "campaign",
     "twin",

@@ -27,6 +27,7 @@ _REASON = Annotated[str, typer.Option("--reason", help="Why, in a few words (kep
 
 def _send(verb: str, batch: str, as_user: str, reason: str, db: str | None, json_output: bool, log: str | None) -> None:
     from anodeline.records.commands import CommandRefusedError, without_controller
+    from anodeline.records.status import ENDED
 
     if not reason.strip():
         usage_error("--reason is empty", "say why, e.g. --reason 'O2 analyser in chamber 5 to be checked'")
@@ -35,7 +36,7 @@ def _send(verb: str, batch: str, as_user: str, reason: str, db: str | None, json
         user = acting_user(store, as_user, verb, batch_id=batch, anchor_log=log)
         shown = store.shown_status(record)
         try:
-            if shown in ("completed", "aborted"):
+            if shown in ENDED:
                 raise CommandRefusedError(batch, verb, f"the batch has ended ({shown})", "nothing to command")
             command = store.issue_command(batch, verb=verb, user=user.name, reason=reason)
             lease = store.lease(batch)
