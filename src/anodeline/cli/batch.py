@@ -4,8 +4,6 @@
 database or one without the schema (exit 2).
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -6,8 +6,6 @@ live process runs gets the command through the records database, taken at its ne
 is stopped or aborted by the command itself, in the record; restarting one is ``anodeline resume``.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
