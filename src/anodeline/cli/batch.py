@@ -125,7 +125,6 @@ def run(
 
     from anodeline.batch.runner import run_batch
     from anodeline.cli.access import acting_user
-    from anodeline.cli.run_view import RunProgress, print_report
 
     # The imported modules' objects live as long as the process: frozen, the cyclic collector stops
     # rescanning them on each of the batch's collections (results unchanged; ~2 % of a run's CPU).
@@ -155,6 +154,8 @@ def run(
         if json_output:
             report = run_batch(recipe, **common)
         else:
+            from anodeline.cli.run_view import RunProgress
+
             with RunProgress() as progress:
                 report = run_batch(recipe, progress=progress.update, **common)
     except AnodelineError as exc:  # the one exit-code table: refused 1, usage or unreadable 2
@@ -168,7 +169,9 @@ def run(
             equipment.close()
     if json_output:
         print_json(report.to_dict())
-    else:
+    else:  # rich (≈ 0.2 G instructions) only for people: --json leaves it unimported
+        from anodeline.cli.run_view import print_report
+
         print_report(report)
     raise typer.Exit(0 if report.status == "complete" and report.verdict == "pass" else EXIT_FAIL)
 

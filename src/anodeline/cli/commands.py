@@ -92,7 +92,6 @@ def resume(
     """Warm restart of an interrupted batch (its process died): reconcile, re-verify, go on; engineer."""
     from anodeline.batch.resume import resume_batch
     from anodeline.cli.output import EXIT_FAIL
-    from anodeline.cli.run_view import print_report
 
     with write_store(db, create=False) as store:
         store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
@@ -105,6 +104,8 @@ def resume(
             anchor_head(store, f"resume {batch} by {as_user[:64]}", anchor_log)
     if json_output:
         print_json(report.to_dict())
-    else:
+    else:  # rich only for people (as run)
+        from anodeline.cli.run_view import print_report
+
         print_report(report)
     raise typer.Exit(0 if report.status == "complete" and report.verdict == "pass" else EXIT_FAIL)
