@@ -188,8 +188,9 @@ def run_command(
 
     planned = plan(loaded.problem())
     planned = replace(planned, air_free=_prove(planned, loaded))
-    from anodeline.cli.app import describe
+    from anodeline.cli.app import describe, settled
 
+    settled()  # a campaign runs for long: the collector back on, the imports frozen
     try:
         store = write_store(db)
     except AnodelineError as exc:

@@ -91,7 +91,10 @@ def resume(
 ) -> None:
     """Warm restart of an interrupted batch (its process died): reconcile, re-verify, go on; engineer."""
     from anodeline.batch.resume import resume_batch
+    from anodeline.cli.app import settled
     from anodeline.cli.output import EXIT_FAIL
+
+    settled()
 
     with write_store(db, create=False) as store:
         store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password

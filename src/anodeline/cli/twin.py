@@ -84,6 +84,9 @@ def serve(
         operator=not no_operator,
         modbus=modbus,
     )
+    from anodeline.cli.app import settled
+
+    settled()  # the server runs for long: the collector back on, the imports frozen
     try:
         asyncio.run(run_server(options))
     except OSError as exc:
