@@ -19,6 +19,7 @@ MODULES = (
     "bench_engine",
     "bench_records",
     "bench_journal",
+    "bench_resume",
     "bench_validate",
     "bench_procedure",
     "bench_campaign",

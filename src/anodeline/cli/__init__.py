@@ -5,6 +5,7 @@ Modules are imported in the order their help panels should appear: recipes, mode
 
 from __future__ import annotations
 
+import gc
 from importlib import import_module
 
 from anodeline.cli.app import app
@@ -29,6 +30,9 @@ for _module in (
 
 
 def main() -> None:
+    """The ``anodeline`` script: the collector stays off until the command has imported what it needs
+    (:func:`anodeline.cli.app.settled`)."""
+    gc.disable()
     app()
 
 

@@ -6,8 +6,6 @@ live process runs gets the command through the records database, taken at its ne
 is stopped or aborted by the command itself, in the record; restarting one is ``anodeline resume``.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -143,9 +141,11 @@ def resume(
     A batch run on equipment resumes on the same equipment (connected again from its record).
     """
     from anodeline.batch.resume import resume_batch
+    from anodeline.cli.app import settled
     from anodeline.cli.output import EXIT_FAIL
-    from anodeline.cli.run_view import print_report
     from anodeline.equipment.record import split_snapshot
+
+    settled()
 
     with write_store(db, create=False) as store:
         record = store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
@@ -168,6 +168,8 @@ def resume(
             anchor_head(store, f"resume {batch} by {as_user[:64]}", anchor_log)
     if json_output:
         print_json(report.to_dict())
-    else:
+    else:  # rich only for people (as run)
+        from anodeline.cli.run_view import print_report
+
         print_report(report)
     raise typer.Exit(0 if report.status == "complete" and report.verdict == "pass" else EXIT_FAIL)

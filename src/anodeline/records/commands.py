@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from anodeline.records import audit
+from anodeline.records import audit, bulk
 from anodeline.records.batches import load_batch
 from anodeline.records.errors import RecordInputError, RecordNotFoundError, RecordRefusedError
 from anodeline.records.models import Command
@@ -84,11 +84,15 @@ def take(session: Session, command_id: int, *, outcome: str, actor: str) -> Comm
     return CommandRecord.of(row)
 
 
-def pending(session: Session, batch_id: str) -> list[CommandRecord]:
-    rows = session.scalars(
-        select(Command).where(Command.batch_id == batch_id, Command.taken_at.is_(None)).order_by(Command.id)
-    )
-    return [CommandRecord.of(r) for r in rows]
+def pending(connection: Connection, batch_id: str) -> list[CommandRecord]:
+    """The commands of ``batch_id`` not taken yet, oldest first.
+
+    Polled at every step boundary of a running batch: plain SQL on the driver's cursor (an ORM query
+    per step was ~8 % of Example 1's run), in ``CommandRecord``'s column order.
+    """
+    with bulk.cursor(connection) as handle:
+        handle.execute(bulk.statements(connection).pending_commands, (batch_id,))
+        return [CommandRecord(*row) for row in handle.fetchall()]
 
 
 def listed(session: Session, batch_id: str) -> list[CommandRecord]:

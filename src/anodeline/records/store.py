@@ -297,7 +297,7 @@ class Store:
         return self._write(lambda s: commands.take(s, command_id, outcome=outcome, actor=actor))
 
     def pending_commands(self, batch_id: str) -> list[commands.CommandRecord]:
-        return self._read(lambda s: commands.pending(s, batch_id))
+        return self._plain(lambda c: commands.pending(c, batch_id))
 
     def commands(self, batch_id: str) -> list[commands.CommandRecord]:
         return self._read(lambda s: commands.listed(s, batch_id))
