@@ -1,0 +1,75 @@
+"""``anodeline serve``: the operator web HMI and HTTP API (FastAPI under uvicorn).
+
+Binds to loopback by default; another address needs ``--tls-cert/--tls-key`` (the session cookie
+and passwords must not cross a network in clear). Prints one line, ``serving http://HOST:PORT``,
+once it accepts connections, and stops cleanly on SIGTERM or Ctrl-C (open live streams are given a
+few seconds to end).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from anodeline.cli.access import ANCHOR_LOG, DB
+from anodeline.cli.app import BATCHES, app
+from anodeline.cli.output import usage_error
+
+#: Seconds open connections (live streams) get to end after SIGTERM.
+GRACEFUL_S = 3
+
+
+@app.command(rich_help_panel=BATCHES)
+def serve(
+    db: DB = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port (0: any free port, printed).")] = 8000,
+    tls_cert: Annotated[
+        Path | None, typer.Option("--tls-cert", show_default=False, help="PEM certificate: serve HTTPS.")
+    ] = None,
+    tls_key: Annotated[Path | None, typer.Option("--tls-key", show_default=False, help="PEM private key.")] = None,
+    anchor_log: ANCHOR_LOG = None,
+) -> None:
+    """Serve the operator HMI and the HTTP API (docs/hmi.md): live line, batches, commands, signatures."""
+    from anodeline.web.settings import WebSettings, WebSettingsError
+
+    for option, path in (("--tls-cert", tls_cert), ("--tls-key", tls_key)):
+        if path is not None and not path.is_file():
+            usage_error(f"{option} {path}: no such file", "give the PEM file of the server's certificate and key")
+    try:
+        settings = WebSettings(db_url=db, host=host, port=port, tls_cert=str(tls_cert) if tls_cert else None,
+                               tls_key=str(tls_key) if tls_key else None, anchor_log=anchor_log)  # fmt: skip
+    except WebSettingsError as exc:
+        usage_error(exc.message, exc.hint)
+    if not settings.loopback and not settings.tls:
+        usage_error(f"--host {host} is reachable from other machines and the server has no TLS",
+                    "give --tls-cert and --tls-key, or keep the default --host 127.0.0.1")  # fmt: skip
+    from anodeline.web.app import create_app
+
+    web = create_app(settings)
+    _run(web, settings)
+
+
+def _run(web: Any, settings: Any) -> None:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                bound = self.servers[0].sockets[0].getsockname() if self.servers else (settings.host, settings.port)
+                from dataclasses import replace
+
+                typer.echo(f"serving {replace(settings, port=int(bound[1])).address}")
+
+    config = uvicorn.Config(
+        web, host=settings.host, port=settings.port, log_level="warning", access_log=False,
+        ssl_certfile=settings.tls_cert, ssl_keyfile=settings.tls_key, timeout_graceful_shutdown=GRACEFUL_S,
+        server_header=False, lifespan="off",
+    )  # fmt: skip
+    try:
+        Server(config).run()
+    finally:
+        web.state.web.store.close()

@@ -1,0 +1,71 @@
+"""The FastAPI application: routers, problem handlers, security headers, templates and static files.
+
+:func:`create_app` takes the settings and (for tests) an open store; ``anodeline serve`` runs it
+under uvicorn. The records store is opened and migrated once, when the app is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from importlib.resources import files
+from typing import Final
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from anodeline.records import Store
+from anodeline.web import problems
+from anodeline.web.routes import api_auth, api_batches, api_commands, api_live, api_prompts, api_recipes, pages
+from anodeline.web.security import WebContext
+from anodeline.web.sessions import LoginLimiter, SessionStore
+from anodeline.web.settings import WebSettings
+
+#: Content Security Policy: scripts and styles from this server only (htmx and app.js are packaged).
+CSP: Final = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def open_records(settings: WebSettings) -> Store:
+    """The records store of ``settings`` (created and migrated when missing, as ``anodeline run`` does)."""
+    from anodeline.cli.access import write_store
+
+    return write_store(settings.db_url)
+
+
+def create_app(settings: WebSettings | None = None, store: Store | None = None) -> FastAPI:
+    """The web app over ``store`` (default: opened from ``settings.db_url``)."""
+    settings = settings or WebSettings()
+    store = store or open_records(settings)
+    package = files("anodeline.web")
+    app = FastAPI(
+        title="anodeline",
+        summary="Operator HMI and HTTP API of an air-free thin-film lithium-anode line",
+        version="1",
+        docs_url="/api/docs",
+        redoc_url=None,
+        max_body_size=settings.max_body_bytes,
+    )
+    templates = Jinja2Templates(directory=str(package / "templates"))
+    app.state.web = WebContext(settings, store, SessionStore(), LoginLimiter(settings.login_failures,
+                               settings.login_window_s), templates)  # fmt: skip
+    problems.install(app)
+    for router in (api_auth.router, api_batches.router, api_commands.router, api_live.router, api_recipes.router,
+                   api_prompts.router, pages.router):  # fmt: skip
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(package / "static")), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cache-Control", "no-store")
+        if settings.tls:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    return app
