@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 from anodeline.records import Store
 from anodeline.web import problems
+from anodeline.web.limits import BodyLimit
 from anodeline.web.routes import api_auth, api_batches, api_commands, api_live, api_prompts, api_recipes, pages
 from anodeline.web.security import WebContext
 from anodeline.web.sessions import LoginLimiter, SessionStore
@@ -46,7 +47,6 @@ def create_app(settings: WebSettings | None = None, store: Store | None = None) 
         version="1",
         docs_url="/api/docs",
         redoc_url=None,
-        max_body_size=settings.max_body_bytes,
     )
     templates = Jinja2Templates(directory=str(package / "templates"))
     app.state.web = WebContext(settings, store, SessionStore(), LoginLimiter(settings.login_failures,
@@ -56,6 +56,7 @@ def create_app(settings: WebSettings | None = None, store: Store | None = None) 
                    api_prompts.router, pages.router):  # fmt: skip
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(package / "static")), name="static")
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

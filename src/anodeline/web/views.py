@@ -8,6 +8,7 @@ thread-safe, and routes run in a thread pool: plots are drawn one at a time.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from typing import Any
 
 from anodeline.records import Store
@@ -36,20 +37,47 @@ def record(store: Store, batch_id: str, *, anchor_log: str | None = None, teleme
     return data
 
 
-def plots(store: Store, batch_id: str, *, anchor_log: str | None = None) -> list[tuple[str, bytes]]:
-    """The record's plots as (name, PNG): each space's atmosphere, then the exposure of each item."""
+def plot_names(data: dict[str, Any]) -> list[str]:
+    """Names of a record's plots: each space with a sensor that has readings, then ``exposure``."""
+    sensors = data.get("sensors") or {}
+    readings = data.get("readings") or {}
+    spaces = sorted({str(s.get("space")) for n, s in sensors.items() if isinstance(s, dict) and n in readings})
+    return spaces + (["exposure"] if data.get("exposure") else [])
+
+
+def _sensors(store: Store, batch_id: str) -> dict[str, Any]:
+    sensors: dict[str, Any] = store.get_batch(batch_id).line_data.get("sensors") or {}
+    return sensors
+
+
+def plot_list(store: Store, batch_id: str, *, anchor_log: str | None = None) -> list[str]:
+    """The names :func:`plot` draws for ``batch_id``."""
+    data = record(store, batch_id, anchor_log=anchor_log)
+    return plot_names({**data, "sensors": _sensors(store, batch_id)})
+
+
+@lru_cache(maxsize=32)
+def _drawn(store: Store, batch_id: str, name: str, mark: tuple[int, int], anchor_log: str | None) -> bytes | None:
     from anodeline.batch.export import atmosphere_plots, exposure_plot
 
     data = record(store, batch_id, anchor_log=anchor_log, telemetry=True)
-    sensors = data.get("sensors") or {}
-    spaces = sorted({s.get("space", "?") for s in sensors.values() if isinstance(s, dict)})
+    if name not in plot_names(data):
+        return None
     with _PLOT_LOCK:
-        figures = atmosphere_plots(data)
-        exposure = exposure_plot(data)
-    named = list(zip(spaces, figures, strict=False)) if len(spaces) == len(figures) else [
-        (f"atmosphere-{i}", png) for i, png in enumerate(figures)
-    ]  # fmt: skip
-    return named + ([("exposure", exposure)] if exposure is not None else [])
+        if name == "exposure":
+            return exposure_plot(data)
+        one_space = {n: s for n, s in data["sensors"].items() if isinstance(s, dict) and s.get("space") == name}
+        figures = atmosphere_plots({**data, "sensors": one_space})
+    return figures[0] if figures else None
+
+
+def plot(store: Store, batch_id: str, name: str, *, anchor_log: str | None = None) -> bytes | None:
+    """One plot as PNG (a space's O2, H2O and pressure, or the items' exposure); None if it has none.
+    Drawn once per change of the records (cached)."""
+    from anodeline.records.live import change_mark
+
+    store.get_batch(batch_id)
+    return _drawn(store, batch_id, name, change_mark(store), anchor_log)
 
 
 def export(store: Store, batch_id: str, fmt: str, *, anchor_log: str | None = None) -> str:

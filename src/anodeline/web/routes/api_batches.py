@@ -96,7 +96,7 @@ def get_signatures(batch_id: BatchId, session: SignedIn, context: Context) -> li
 @router.get("/{batch_id}/plots")
 def list_plots(batch_id: BatchId, session: SignedIn, context: Context) -> list[str]:
     """Names of the record's plots (one per space, then ``exposure``)."""
-    return [name for name, _ in views.plots(context.store, batch_id, anchor_log=context.settings.anchor_log)]
+    return views.plot_list(context.store, batch_id, anchor_log=context.settings.anchor_log)
 
 
 @router.get("/{batch_id}/plots/{name}", response_class=Response, responses={200: {"content": {"image/png": {}}}})
@@ -104,9 +104,9 @@ def get_plot(
     batch_id: BatchId, name: Annotated[str, Path(max_length=64)], session: SignedIn, context: Context
 ) -> Response:
     """One plot as PNG."""
-    for found, png in views.plots(context.store, batch_id, anchor_log=context.settings.anchor_log):
-        if found == name:
-            return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
+    png = views.plot(context.store, batch_id, name, anchor_log=context.settings.anchor_log)
+    if png is not None:
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=60"})
     raise ProblemError(404, f"batch {batch_id!r} has no plot {name!r}", kind="WEB_PLOT",
                        hint=f"GET /api/batches/{batch_id}/plots lists them")  # fmt: skip
 

@@ -105,7 +105,7 @@ def batch_page(request: Request, batch_id: BatchId, context: Context) -> Respons
         record = views.record(context.store, batch_id, anchor_log=context.settings.anchor_log)
     except RecordNotFoundError:
         return HTMLResponse(f"<p>No batch {escape(batch_id)}. <a href='/batches'>Batches</a></p>", status_code=404)
-    plots = [name for name, _ in views.plots(context.store, batch_id, anchor_log=context.settings.anchor_log)]
+    plots = views.plot_names({**record, "sensors": context.store.get_batch(batch_id).line_data.get("sensors") or {}})
     meanings = [(m, t) for m, t in MEANING_TEXT.items() if session.role in PERMISSIONS[f"sign:{m}"]]
     return render(request, context, "batch.html", session=session, active="batches", record=record, plots=plots,
                   meanings=meanings, signable=bool(meanings), banner_batch=batch_id)  # fmt: skip
