@@ -73,8 +73,13 @@ class SessionStore:
             self._sessions.pop(token, None)
 
 
+#: An address (a shared screen on the line) may fail this many times more than one user name.
+ADDRESS_FACTOR = 4
+
+
 class LoginLimiter:
-    """Failed logins per key (``user:NAME``, ``addr:IP``) in a sliding window."""
+    """Failed logins per key (``user:NAME``, ``addr:IP``) in a sliding window; an address gets
+    :data:`ADDRESS_FACTOR` times the limit, so one person's typos do not lock a shared screen."""
 
     def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit, self.window_s = limit, window_s
@@ -95,7 +100,7 @@ class LoginLimiter:
         with self._lock:
             for key in keys:
                 times = self._recent(key, now)
-                if len(times) >= self.limit:
+                if len(times) >= self.limit * (ADDRESS_FACTOR if key.startswith("addr:") else 1):
                     wait = max(wait, self.window_s - (now - times[0]))
         return int(wait) + 1 if wait > 0 else 0
 
