@@ -8,6 +8,7 @@ few seconds to end).
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -69,6 +70,10 @@ def _run(web: Any, settings: Any) -> None:
         ssl_certfile=settings.tls_cert, ssl_keyfile=settings.tls_key, timeout_graceful_shutdown=GRACEFUL_S,
         server_header=False, lifespan="off",
     )  # fmt: skip
+    # uvicorn re-raises the signal that stopped it once it has shut down; a stop asked for is a clean
+    # exit (0), so the handlers it restores and calls are no-ops.
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, lambda *_: None)
     try:
         Server(config).run()
     finally:
