@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,3 +118,32 @@ def new_running_batch(store: Store, *, live: bool) -> str:
     if live:
         store.acquire_lease(batch_id, owner="test", ttl=600.0)
     return batch_id
+
+
+@contextmanager
+def serving(records: Records, **overrides: object) -> Iterator[str]:
+    """The app under uvicorn on a free loopback port, in a thread; yields its address."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from anodeline.web.app import create_app
+    from anodeline.web.settings import WebSettings
+
+    settings = WebSettings(anchor_log=str(records.anchor_log), **overrides)  # type: ignore[arg-type]
+    config = uvicorn.Config(create_app(settings, store=records.store), host="127.0.0.1", port=0, log_level="warning",
+                            lifespan="off", timeout_graceful_shutdown=1)  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

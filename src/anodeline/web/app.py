@@ -6,27 +6,20 @@ under uvicorn. The records store is opened and migrated once, when the app is ma
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from importlib.resources import files
-from typing import Final
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from anodeline.records import Store
 from anodeline.web import problems
+from anodeline.web.headers import SecurityHeaders
 from anodeline.web.limits import BodyLimit
 from anodeline.web.routes import api_auth, api_batches, api_commands, api_live, api_prompts, api_recipes, pages
 from anodeline.web.security import WebContext
 from anodeline.web.sessions import LoginLimiter, SessionStore
 from anodeline.web.settings import WebSettings
-
-#: Content Security Policy: scripts and styles from this server only (htmx and app.js are packaged).
-CSP: Final = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
 
 
 def open_records(settings: WebSettings) -> Store:
@@ -58,15 +51,6 @@ def create_app(settings: WebSettings | None = None, store: Store | None = None) 
     app.mount("/static", StaticFiles(directory=str(package / "static")), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Cache-Control", "no-store")
-        if settings.tls:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
+    app.add_middleware(SecurityHeaders, tls=settings.tls)
 
     return app

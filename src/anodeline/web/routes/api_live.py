@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import anyio
 from anyio import to_thread
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from anodeline.records.live import change_mark
@@ -41,13 +41,18 @@ def trends(session: SignedIn, context: Context, batch: BatchParam = None) -> dic
     return {"batch": batch_id, "window_s": live.TREND_S, "spaces": live.trends(context.store, batch_id)}
 
 
+def known_batch(context: Context, batch: BatchParam = None) -> str | None:
+    """``batch`` if it exists (else 404 before a stream starts), or None: follow the newest batch."""
+    if batch is not None:
+        context.store.get_batch(batch)
+    return batch
+
+
 @router.get("/stream", response_class=EventSourceResponse)
 async def stream(request: Request, session: SignedIn, context: Context,
-                 batch: BatchParam = None) -> AsyncIterator[ServerSentEvent]:  # fmt: skip
+                 batch: Annotated[str | None, Depends(known_batch)]) -> AsyncIterator[ServerSentEvent]:  # fmt: skip
     """``state`` events, one each time the records change (a step, readings, an alarm, a command)."""
     store, poll = context.store, context.settings.live_poll_s
-    if batch is not None:
-        store.get_batch(batch)  # an unknown batch: 404 before the stream starts
     last: tuple[int, int] | None = None
     while not await request.is_disconnected():
         mark = await to_thread.run_sync(change_mark, store)
