@@ -93,6 +93,8 @@
     if (!state.batch) return;
     if (body.dataset.line && state.line !== body.dataset.line) { window.location.reload(); return; }
     if (!body.dataset.line) { window.location.reload(); return; }
+    // a new batch: its commands, prompts and trends are rendered for it
+    if (!body.dataset.batch && body.dataset.shown && state.batch !== body.dataset.shown) { window.location.reload(); return; }
     const set = (id, text) => { const n = document.getElementById(id); if (n) n.textContent = text; };
     const batchLink = document.getElementById("live-batch");
     if (batchLink && batchLink.textContent !== state.batch) { batchLink.textContent = state.batch; batchLink.href = "/batches/" + state.batch; }
@@ -113,6 +115,8 @@
     if (count) count.textContent = String(Number(count.textContent) + 1);
     body.dataset.lastMark = state.mark.join(".");
     window.anodelineLastState = { at: performance.now(), mark: state.mark, state };
+    const seen = (window.anodelineSteps = window.anodelineSteps || []);
+    if (state.step && seen[seen.length - 1] !== state.step.index) { seen.push(state.step.index); if (seen.length > 500) seen.shift(); }
   }
 
   if (body.dataset.live) {
