@@ -25,7 +25,30 @@ def _tree(node: GenealogyNode) -> dict[str, Any]:
 
 
 def record(store: Store, batch_id: str, *, anchor_log: str | None = None, telemetry: bool = False) -> dict[str, Any]:
-    """The batch record with ``downstream``: what the electrode went into (cells, later batches)."""
+    """The batch record with ``downstream``: what the electrode went into (cells, later batches).
+
+    Read once per change of the records (cached on the change mark): the page, its plots and its
+    exports ask for the same record in a row. The dict is shared: callers copy before changing it.
+    """
+    data = dict(_record(store, batch_id, anchor_log, telemetry, _mark(store, anchor_log)))
+    data["status"] = store.shown_status(store.get_batch(batch_id))  # a lease expires without a write
+    return data
+
+
+def _mark(store: Store, anchor_log: str | None) -> tuple[int, ...]:
+    """What a cached record depends on: the records' change mark and the anchor log's size."""
+    from anodeline.records.anchors import anchor_path
+    from anodeline.records.live import change_mark
+
+    path = anchor_path(store.url, anchor_log)
+    size = path.stat().st_size if path is not None and path.is_file() else -1
+    return (*change_mark(store), size)
+
+
+@lru_cache(maxsize=16)
+def _record(
+    store: Store, batch_id: str, anchor_log: str | None, telemetry: bool, mark: tuple[int, ...]
+) -> dict[str, Any]:
     from anodeline.batch.report import batch_record
 
     data = batch_record(store, batch_id, anchor_log=anchor_log, telemetry=telemetry)
@@ -33,7 +56,6 @@ def record(store: Store, batch_id: str, *, anchor_log: str | None = None, teleme
         data["downstream"] = _tree(store.genealogy(f"{batch_id}/electrode").descent)
     except RecordNotFoundError:
         data["downstream"] = None
-    data["status"] = store.shown_status(store.get_batch(batch_id))
     return data
 
 
@@ -57,7 +79,7 @@ def plot_list(store: Store, batch_id: str, *, anchor_log: str | None = None) -> 
 
 
 @lru_cache(maxsize=32)
-def _drawn(store: Store, batch_id: str, name: str, mark: tuple[int, int], anchor_log: str | None) -> bytes | None:
+def _drawn(store: Store, batch_id: str, name: str, mark: tuple[int, ...], anchor_log: str | None) -> bytes | None:
     from anodeline.batch.export import atmosphere_plots, exposure_plot
 
     data = record(store, batch_id, anchor_log=anchor_log, telemetry=True)
@@ -74,10 +96,8 @@ def _drawn(store: Store, batch_id: str, name: str, mark: tuple[int, int], anchor
 def plot(store: Store, batch_id: str, name: str, *, anchor_log: str | None = None) -> bytes | None:
     """One plot as PNG (a space's O2, H2O and pressure, or the items' exposure); None if it has none.
     Drawn once per change of the records (cached)."""
-    from anodeline.records.live import change_mark
-
     store.get_batch(batch_id)
-    return _drawn(store, batch_id, name, change_mark(store), anchor_log)
+    return _drawn(store, batch_id, name, _mark(store, anchor_log), anchor_log)
 
 
 def export(store: Store, batch_id: str, fmt: str, *, anchor_log: str | None = None) -> str:
