@@ -32,6 +32,7 @@ SHOTS = os.environ.get("ANODELINE_SCREENSHOTS")
 def shot(page: Any, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=30_000)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 

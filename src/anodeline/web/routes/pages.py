@@ -40,12 +40,17 @@ def fmt(value: float | None, measure: str = "") -> str:
     return number + unit
 
 
+def short(text: str, width: int = 26) -> str:
+    """``text`` cut to ``width`` characters (an item's name in a mimic box)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def render(request: Request, context: Context, name: str, **values: Any) -> HTMLResponse:
     session = values.get("session")
     role = session.role if session is not None else None
     response: HTMLResponse = context.templates.TemplateResponse(
         request, name,
-        {"fmt": fmt, "labels": LABELS, "describe": live.describe_step, "dict": dict,
+        {"fmt": fmt, "labels": LABELS, "describe": live.describe_step, "dict": dict, "short": short,
          "can": lambda action: role in PERMISSIONS.get(action, frozenset()), **values},
     )  # fmt: skip
     return response
@@ -174,7 +179,7 @@ def trends(request: Request, session: SignedIn, context: Context,
         data = live.trends(context.store, batch_id)
         t1 = max((t for m in data.values() for s in m.values() for t, _ in s[-1:]), default=0.0)
         for space in sorted(data):
-            lines: list[tuple[str, Any]] = [(m, sparkline(data[space][m], t0=t1 - live.TREND_S, t1=t1))
+            lines: list[tuple[str, Any]] = [(m, sparkline(data[space][m], t0=max(0.0, t1 - live.TREND_S), t1=t1))
                      for m in ("o2", "h2o", "dew-point", "pressure") if m in data[space]]  # fmt: skip
             spaces.append((space, lines))
     return render(request, context, "_trends.html", session=session, spaces=spaces)

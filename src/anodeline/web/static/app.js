@@ -110,7 +110,18 @@
     });
     document.querySelectorAll("[data-door]").forEach((n) => { n.setAttribute("class", "door " + (state.doors[n.dataset.door] || "unknown")); });
     document.querySelectorAll("[data-pump]").forEach((n) => { n.setAttribute("class", "pump " + (state.pumps[n.dataset.pump] || "unknown")); });
-    document.querySelectorAll("[data-items]").forEach((n) => { n.textContent = (state.items[n.dataset.items] || []).join(", "); });
+    document.querySelectorAll("[data-items]").forEach((n) => {
+      const things = state.items[n.dataset.items] || [];
+      if (!n.dataset.lines) { n.textContent = things.join(", "); return; }
+      const x = n.getAttribute("x");
+      n.replaceChildren(...things.map((t, i) => {
+        const span = document.createElementNS("http://www.w3.org/2000/svg", "tspan");
+        span.setAttribute("x", x);
+        span.setAttribute("dy", i ? "14" : "0");
+        span.textContent = t.length > 26 ? t.slice(0, 25) + "…" : t;
+        return span;
+      }));
+    });
     const count = document.getElementById("live-updates");
     if (count) count.textContent = String(Number(count.textContent) + 1);
     body.dataset.lastMark = state.mark.join(".");
