@@ -78,10 +78,12 @@ def records(
     store.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sqlite_records(tmp_path_factory: pytest.TempPathFactory, password_hash: str) -> Iterator[Records]:
-    """The same on SQLite only (the security table and schemathesis: the backend is not their subject)."""
-    tmp = tmp_path_factory.mktemp("web")
+    """The same on SQLite only, shared by the modules whose subject is not the backend (security table,
+    schemathesis, live stream, browser); tests that write use batches of their own, but for the one
+    release the browser test signs."""
+    tmp = tmp_path_factory.mktemp("web-sqlite")
     store = open_store(f"sqlite:///{tmp / 'records.sqlite'}")
     store.migrate()
     batch_id = populate(store, password_hash)

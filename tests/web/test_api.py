@@ -110,6 +110,7 @@ def test_plots_and_exports_of_a_record(sqlite_records: Records) -> None:
     png = client.get(f"/api/batches/{records.batch_id}/plots/chamber-4")
     assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
     assert_problem(client.get(f"/api/batches/{records.batch_id}/plots/nowhere"), 404)
+    assert client.get(f"/api/batches/{records.batch_id}/plots/chamber-4").content == png.content  # cached
     csv = client.get(f"/api/batches/{records.batch_id}/export.csv")
     assert csv.text.splitlines()[0] == "batch,channel,unit,sim_s,value" and len(csv.text.splitlines()) > 100
     html = client.get(f"/api/batches/{records.batch_id}/export.html")

@@ -37,7 +37,7 @@ def test_no_input_gives_a_server_error(signed_in: tuple[Any, dict[str, str]]) ->
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+        @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
                   database=None)  # fmt: skip
         def check(case: Any) -> None:
             response = case.call(headers=headers)

@@ -47,6 +47,13 @@ def change_mark(store: Store) -> tuple[int, int]:
     return int(audit), int(journal)
 
 
+def batch_mark(store: Store, batch_id: str) -> int:
+    """The last audit entry of ``batch_id``: changes whenever anything of that batch is written."""
+    with store.session() as session:
+        found = session.scalar(select(func.max(AuditEntry.sequence)).where(AuditEntry.batch_id == batch_id))
+    return int(found or 0)
+
+
 def newest_batch(store: Store) -> str | None:
     """The batch created last (the one a live view shows when none is named)."""
     with store.session() as session:

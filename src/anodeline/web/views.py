@@ -95,9 +95,11 @@ def _drawn(store: Store, batch_id: str, name: str, mark: tuple[int, ...], anchor
 
 def plot(store: Store, batch_id: str, name: str, *, anchor_log: str | None = None) -> bytes | None:
     """One plot as PNG (a space's O2, H2O and pressure, or the items' exposure); None if it has none.
-    Drawn once per change of the records (cached)."""
+    Drawn once per change of that batch's records (cached: other batches running do not redraw it)."""
+    from anodeline.records.live import batch_mark
+
     store.get_batch(batch_id)
-    return _drawn(store, batch_id, name, _mark(store, anchor_log), anchor_log)
+    return _drawn(store, batch_id, name, (batch_mark(store, batch_id),), anchor_log)
 
 
 def export(store: Store, batch_id: str, fmt: str, *, anchor_log: str | None = None) -> str:
