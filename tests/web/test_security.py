@@ -108,3 +108,17 @@ def test_a_page_without_a_session_redirects_to_login(sqlite_records: Records) ->
     client = make_client(sqlite_records)
     response = client.get("/line", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login?next=/line")
+
+
+def test_over_tls_the_session_cookie_is_secure_and_hsts_is_sent(sqlite_records: Records) -> None:
+    from fastapi.testclient import TestClient
+
+    from anodeline.web.app import create_app
+    from anodeline.web.settings import WebSettings
+
+    settings = WebSettings(tls_cert="cert.pem", tls_key="key.pem", anchor_log=str(sqlite_records.anchor_log))
+    client = TestClient(create_app(settings, store=sqlite_records.store), base_url="https://testserver")
+    response = client.post("/api/login", json={"user": "otto", "password": PASSWORD})
+    cookie = response.headers["set-cookie"].lower()
+    assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
+    assert response.headers["strict-transport-security"].startswith("max-age=")
