@@ -92,7 +92,7 @@ def test_watch_example_1_run_then_hold_and_restart_it_as_an_engineer(browser: An
     outcome: dict[str, Any] = {}
 
     def run() -> None:
-        outcome["report"] = run_batch(PATENT / "example-01.yaml", db_url=records.url, speed=3000.0, actor="erin")
+        outcome["report"] = run_batch(PATENT / "example-01.yaml", db_url=records.url, speed=2000.0, actor="erin")
 
     runner = threading.Thread(target=run)
     runner.start()
