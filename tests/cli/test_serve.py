@@ -55,3 +55,14 @@ def test_serve_refuses_a_network_address_without_tls_and_half_a_tls_pair(tmp_pat
     assert missing.exit_code == 2 and "no such file" in missing.output
     bad_port = runner.invoke(app, ["serve", "--db", db, "--port", "70000"])
     assert bad_port.exit_code == 2
+
+
+def test_serve_on_a_port_in_use_exits_2_saying_so(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--db", f"sqlite:///{tmp_path / 'r.sqlite'}", "--port", str(port)])
+    assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.output

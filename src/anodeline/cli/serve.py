@@ -9,6 +9,7 @@ few seconds to end).
 from __future__ import annotations
 
 import signal
+import socket
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -53,6 +54,20 @@ def serve(
     _run(web, settings)
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port`` (exit 2 when it cannot be had: in use, no such address)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        usage_error(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                    "choose another --port (0: any free port) or stop what uses it")  # fmt: skip
+    return sock
+
+
 def _run(web: Any, settings: Any) -> None:
     import uvicorn
 
@@ -74,7 +89,9 @@ def _run(web: Any, settings: Any) -> None:
     # exit (0), so the handlers it restores and calls are no-ops.
     for stop in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop, lambda *_: None)
+    listening = _listen(settings.host, settings.port)
     try:
-        Server(config).run()
+        Server(config).run(sockets=[listening])
     finally:
+        listening.close()
         web.state.web.store.close()
