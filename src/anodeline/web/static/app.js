@@ -49,6 +49,7 @@
     if (!json) return "done";
     if (json.said) return json.command.verb + " by " + json.command.user + ": " + json.said;
     if (json.meaning_text) return "signed: " + json.meaning_text + " — " + json.printed_name + " at " + json.signed_at;
+    if (json.answer) return "step " + json.step + " " + json.answer + " by " + json.user;
     if (json.valid) return (json.file || "recipe") + ": valid" + (json.violations.length ? " (" + json.violations.length + " warning(s))" : "");
     return "done";
   }
@@ -75,6 +76,7 @@
       out.replaceChildren(el("div", describe(r.json), "ok"));
       form.querySelectorAll("input[type=password]").forEach((i) => { i.value = ""; });
       if (form.dataset.reload) { setTimeout(() => window.location.reload(), 600); }
+      if (form.dataset.refresh && window.htmx) { window.htmx.trigger(form.dataset.refresh, "refresh"); }
     } else {
       showProblem(out, r.json || { title: "Error", detail: "HTTP " + r.status });
     }
@@ -122,6 +124,8 @@
         return span;
       }));
     });
+    const prompts = document.getElementById("prompts");  // a prompt opened or closed moves the mark too
+    if (prompts && window.htmx && !prompts.contains(document.activeElement)) { window.htmx.trigger(prompts, "refresh"); }
     const count = document.getElementById("live-updates");
     if (count) count.textContent = String(Number(count.textContent) + 1);
     body.dataset.lastMark = state.mark.join(".");
