@@ -51,7 +51,21 @@ def serve(
     from anodeline.web.app import create_app
 
     web = create_app(settings)
+    _warm_plots()
     _run(web, settings)
+
+
+def _warm_plots() -> None:
+    """Import matplotlib in the background: the first batch page's plots then do not wait for it (~1 s)."""
+    import threading
+
+    def load() -> None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
+
+    threading.Thread(target=load, name="warm-plots", daemon=True).start()
 
 
 def _listen(host: str, port: int) -> socket.socket:
