@@ -63,7 +63,7 @@ def _warm_plots() -> None:
         import matplotlib
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot  # noqa: F401
+        import matplotlib.pyplot
 
     threading.Thread(target=load, name="warm-plots", daemon=True).start()
 
