@@ -25,6 +25,7 @@ MODULES = (
     "bench_campaign",
     "bench_opcua",
     "bench_modbus",
+    "bench_web",
 )
 
 

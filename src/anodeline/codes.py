@@ -56,7 +56,7 @@ CHECKERS: dict[str, Checker] = {
         Checker("engine", "Engine alarms", "`anodeline run` (the engine and the batch record)",
                 ("engine/", "batch/runner.py", "batch/resume.py", "batch/operator.py")),
         Checker("records", "Records, users, signatures and audit", "`users`, `sign`, `run --lot`, `batches`, "
-                "`record` and `audit verify` (the batch-record store)", ("records/", "batch/materials.py")),
+                "`record` and `audit verify` (the batch-record store)", ("records/", "batch/materials.py", "web/")),
     )
 }  # fmt: skip
 

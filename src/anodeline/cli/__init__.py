@@ -25,6 +25,7 @@ for _module in (
     "users",
     "campaign",
     "twin",
+    "serve",
 ):
     import_module(f"anodeline.cli.{_module}")
 

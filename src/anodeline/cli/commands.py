@@ -24,32 +24,21 @@ _REASON = Annotated[str, typer.Option("--reason", help="Why, in a few words (kep
 
 
 def _send(verb: str, batch: str, as_user: str, reason: str, db: str | None, json_output: bool, log: str | None) -> None:
-    from anodeline.records.commands import CommandRefusedError, without_controller
-    from anodeline.records.status import ENDED
+    from anodeline.batch.commands import send_command
 
     if not reason.strip():
         usage_error("--reason is empty", "say why, e.g. --reason 'O2 analyser in chamber 5 to be checked'")
     with write_store(db, create=False) as store:
-        record = store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
+        store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
         user = acting_user(store, as_user, verb, batch_id=batch, anchor_log=log)
-        shown = store.shown_status(record)
         try:
-            if shown in ENDED:
-                raise CommandRefusedError(batch, verb, f"the batch has ended ({shown})", "nothing to command")
-            command = store.issue_command(batch, verb=verb, user=user.name, reason=reason)
-            lease = store.lease(batch)
-            if lease is not None and lease.alive():
-                outcome = None
-                said = f"sent to the process running it ({lease.owner}, pid {lease.pid} on {lease.host})"
-            else:
-                outcome = without_controller(store, record, command, shown)
-                said = outcome
+            sent = send_command(store, batch, verb=verb, user=user.name, reason=reason)
         finally:
             anchor_head(store, f"batch {verb} {batch} by {user.name}", log)
     if json_output:
-        print_json({"batch": batch, "command": command.to_dict(), "status": shown, "outcome": outcome})
+        print_json(sent.to_dict())
         return
-    typer.echo(f"{verb} {batch} by {user.full_name} ({user.name}, {user.role}): {said}")
+    typer.echo(f"{verb} {batch} by {user.full_name} ({user.name}, {user.role}): {sent.said}")
 
 
 @batch_app.command("hold")
