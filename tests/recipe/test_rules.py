@@ -58,6 +58,7 @@ CASES = [
     Case("THK005", edit(EX1, "thickness: 10 um", "thickness: 95 um"), "base.substrate.thickness", "95 um"),
     Case("THK006", edit(EX1, "width: 100 mm", "width: 0 mm"), "base.substrate.width", "0 mm"),
     Case("CMP001", edit(EX1, SE_TARGET, "target: 57Li2S-38XyS2"), "layers[0].target", "XyS2"),
+    Case("FLM001", edit(EX1, SE_TARGET, "target: 90Li2S-10SiS2"), "layers[0].target", "90Li2S-10SiS2"),
     Case("CMP002", edit(EX1, SE_TARGET, "target: 60Li2S-39.5P2S5-0.5Li4SiO4"), "layers[0].target", "P2S5"),
     Case("CMP003", edit(EX1, SE_TARGET, "target: 60Li2S-40LiI"), "layers[0].target", "LiI"),
     Case("CMP004", edit(EX1, SE_TARGET, "target: 40Li3PO4-10Li2S"), "layers[0].target", "40Li3PO4"),
