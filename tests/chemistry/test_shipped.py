@@ -20,8 +20,11 @@ from anodeline.physics.deposition import transfer
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "patent").glob("*.yaml"))
 #: Shipped parameters are the fit's floats written with repr: they round-trip exactly on the
-#: machine that wrote them; another BLAS may move the last bits of a fresh fit.
-REL_TOL = 1e-9
+#: machine that wrote them. The fit stops at scipy's default ``xtol=1e-8`` (relative step), so a
+#: fresh fit under another scipy/numpy/BLAS lands within ~1e-8 of it (measured 8e-9 with scipy
+#: 1.17.1 / numpy 2.4.6 against the file written under an older pair). 1e-6 still catches any
+#: change of data, model or bounds, which moves the parameters by percent.
+REL_TOL = 1e-6
 
 
 def _clear_caches() -> None:
