@@ -31,18 +31,15 @@ from functools import cache
 from typing import Any
 
 from anodeline.chemistry import shipped
+from anodeline.chemistry.bootstrap import shipped_bootstrap
 from anodeline.chemistry.conductivity import (
     GAS_CONSTANT,
     REFERENCE_TEMPERATURE_DEGC,
     ZERO_CELSIUS_K,
-    Condition,
     LooRow,
     activation_energy_kj_per_mol,
-    family_features,
     fitted_parameters,
     leave_one_out,
-    ln_sigma25,
-    target_family,
 )
 from anodeline.chemistry.crystallisation import (
     DEFAULT_HOLD_S,
@@ -52,14 +49,13 @@ from anodeline.chemistry.crystallisation import (
     mix,
 )
 from anodeline.chemistry.dataset import fit_samples
+from anodeline.chemistry.predictive import OUT_OF_DOMAIN_WIDENING, Calibration, domain_of, predict_glass
 from anodeline.chemistry.systems import require_supported
 from anodeline.chemistry.uncertainty import LnSigmaDistribution
 from anodeline.physics.deposition.transfer import film_composition, normalise_method
 
 #: Lithium melts at 179 °C: heating a film on lithium must stay below (patent description).
 LITHIUM_MELTING_DEGC = 179.0
-#: Out-of-domain queries get their noise 1-σ widened by this factor (est.).
-OUT_OF_DOMAIN_WIDENING = 2.0
 #: A crystallised fraction above this is reported (the film is no longer the patent's glass).
 CRYSTALLISED_WARN_ABOVE = 1e-3
 
@@ -108,38 +104,11 @@ class FilmPrediction:
         return cls(**values)
 
 
-@dataclass(frozen=True)
-class _Domain:
-    """What the data cover: formers, dopants and Li2S share seen, with sample counts."""
-
-    former_counts: dict[str, int]
-    dopants: frozenset[str]
-    li2s_mol_pct: tuple[float, float]
-    dopant_mol_pct_max: float
-    heating_degc: tuple[float, float]
-    low_temperature_methods: frozenset[str]
-
-
 @cache
-def _domain() -> _Domain:
-    samples = fit_samples()
-    counts: dict[str, int] = {}
-    dopants: set[str] = set()
-    li2s = []
-    for s in samples:
-        family = target_family(s.target)
-        for former in family.formers:
-            counts[former] = counts.get(former, 0) + 1
-        dopants |= set(family.dopants)
-        li2s.append(family.li2s_mol_pct)
-    return _Domain(
-        counts,
-        frozenset(dopants),
-        (min(li2s), max(li2s)),
-        max(target_family(s.target).dopant_mol_pct for s in samples),
-        fitted_parameters().heating_range_degc,
-        frozenset(s.method for s in samples if s.heating_temperature_degc < 100.0),
-    )
+def shipped_calibration() -> Calibration:
+    """The calibration predictions use: the shipped fit, its bootstrap and the domain of the patent's films."""
+    p = fitted_parameters()
+    return Calibration(p, shipped_bootstrap(), domain_of(fit_samples(), p.heating_range_degc))
 
 
 def loo_bands(rows: Sequence[LooRow]) -> tuple[float, float]:
@@ -158,10 +127,6 @@ def loo_uncertainties() -> tuple[float, float]:
         return loo_bands(leave_one_out())
     bands = data["loo_bands"]
     return float(bands["ln_sigma25_rms"]), float(bands["ea_rms_kj_per_mol"])
-
-
-def _clamp(value: float, low: float, high: float) -> float:
-    return min(max(value, low), high)
 
 
 def _holds(
@@ -200,41 +165,13 @@ def predict_film(
     if thickness_um is not None and not (math.isfinite(thickness_um) and thickness_um > 0):
         raise ValueError(f"thickness_um must be a positive number, got {thickness_um!r}")
     chemistry = require_supported(target)
-    p = fitted_parameters()
-    domain = _domain()
-    family = target_family(target)
+    calibration = shipped_calibration()
+    p = calibration.parameters
     film = film_composition(target, method)
-    warnings: list[str] = []
+    glass = predict_glass(target, method, deposition_temperature_degc, anneal_temperature_degc, calibration)
+    warnings = list(glass.warnings)
 
     heated = max(deposition_temperature_degc, anneal_temperature_degc or deposition_temperature_degc)
-    low, high = domain.heating_degc
-    if heated > high or deposition_temperature_degc < low:
-        warnings.append(f"heating outside the data ({low:g}–{high:g} °C): the relaxation term is clamped to that range")
-    if heated < 100.0 and method not in domain.low_temperature_methods:
-        warnings.append(f"no {method} film below 100 °C in the data: only sputtering was measured there")
-    unseen = sorted(family.formers - set(domain.former_counts))
-    if unseen:
-        warnings.append(f"network former(s) {', '.join(unseen)} never measured: no family term")
-    rare = sorted(f for f in family.formers if domain.former_counts.get(f, 0) == 1)
-    if rare:
-        warnings.append(f"network former(s) {', '.join(rare)} measured on one sample only")
-    new_dopants = sorted(set(family.dopants) - domain.dopants)
-    if new_dopants:
-        warnings.append(f"dopant(s) {', '.join(new_dopants)} never measured: treated by their mol % only")
-    if family.dopant_mol_pct > domain.dopant_mol_pct_max + 1e-9:
-        warnings.append(
-            f"dopant {family.dopant_mol_pct:.3g} mol % above the data (≤ {domain.dopant_mol_pct_max:g}): clamped"
-        )
-    li_low, li_high = domain.li2s_mol_pct
-    if not li_low - 1e-9 <= family.li2s_mol_pct <= li_high + 1e-9:
-        warnings.append(f"Li2S {family.li2s_mol_pct:.3g} mol % outside the data ({li_low:g}–{li_high:g})")
-
-    condition = Condition(
-        method,
-        family_features(family, method, domain.dopant_mol_pct_max),
-        _clamp(deposition_temperature_degc, low, high),
-        None if anneal_temperature_degc is None else _clamp(anneal_temperature_degc, low, high),
-    )
     system = first_to_crystallise(chemistry.systems)
     phase = system.crystal
     fraction = crystallised_fraction(
@@ -249,17 +186,16 @@ def predict_film(
         warnings.append(f"heated above {phase.valid_up_to_degc:g} °C: {phase.name} transforms further, not modelled")
     if heated >= LITHIUM_MELTING_DEGC:
         warnings.append(f"heating ≥ {LITHIUM_MELTING_DEGC:g} °C melts a lithium substrate (patent description)")
-    in_domain = not warnings
 
     def ea_of(ln_sigma: float) -> float:
         return activation_energy_kj_per_mol(ln_sigma, p)
 
-    glass = ln_sigma25(condition, p)
-    crystal = mix(phase, fraction, glass, ea_of)
-    ln_unc, ea_unc = loo_uncertainties()
-    if not in_domain:
-        ln_unc, ea_unc = ln_unc * OUT_OF_DOMAIN_WIDENING, ea_unc * OUT_OF_DOMAIN_WIDENING
-    distribution = LnSigmaDistribution((crystal.ln_sigma25,), math.hypot(ln_unc, crystal.ln_sd))
+    crystal = mix(phase, fraction, glass.ln_sigma25, ea_of)
+    centres = tuple(mix(phase, fraction, c, ea_of).ln_sigma25 for c in glass.centres)
+    distribution = LnSigmaDistribution(centres, math.hypot(glass.sd, crystal.ln_sd))
+    _, ea_unc = loo_uncertainties()
+    if not glass.in_domain:
+        ea_unc *= OUT_OF_DOMAIN_WIDENING
     sigma25 = math.exp(crystal.ln_sigma25)
     ea = crystal.ea_kj_per_mol
     t25_k = REFERENCE_TEMPERATURE_DEGC + ZERO_CELSIUS_K
@@ -279,7 +215,7 @@ def predict_film(
         crystal_phase=phase.name,
         glass_transition_degc=_glass_transition(film),
         area_resistance_ohm_cm2=None if thickness_um is None else thickness_um * 1e-4 / sigma25,
-        in_domain=in_domain,
+        in_domain=not warnings,
         warnings=tuple(warnings),
     )
 
