@@ -8,7 +8,9 @@ Ties the models together for one recipe (no new physics here):
 - σ at −20, 0 and 60 °C by the Arrhenius law of that model;
 - deposition time of every layer — :mod:`anodeline.physics.deposition.rates` with the
   layer's stated power (sputtering) or the method's default parameters;
-- the cell an electrode like this gives (claims 7, 23, 39) — :mod:`anodeline.cell`.
+- the cell an electrode like this gives (claims 7, 23, 39) — :mod:`anodeline.cell`;
+- the top electrolyte film's thickness map over the substrate, and from it the range of
+  area resistance and the electrode's through-film conductance — :mod:`anodeline.film_map`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from anodeline.cell.design import ElectrodeStack
 from anodeline.cell.model import CellEstimate, estimate_cell
 from anodeline.chemistry.properties import FilmPrediction, predict_film, sigma_at
 from anodeline.errors import ModelDomainError
+from anodeline.film_map import recipe_film_map, substrate_area_cm2
+from anodeline.physics.deposition.film_map import FilmMap
 from anodeline.physics.deposition.rates import DEFAULT_PARAMS, deposition_time_s
 from anodeline.recipe.schema import Layer, Recipe
 
@@ -87,6 +91,8 @@ class RecipePrediction:
     recipe: str
     layers: tuple[LayerPrediction, ...]
     cell: CellEstimate
+    film_map: FilmMap | None = None
+    area_cm2: float = 50.0
 
     @property
     def electrolyte(self) -> LayerPrediction:
@@ -102,12 +108,26 @@ class RecipePrediction:
     def total_deposition_seconds(self) -> float:
         return sum(layer.deposition_seconds for layer in self.layers)
 
+    def film_map_dict(self) -> dict[str, Any] | None:
+        """Map summary with the area resistance range and conductance at the top film's σ25."""
+        mapped, film = self.film_map, self.electrolyte.film
+        if mapped is None or film is None:
+            return None
+        low, high = mapped.area_resistance_ohm_cm2(film.sigma25_s_per_cm)
+        return {
+            **mapped.summary(),
+            "area_resistance_ohm_cm2": [low, high],
+            "conductance_S": mapped.conductance_s(film.sigma25_s_per_cm, self.area_cm2),
+            "area_cm2": self.area_cm2,
+        }
+
     def to_dict(self) -> dict[str, Any]:
         cell = self.cell
         return {
             "recipe": self.recipe,
             "layers": [layer.to_dict() for layer in self.layers],
             "total_deposition_seconds": self.total_deposition_seconds,
+            "film_map": self.film_map_dict(),
             "cell": {
                 "capacity_ah": cell.capacity_ah,
                 "energy_wh": cell.energy_wh,
@@ -157,4 +177,5 @@ def predict_recipe(recipe: Recipe) -> RecipePrediction:
     """Predict every layer and the cell of a (validated) recipe."""
     spec = conductivity_spec_s_per_cm(recipe)
     layers = tuple(_layer(layer, spec) for layer in recipe.layers)
-    return RecipePrediction(recipe.recipe, layers, estimate_cell(ElectrodeStack.from_recipe(recipe)))
+    cell = estimate_cell(ElectrodeStack.from_recipe(recipe))
+    return RecipePrediction(recipe.recipe, layers, cell, recipe_film_map(recipe), substrate_area_cm2(recipe))

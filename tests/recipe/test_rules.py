@@ -57,6 +57,18 @@ CASES = [
     Case("THK004", edit(EX5, "thickness: 5 um", "thickness: 15 um"), "layers[0].thickness", "15 um"),
     Case("THK005", edit(EX1, "thickness: 10 um", "thickness: 95 um"), "base.substrate.thickness", "95 um"),
     Case("THK006", edit(EX1, "width: 100 mm", "width: 0 mm"), "base.substrate.width", "0 mm"),
+    Case(
+        "MAP001",
+        edit(EX1, DEP, "deposition: {base_pressure: 1.0e-4 Pa, geometry: {throw_distance: 0 cm}}"),
+        "deposition.geometry.throw_distance",
+        "throw_distance: 0 cm",
+    ),
+    Case(
+        "MAP002",
+        edit(EX1, SPEC, "spec: {min_conductivity: 1e-4 S/cm, max_thickness_nonuniformity: 5 %}"),
+        "spec.max_thickness_nonuniformity",
+        "max_thickness_nonuniformity",
+    ),
     Case("CMP001", edit(EX1, SE_TARGET, "target: 57Li2S-38XyS2"), "layers[0].target", "XyS2"),
     Case("FLM001", edit(EX1, SE_TARGET, "target: 90Li2S-10SiS2"), "layers[0].target", "90Li2S-10SiS2"),
     Case("CMP002", edit(EX1, SE_TARGET, "target: 60Li2S-39.5P2S5-0.5Li4SiO4"), "layers[0].target", "P2S5"),

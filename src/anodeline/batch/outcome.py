@@ -13,6 +13,7 @@ The verdict fails, with a reason for each, when: the run did not complete; σ25 
 reason gives P(σ25 ≥ spec) from the model's predictive distribution; σ25 is not predicted
 because no data or prior supports the film's chemistry (it cannot be shown to meet the spec);
 Ea is above ``spec.max_activation_energy``; the film is not amorphous (claims 14, 30, 46);
+its thickness map (:mod:`anodeline.film_map`) varies more than ``spec.max_thickness_nonuniformity``;
 or any air-sensitive item met O2 or H2O above the recipe's ``atmosphere.max_o2`` /
 ``max_h2o`` while unsealed (the exposure limit the interlocks enforce).
 """
@@ -24,7 +25,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from anodeline.film_map import recipe_film_map
 from anodeline.physics.degradation import conductivity_retention, lithium_film_nm
+from anodeline.physics.deposition.film_map import FilmMap
 from anodeline.prediction import RecipePrediction, conductivity_spec_s_per_cm
 from anodeline.recipe.schema import Recipe
 from anodeline.records.exposure import ExposureInterval
@@ -76,6 +79,8 @@ class Electrode:
     ea_kj_per_mol: float | None
     amorphous: bool | None
     lithium_surface_film_nm: float
+    #: the top film's thickness map at the measured centre thickness (min, max, nonuniformity)
+    thickness_map: Mapping[str, float] = field(default_factory=dict)
     sigma25_p_meets_spec: float | None = None
     not_predicted: str | None = None
 
@@ -91,6 +96,7 @@ class Electrode:
             "ea_kj_per_mol": self.ea_kj_per_mol,
             "amorphous": self.amorphous,
             "lithium_surface_film_nm": self.lithium_surface_film_nm,
+            "thickness_map": dict(self.thickness_map),
             "sigma25_p_meets_spec": self.sigma25_p_meets_spec,
         } | ({"not_predicted": self.not_predicted} if self.not_predicted is not None else {})
 
@@ -122,10 +128,12 @@ def electrode_from(
     surface_nm = 0.0
     if lithium_exposure is not None:
         surface_nm = lithium_film_nm(lithium_exposure.h2o_dose_ppm_s, lithium_exposure.o2_dose_ppm_s)
-    thickness = measured_um.get(top.name, top.thickness_um)
+    thickness_um = measured_um.get(top.name, top.thickness_um)
+    mapped = recipe_film_map(recipe, thickness_um)
+    thickness_map = {} if mapped is None else _map_summary(mapped)
     if film is None:
         return Electrode(
-            electrode_id, layers, thickness, {}, None, None, retention, None, None, surface_nm,
+            electrode_id, layers, thickness_um, {}, None, None, retention, None, None, surface_nm, thickness_map,
             not_predicted=top.not_predicted or "σ25 not predicted",
         )  # fmt: skip
     p_meets = None
@@ -135,7 +143,7 @@ def electrode_from(
     return Electrode(
         id=electrode_id,
         layers=layers,
-        thickness_um=thickness,
+        thickness_um=thickness_um,
         composition=dict(film.film_fractions),
         sigma25_s_per_cm=film.sigma25_s_per_cm * retention,
         sigma25_as_deposited_s_per_cm=film.sigma25_s_per_cm,
@@ -143,8 +151,14 @@ def electrode_from(
         ea_kj_per_mol=film.ea_kj_per_mol,
         amorphous=film.amorphous,
         lithium_surface_film_nm=surface_nm,
+        thickness_map=thickness_map,
         sigma25_p_meets_spec=0.0 if p_meets is None else p_meets,
     )
+
+
+def _map_summary(mapped: FilmMap) -> dict[str, float]:
+    summary = mapped.summary()
+    return {key: summary[key] for key in ("min_um", "max_um", "nonuniformity")}
 
 
 def judge(recipe: Recipe, status: str, electrode: Electrode | None, exposures: list[Exposure]) -> Judgement:
@@ -171,6 +185,13 @@ def judge(recipe: Recipe, status: str, electrode: Electrode | None, exposures: l
                 reasons.append(f"Ea {electrode.ea_kj_per_mol:.3g} kJ/mol is above the spec {ceiling:.3g} kJ/mol")
         if electrode.amorphous is False:
             reasons.append("the electrolyte film is not amorphous (claims 14, 30, 46)")
+        spread = electrode.thickness_map.get("nonuniformity")
+        if spec.max_thickness_nonuniformity is not None and spread is not None:
+            limit = float(spec.max_thickness_nonuniformity.to("dimensionless").magnitude)
+            if spread > limit:
+                reasons.append(
+                    f"film thickness varies ±{100 * spread:.2g} % over the substrate (spec ±{100 * limit:.2g} %)"
+                )
     max_o2 = float(recipe.atmosphere.max_o2.to("ppm").magnitude)
     max_h2o = float(recipe.atmosphere.max_h2o.to("ppm").magnitude)
     for exposure in exposures:

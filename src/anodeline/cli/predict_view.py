@@ -44,6 +44,13 @@ def print_prediction(result: RecipePrediction, console: Console | None = None) -
         table.add_row("amorphous", phase)
         if film.area_resistance_ohm_cm2 is not None:
             table.add_row("area resistance", f"{film.area_resistance_ohm_cm2:.3g} Ω·cm²")
+        if layer is result.electrolyte and (mapped := result.film_map_dict()) is not None:
+            low_r, high_r = mapped["area_resistance_ohm_cm2"]
+            table.add_row(
+                "thickness map",
+                f"{mapped['min_um']:.3g}–{mapped['max_um']:.3g} µm (±{100 * mapped['nonuniformity']:.2g} %), "
+                f"{low_r:.3g}–{high_r:.3g} Ω·cm², {mapped['conductance_S']:.3g} S over {mapped['area_cm2']:g} cm²",
+            )
         console.print(table)
         for warning in film.warnings:
             console.print(f"[yellow]warning:[/yellow] {warning}")

@@ -9,6 +9,7 @@ from anodeline.recipe.rules import (  # noqa: F401 - imported to register their 
     route,
     schema,
     thermal,
+    uniformity,
 )
 from anodeline.recipe.rules.base import RULES, Finding, Rule, checked_rules
 
