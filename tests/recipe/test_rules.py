@@ -70,6 +70,7 @@ CASES = [
         "max_thickness_nonuniformity",
     ),
     Case("CMP001", edit(EX1, SE_TARGET, "target: 57Li2S-38XyS2"), "layers[0].target", "XyS2"),
+    Case("FLM001", edit(EX1, SE_TARGET, "target: 90Li2S-10SiS2"), "layers[0].target", "90Li2S-10SiS2"),
     Case("CMP002", edit(EX1, SE_TARGET, "target: 60Li2S-39.5P2S5-0.5Li4SiO4"), "layers[0].target", "P2S5"),
     Case("CMP003", edit(EX1, SE_TARGET, "target: 60Li2S-40LiI"), "layers[0].target", "LiI"),
     Case("CMP004", edit(EX1, SE_TARGET, "target: 40Li3PO4-10Li2S"), "layers[0].target", "40Li3PO4"),

@@ -155,6 +155,14 @@ def _people(data: dict[str, Any]) -> list[str]:
     return parts
 
 
+def _sigma25(electrode: dict[str, Any]) -> str:
+    sigma = electrode.get("sigma25_S_per_cm")
+    if sigma is None:
+        return str(electrode.get("not_predicted", "σ25 not predicted"))
+    chance = electrode.get("sigma25_p_meets_spec")
+    return f"{sigma:.3e} S/cm" + ("" if chance is None else f" (P(≥ spec) {chance:.2f})")
+
+
 def _electrode(electrode: dict[str, Any] | None) -> list[str]:
     if not electrode:
         return ["<h2>Electrode</h2><p>No electrode was made (the batch did not complete).</p>"]
@@ -163,8 +171,8 @@ def _electrode(electrode: dict[str, Any] | None) -> list[str]:
     rows: list[list[Any]] = [
         ["id", electrode.get("id")], ["layers (measured)", layers],
         ["electrolyte thickness", f"{electrode.get('thickness_um', 0):.3f} µm"], ["composition", composition],
-        ["σ25", f"{electrode.get('sigma25_S_per_cm', 0):.3e} S/cm"],
-        ["Ea", f"{electrode.get('ea_kj_per_mol', 0):.1f} kJ/mol"],
+        ["σ25", _sigma25(electrode)],
+        ["Ea", "-" if electrode.get("ea_kj_per_mol") is None else f"{electrode['ea_kj_per_mol']:.1f} kJ/mol"],
         ["amorphous", "yes" if electrode.get("amorphous") else "no"],
         ["verdict", electrode.get("verdict", "-")], ["reasons", "; ".join(electrode.get("reasons", [])) or "none"],
     ]  # fmt: skip

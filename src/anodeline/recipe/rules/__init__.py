@@ -2,6 +2,7 @@
 
 from anodeline.recipe.rules import (  # noqa: F401 - imported to register their rules
     atmosphere,
+    films,
     geometry,
     materials,
     physics,
