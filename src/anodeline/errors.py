@@ -65,6 +65,17 @@ class ModelInputError(AnodelineError, ValueError):
     code = "MODEL_INPUT"
 
 
+class ModelDomainError(AnodelineError, ValueError):
+    """A model was asked for a prediction that no data or literature prior supports.
+
+    E.g. the σ25 of a film with no glass-forming sulfide (``100Li2S``) or with Li2S outside
+    its system's glass-forming range (:mod:`anodeline.chemistry.systems`). The caller reports
+    the reason instead of a value (``predict`` exits 1; a batch verdict says "σ25 not predicted").
+    """
+
+    code = "MODEL_DOMAIN"
+
+
 class UnreadableInputError(AnodelineError, ValueError):
     """A file cannot be read as a document at all: missing, not a regular file, too big, not UTF-8,
     or YAML the reader refuses (anchors and aliases, too many nodes, too deep).

@@ -8,6 +8,7 @@ from anodeline.batch.outcome import Exposure, electrode_from, judge, summarise
 from anodeline.prediction import predict_recipe
 from anodeline.recipe.validate import load_recipe
 from anodeline.records.exposure import ExposureInterval
+from anodeline.units import Q_
 from tests.conftest import EXAMPLES
 
 RECIPE = load_recipe(EXAMPLES / "patent" / "example-17.yaml")
@@ -52,3 +53,31 @@ def test_summary_takes_the_intervals_after_a_time() -> None:
     everything, late = summarise("x", intervals), summarise("x", intervals, since_s=400.0)
     assert (everything.max_h2o_ppm, everything.h2o_dose_ppm_s) == (4.0, 60.0)
     assert (late.max_h2o_ppm, late.h2o_dose_ppm_s) == (2.0, 20.0)
+
+
+def test_a_film_no_data_supports_fails_with_sigma25_not_predicted() -> None:
+    layer = RECIPE.layers[-1].model_copy(update={"target": "90Li2S-10SiS2"})
+    recipe = RECIPE.model_copy(update={"layers": (*RECIPE.layers[:-1], layer)})
+    electrode = electrode_from("b/electrode", recipe, predict_recipe(recipe), {}, CLEAN, CLEAN)
+    assert electrode.sigma25_s_per_cm is None and electrode.to_dict()["sigma25_S_per_cm"] is None
+    judgement = judge(recipe, "complete", electrode, [CLEAN])
+    assert judgement.verdict == "fail" and "σ25 not predicted" in judgement.reasons[0]
+
+
+def test_the_electrode_carries_the_chance_of_meeting_the_spec() -> None:
+    electrode = electrode_from("b/electrode", RECIPE, PREDICTION, {}, CLEAN, CLEAN)
+    assert electrode.sigma25_p_meets_spec is not None and 0.99 < electrode.sigma25_p_meets_spec <= 1.0
+
+
+def test_a_film_outside_its_uniformity_spec_fails_and_a_farther_source_passes() -> None:
+    spec = RECIPE.spec.model_copy(update={"max_thickness_nonuniformity": Q_(3.0, "%")})
+    close = RECIPE.model_copy(update={"spec": spec})
+    electrode = electrode_from("b/electrode", close, PREDICTION, {"electrolyte": 0.98}, CLEAN, CLEAN)
+    assert electrode.thickness_map["max_um"] == pytest.approx(0.98)
+    judgement = judge(close, "complete", electrode, [CLEAN])
+    assert judgement.verdict == "fail" and "over the substrate (spec ±3 %)" in judgement.reasons[0]
+    geometry = RECIPE.deposition.geometry.model_copy(update={"throw_distance": Q_(60.0, "cm")})
+    far = close.model_copy(update={"deposition": RECIPE.deposition.model_copy(update={"geometry": geometry})})
+    electrode = electrode_from("b/electrode", far, PREDICTION, {"electrolyte": 0.98}, CLEAN, CLEAN)
+    assert electrode.thickness_map["nonuniformity"] < 0.03
+    assert judge(far, "complete", electrode, [CLEAN]).verdict == "pass"

@@ -19,6 +19,8 @@ KEYS = {
     "parameters",
     "transfer_residuals",
     "report_files",
+    "coverage_90",
+    "cross_validation",
 }
 
 
@@ -31,12 +33,15 @@ def test_calibrate_json_has_the_documented_keys() -> None:
     assert data["loo_ea_mae_kj_per_mol"] < data["ea_mean_baseline_mae_kj_per_mol"]
     assert len(data["samples"]) == 48
     assert data["report_files"] == []
+    assert 0.85 <= data["coverage_90"] <= 0.95  # issue 14 goal
+    assert {s["name"] for s in data["cross_validation"]["schemes"]} == {"family", "method", "low-temperature"}
 
 
 def test_calibrate_prints_a_table_and_writes_the_report(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["calibrate", "--report", str(tmp_path / "report")])
     assert result.exit_code == 0, result.output
     assert "Leave-one-out" in result.stdout
+    assert "coverage_90" in result.stdout and "low-temperature" in result.stdout
     assert (tmp_path / "report" / "parity.png").exists()
 
 

@@ -9,21 +9,26 @@ way comes from the exposure ledger's doses through :mod:`anodeline.physics.degra
 - the lithium surface film grown from the lithium's whole unsealed dose.
 
 The verdict fails, with a reason for each, when: the run did not complete; σ25 is below
-``spec.min_conductivity`` (or its claims floor, 1e-4 S/cm, when the spec states none);
+``spec.min_conductivity`` (or its claims floor, 1e-4 S/cm, when the spec states none) — the
+reason gives P(σ25 ≥ spec) from the model's predictive distribution; σ25 is not predicted
+because no data or prior supports the film's chemistry (it cannot be shown to meet the spec);
 Ea is above ``spec.max_activation_energy``; the film is not amorphous (claims 14, 30, 46);
+its thickness map (:mod:`anodeline.film_map`) varies more than ``spec.max_thickness_nonuniformity``;
 or any air-sensitive item met O2 or H2O above the recipe's ``atmosphere.max_o2`` /
 ``max_h2o`` while unsealed (the exposure limit the interlocks enforce).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from anodeline import window
+from anodeline.film_map import recipe_film_map
 from anodeline.physics.degradation import conductivity_retention, lithium_film_nm
-from anodeline.prediction import RecipePrediction
+from anodeline.physics.deposition.film_map import FilmMap
+from anodeline.prediction import RecipePrediction, conductivity_spec_s_per_cm
 from anodeline.recipe.schema import Recipe
 from anodeline.records.exposure import ExposureInterval
 
@@ -68,12 +73,16 @@ class Electrode:
     layers: tuple[tuple[str, str, float], ...]  # (name, kind, measured thickness µm)
     thickness_um: float  # the top electrolyte film, as measured
     composition: Mapping[str, float]
-    sigma25_s_per_cm: float
-    sigma25_as_deposited_s_per_cm: float
+    sigma25_s_per_cm: float | None  # None: not predicted (no data or prior supports the chemistry)
+    sigma25_as_deposited_s_per_cm: float | None
     conductivity_retention: float
-    ea_kj_per_mol: float
-    amorphous: bool
+    ea_kj_per_mol: float | None
+    amorphous: bool | None
     lithium_surface_film_nm: float
+    #: the top film's thickness map at the measured centre thickness (min, max, nonuniformity)
+    thickness_map: Mapping[str, float] = field(default_factory=dict)
+    sigma25_p_meets_spec: float | None = None
+    not_predicted: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,7 +96,9 @@ class Electrode:
             "ea_kj_per_mol": self.ea_kj_per_mol,
             "amorphous": self.amorphous,
             "lithium_surface_film_nm": self.lithium_surface_film_nm,
-        }
+            "thickness_map": dict(self.thickness_map),
+            "sigma25_p_meets_spec": self.sigma25_p_meets_spec,
+        } | ({"not_predicted": self.not_predicted} if self.not_predicted is not None else {})
 
 
 @dataclass(frozen=True)
@@ -111,17 +122,28 @@ def electrode_from(
     )
     top = prediction.electrolyte
     film = top.film
-    assert film is not None  # the recipe rules guarantee a top electrolyte layer
     retention = 1.0
     if electrode_exposure is not None:
         retention = conductivity_retention(electrode_exposure.h2o_dose_ppm_s, electrode_exposure.o2_dose_ppm_s)
     surface_nm = 0.0
     if lithium_exposure is not None:
         surface_nm = lithium_film_nm(lithium_exposure.h2o_dose_ppm_s, lithium_exposure.o2_dose_ppm_s)
+    thickness_um = measured_um.get(top.name, top.thickness_um)
+    mapped = recipe_film_map(recipe, thickness_um)
+    thickness_map = {} if mapped is None else _map_summary(mapped)
+    if film is None:
+        return Electrode(
+            electrode_id, layers, thickness_um, {}, None, None, retention, None, None, surface_nm, thickness_map,
+            not_predicted=top.not_predicted or "σ25 not predicted",
+        )  # fmt: skip
+    p_meets = None
+    if retention > 0:
+        spec = conductivity_spec_s_per_cm(recipe)
+        p_meets = film.sigma25_distribution.shifted(math.log(retention)).p_at_least(spec)
     return Electrode(
         id=electrode_id,
         layers=layers,
-        thickness_um=measured_um.get(top.name, top.thickness_um),
+        thickness_um=thickness_um,
         composition=dict(film.film_fractions),
         sigma25_s_per_cm=film.sigma25_s_per_cm * retention,
         sigma25_as_deposited_s_per_cm=film.sigma25_s_per_cm,
@@ -129,7 +151,14 @@ def electrode_from(
         ea_kj_per_mol=film.ea_kj_per_mol,
         amorphous=film.amorphous,
         lithium_surface_film_nm=surface_nm,
+        thickness_map=thickness_map,
+        sigma25_p_meets_spec=0.0 if p_meets is None else p_meets,
     )
+
+
+def _map_summary(mapped: FilmMap) -> dict[str, float]:
+    summary = mapped.summary()
+    return {key: summary[key] for key in ("min_um", "max_um", "nonuniformity")}
 
 
 def judge(recipe: Recipe, status: str, electrode: Electrode | None, exposures: list[Exposure]) -> Judgement:
@@ -138,20 +167,31 @@ def judge(recipe: Recipe, status: str, electrode: Electrode | None, exposures: l
     if status != "complete":
         reasons.append(f"the batch ended {status}, not complete")
     if electrode is not None:
+        floor = conductivity_spec_s_per_cm(recipe)
+        if electrode.sigma25_s_per_cm is None:
+            reasons.append(f"{electrode.not_predicted or 'σ25 not predicted'}: the film cannot be shown to meet "
+                           f"the spec {floor:.3g} S/cm")  # fmt: skip
+        elif electrode.sigma25_s_per_cm < floor:
+            chance = (
+                ""
+                if electrode.sigma25_p_meets_spec is None
+                else f" (P(σ25 ≥ spec) = {electrode.sigma25_p_meets_spec:.2f})"
+            )
+            reasons.append(f"σ25 {electrode.sigma25_s_per_cm:.3g} S/cm is below the spec {floor:.3g} S/cm{chance}")
         spec = recipe.spec
-        floor = (
-            float(spec.min_conductivity.to("S/cm").magnitude)
-            if spec.min_conductivity is not None
-            else window.CONDUCTIVITY_MIN_S_PER_CM
-        )
-        if electrode.sigma25_s_per_cm < floor:
-            reasons.append(f"σ25 {electrode.sigma25_s_per_cm:.3g} S/cm is below the spec {floor:.3g} S/cm")
-        if spec.max_activation_energy is not None:
+        if spec.max_activation_energy is not None and electrode.ea_kj_per_mol is not None:
             ceiling = float(spec.max_activation_energy.to("kJ/mol").magnitude)
             if electrode.ea_kj_per_mol > ceiling:
                 reasons.append(f"Ea {electrode.ea_kj_per_mol:.3g} kJ/mol is above the spec {ceiling:.3g} kJ/mol")
-        if not electrode.amorphous:
+        if electrode.amorphous is False:
             reasons.append("the electrolyte film is not amorphous (claims 14, 30, 46)")
+        spread = electrode.thickness_map.get("nonuniformity")
+        if spec.max_thickness_nonuniformity is not None and spread is not None:
+            limit = float(spec.max_thickness_nonuniformity.to("dimensionless").magnitude)
+            if spread > limit:
+                reasons.append(
+                    f"film thickness varies ±{100 * spread:.2g} % over the substrate (spec ±{100 * limit:.2g} %)"
+                )
     max_o2 = float(recipe.atmosphere.max_o2.to("ppm").magnitude)
     max_h2o = float(recipe.atmosphere.max_h2o.to("ppm").magnitude)
     for exposure in exposures:

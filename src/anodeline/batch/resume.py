@@ -123,6 +123,10 @@ def resume_batch(
     line_data, recorded = split_snapshot(batch.line_data)
     check_same_equipment(batch_id, recorded, equipment)
     actor = authorize(store)
+    from anodeline.records import prompts
+
+    why = f"the process that asked died; the batch was resumed by {actor}" + (" (cold)" if cold else "")
+    store.write(lambda s: prompts.withdraw_open(s, batch_id, actor=actor, reason=why))  # nobody waits for them
     recipe = Recipe.model_validate(batch.recipe_data)
     line = Line.model_validate(line_data)
     procedure = compile_procedure(recipe, line)

@@ -1,4 +1,4 @@
-"""Calibration report of the film-property models: fitted parameters, leave-one-out, plots.
+"""Calibration report of the film-property models: fitted parameters, leave-one-out, grouped CV, plots.
 
 Leave-one-out runs over the independent measurements (Tables 1–5 and Example 1; the
 "same as Example 1" rows are copies, not data). For each held-out film the σ25 model and
@@ -11,16 +11,20 @@ the training films, also recomputed each time.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import math
 import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from anodeline.chemistry import shipped
+from anodeline.chemistry.bootstrap import fresh_bootstrap
 from anodeline.chemistry.conductivity import LooRow, fresh_parameters, leave_one_out
 from anodeline.chemistry.properties import loo_bands
+from anodeline.chemistry.validation import CrossValidation, grouped_cross_validation
 from anodeline.physics.deposition.transfer import TransferResidual, fit_retention_coefficients, transfer_residuals
 
 #: Samples drawn on the Arrhenius plot: room-temperature, 50 °C and 130 °C sputtering, and a Ge film.
@@ -39,6 +43,7 @@ class CalibrationResult:
     ea_mean_baseline_mae_kj_per_mol: float
     transfer_residuals: tuple[TransferResidual, ...]
     report_files: tuple[Path, ...]
+    cross_validation: CrossValidation
 
     def __hash__(self) -> int:
         return hash((self.loo_sigma25_median_rel_error, self.report_files))
@@ -50,6 +55,8 @@ class CalibrationResult:
             "ea_mean_baseline_mae_kj_per_mol": self.ea_mean_baseline_mae_kj_per_mol,
             "samples": [asdict(row) | {"sigma25_rel_error": row.sigma25_rel_error} for row in self.samples],
             "parameters": {"conductivity": self.parameters, "transfer": self.transfer_parameters},
+            "coverage_90": self.cross_validation.coverage_90,
+            "cross_validation": self.cross_validation.as_dict(),
             "transfer_residuals": [asdict(r) | {"residual": r.residual} for r in self.transfer_residuals],
             "report_files": [str(path) for path in self.report_files],
         }
@@ -76,6 +83,7 @@ def calibration_payload() -> dict[str, Any]:
         "format": shipped.FORMAT,
         "dataset": {"file": shipped.DATASET_FILE, "sha256": shipped.dataset_sha256()},
         "conductivity": fresh_parameters().to_json(),
+        "bootstrap": fresh_bootstrap().to_json(),
         "loo_bands": {"ln_sigma25_rms": ln_rms, "ea_rms_kj_per_mol": ea_rms},
         "transfer": {method: asdict(c) for method, c in fit_retention_coefficients().items()},
     }
@@ -86,10 +94,33 @@ def dumps_calibration(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+#: A refit number within this relative tolerance of the shipped one keeps the shipped value when
+#: rewriting: the solver stops at xtol = 1e-8 and another BLAS or scipy moves the last digits
+#: (tests/chemistry/test_shipped.py uses the same tolerance), so the file does not churn.
+KEEP_REL_TOL = 1e-6
+
+
+def keep_unchanged(old: Any, new: Any) -> Any:
+    """``new`` with every number that equals ``old``'s within :data:`KEEP_REL_TOL` replaced by ``old``'s."""
+    if isinstance(new, float) and isinstance(old, float):
+        return old if math.isclose(old, new, rel_tol=KEEP_REL_TOL, abs_tol=1e-12) else new
+    if isinstance(new, dict) and isinstance(old, dict):
+        return {key: keep_unchanged(old[key], value) if key in old else value for key, value in new.items()}
+    if isinstance(new, list | tuple) and isinstance(old, list) and len(old) == len(new):
+        return [keep_unchanged(a, b) for a, b in zip(old, new, strict=True)]
+    return new
+
+
 def write_calibration(path: Path | None = None) -> Path:
-    """Refit and write the calibration to ``path`` (default: the shipped file); returns the path written."""
+    """Refit and write the calibration to ``path`` (default: the shipped file); returns the path written.
+
+    Numbers equal to the file's present ones within :data:`KEEP_REL_TOL` are kept as they are.
+    """
     target = shipped.shipped_path() if path is None else path
-    text = dumps_calibration(calibration_payload())
+    payload = calibration_payload()
+    with contextlib.suppress(OSError, ValueError):  # no readable previous file: write the fit as it is
+        payload = keep_unchanged(json.loads(target.read_text(encoding="utf-8")), payload)
+    text = dumps_calibration(payload)
     with target.open("w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     shipped.calibration.cache_clear()
@@ -122,6 +153,7 @@ def calibrate(report_dir: Path | None = None, write_to: Path | None = None) -> C
         ea_mean_baseline_mae_kj_per_mol=baseline_mae,
         transfer_residuals=transfer_residuals(),
         report_files=files,
+        cross_validation=grouped_cross_validation(),
     )
 
 

@@ -227,11 +227,20 @@ def fit_parameters(samples: Sequence[PatentSample], start: tuple[float, ...] | N
     y = np.log([s.sigma25_s_per_cm for s in samples])
     n_features = len(FEATURE_NAMES)
     heating = (min(s.heating_temperature_degc for s in samples), max(s.heating_temperature_degc for s in samples))
-    placeholder = (0.0, 0.0)
+
+    t_dep = np.array([c.deposition_temperature_degc for c in conditions]) + ZERO_CELSIUS_K
+    t_heat = np.maximum(
+        t_dep,
+        np.array([c.anneal_temperature_degc or c.deposition_temperature_degc for c in conditions]) + ZERO_CELSIUS_K,
+    )
+    features = np.array([c.features for c in conditions])
 
     def residuals(x: np.ndarray) -> np.ndarray:
-        p = _unpack(x, placeholder, heating, len(samples))
-        model = np.array([ln_sigma25(c, p) for c in conditions])
+        # ln_sigma25 over every sample at once (numpy): the same equations, ~20× faster than a loop
+        energy = x[2] * 1e3 / GAS_CONSTANT
+        xi_dep = 1.0 - np.exp(-np.exp(np.minimum(energy * (1 / x[3] - 1 / t_dep), 50.0)))
+        xi_heat = 1.0 - np.exp(-np.exp(np.minimum(energy * (1 / x[3] - 1 / t_heat), 50.0)))
+        model = x[0] + x[1] * (xi_dep + x[4] * (xi_heat - xi_dep)) + features @ x[5:]
         return np.concatenate([model - y, RIDGE_PENALTY * x[5:]])
 
     x0 = np.array(start) if start is not None else np.r_[math.log(2e-4), 2.3, 30.0, 325.0, 0.9, np.zeros(n_features)]
@@ -246,7 +255,7 @@ def fit_parameters(samples: Sequence[PatentSample], start: tuple[float, ...] | N
     return _unpack(fit.x, (float(intercept), float(slope)), heating, len(samples))
 
 
-def _vector(p: ConductivityParameters) -> tuple[float, ...]:
+def parameter_vector(p: ConductivityParameters) -> tuple[float, ...]:
     head = (p.ln_sigma_unrelaxed, p.relaxation_gain, p.relaxation_energy_kj_per_mol, p.relaxation_temperature_k)
     return (*head, p.anneal_efficiency, *p.coefficients)
 
@@ -294,7 +303,7 @@ class LooRow:
 def leave_one_out() -> tuple[LooRow, ...]:
     """Refit without each independent sample and predict it (σ25, Ea and the Ea-mean baseline)."""
     samples = fit_samples()
-    start = _vector(fresh_parameters())
+    start = parameter_vector(fresh_parameters())
     rows = []
     for i, held in enumerate(samples):
         train = samples[:i] + samples[i + 1 :]

@@ -1,8 +1,9 @@
 """The calibration shipped with the package: fitted once, read as plain JSON on every prediction.
 
 ``calibrated.json`` beside this module holds everything prediction takes from the fits
-(the σ25/Ea parameters of :mod:`anodeline.chemistry.conductivity`, the leave-one-out
-1-σ bands of :mod:`anodeline.chemistry.properties` and the retention coefficients of
+(the σ25/Ea parameters of :mod:`anodeline.chemistry.conductivity`, their 200 bootstrap
+refits and noise 1-σ of :mod:`anodeline.chemistry.bootstrap`, the leave-one-out Ea band of
+:mod:`anodeline.chemistry.properties` and the retention coefficients of
 :mod:`anodeline.physics.deposition.transfer`), keyed by the SHA-256 of the dataset they
 were fitted on (``data/patent_samples.csv`` as UTF-8 text with ``\\n`` line ends).
 ``anodeline calibrate --write`` refits and rewrites it; a test checks it equals a fresh fit.
@@ -41,8 +42,8 @@ __all__ = [
 
 #: The shipped file, in the package ``anodeline.chemistry``.
 FILE_NAME = "calibrated.json"
-#: Layout version of the file; a reader of another version refits.
-FORMAT = 1
+#: Layout version of the file; a reader of another version refits (2: adds ``bootstrap``, issue 14).
+FORMAT = 2
 #: The dataset the fits read, relative to ``anodeline/chemistry``.
 DATASET_FILE = "data/patent_samples.csv"
 

@@ -23,6 +23,8 @@ def print_prediction(result: RecipePrediction, console: Console | None = None) -
         )
     console.print(layers)
     for layer in result.layers:
+        if layer.not_predicted is not None:
+            console.print(f"[red]electrolyte film {layer.name!r}:[/red] {layer.not_predicted}")
         film = layer.film
         if film is None:
             continue
@@ -30,18 +32,25 @@ def print_prediction(result: RecipePrediction, console: Console | None = None) -
         table.add_column("property")
         table.add_column("value")
         composition = "  ".join(f"{el} {x:.3f}" for el, x in sorted(film.film_fractions.items(), key=lambda kv: -kv[1]))
-        low, high = film.sigma25_interval_s_per_cm
+        low, high = film.sigma25_interval_90_s_per_cm
         table.add_row("composition (at. fraction)", composition)
-        table.add_row(
-            "σ(25 °C)",
-            f"{film.sigma25_s_per_cm:.2e} S/cm  (±{100 * film.sigma25_rel_uncertainty:.0f} %, {low:.1e}–{high:.1e})",
-        )
+        table.add_row("σ(25 °C)", f"{film.sigma25_s_per_cm:.2e} S/cm  (90 % interval {low:.1e}–{high:.1e})")
+        if layer.spec_s_per_cm is not None and layer.p_meets_spec is not None:
+            table.add_row(f"P(σ25 ≥ {layer.spec_s_per_cm:.2g} S/cm)", f"{layer.p_meets_spec:.3f}")
         table.add_row("Ea", f"{film.ea_kj_per_mol:.1f} ± {film.ea_uncertainty_kj_per_mol:.1f} kJ/mol")
         for temperature, sigma in layer.sigma_at_degc:
             table.add_row(f"σ({temperature:g} °C)", f"{sigma:.2e} S/cm")
-        table.add_row("amorphous", "yes" if film.amorphous else "no (heated at or above Tg)")
+        phase = "yes" if film.amorphous else f"no ({film.crystallised_fraction:.0%} {film.crystal_phase})"
+        table.add_row("amorphous", phase)
         if film.area_resistance_ohm_cm2 is not None:
             table.add_row("area resistance", f"{film.area_resistance_ohm_cm2:.3g} Ω·cm²")
+        if layer is result.electrolyte and (mapped := result.film_map_dict()) is not None:
+            low_r, high_r = mapped["area_resistance_ohm_cm2"]
+            table.add_row(
+                "thickness map",
+                f"{mapped['min_um']:.3g}–{mapped['max_um']:.3g} µm (±{100 * mapped['nonuniformity']:.2g} %), "
+                f"{low_r:.3g}–{high_r:.3g} Ω·cm², {mapped['conductance_S']:.3g} S over {mapped['area_cm2']:g} cm²",
+            )
         console.print(table)
         for warning in film.warnings:
             console.print(f"[yellow]warning:[/yellow] {warning}")

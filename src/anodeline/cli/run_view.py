@@ -63,9 +63,15 @@ def print_report(report: BatchReport, console: Console | None = None) -> None:
         for name, kind, thickness in e.layers:
             table.add_row(f"layer {name} ({kind})", f"{thickness:.3f} µm (measured)")
         table.add_row("composition", "  ".join(f"{el} {x:.3f}" for el, x in sorted(e.composition.items())))
-        table.add_row("σ(25 °C)", f"{e.sigma25_s_per_cm:.2e} S/cm (retention {e.conductivity_retention:.4f})")
-        table.add_row("Ea", f"{e.ea_kj_per_mol:.1f} kJ/mol")
-        table.add_row("amorphous", "yes" if e.amorphous else "no")
+        if e.sigma25_s_per_cm is None or e.ea_kj_per_mol is None:
+            table.add_row("σ(25 °C)", e.not_predicted or "σ25 not predicted")
+        else:
+            chance = "" if e.sigma25_p_meets_spec is None else f", P(≥ spec) {e.sigma25_p_meets_spec:.2f}"
+            table.add_row(
+                "σ(25 °C)", f"{e.sigma25_s_per_cm:.2e} S/cm (retention {e.conductivity_retention:.4f}{chance})"
+            )
+            table.add_row("Ea", f"{e.ea_kj_per_mol:.1f} kJ/mol")
+            table.add_row("amorphous", "yes" if e.amorphous else "no")
         table.add_row("Li surface film", f"{e.lithium_surface_film_nm:.3f} nm")
         console.print(table)
     if report.exposure:
@@ -93,10 +99,16 @@ def print_record(data: dict[str, Any], console: Console | None = None) -> None:
     electrode = data.get("electrode")
     if electrode:
         layers = ", ".join(f"{x['name']} {x['thickness_um']:.3f} µm" for x in electrode.get("layers", []))
-        console.print(
-            f"electrode {electrode['id']}: {layers}; σ25 {electrode['sigma25_S_per_cm']:.2e} S/cm, "
-            f"Ea {electrode['ea_kj_per_mol']:.1f} kJ/mol, {'amorphous' if electrode['amorphous'] else 'crystalline'}"
-        )
+        if electrode.get("sigma25_S_per_cm") is None:
+            console.print(
+                f"electrode {electrode['id']}: {layers}; {electrode.get('not_predicted', 'σ25 not predicted')}"
+            )
+        else:
+            console.print(
+                f"electrode {electrode['id']}: {layers}; σ25 {electrode['sigma25_S_per_cm']:.2e} S/cm, "
+                f"Ea {electrode['ea_kj_per_mol']:.1f} kJ/mol, "
+                f"{'amorphous' if electrode['amorphous'] else 'crystalline'}"
+            )
     steps = Table("#", "action", "start", "end", "outcome", "arguments", title="steps", title_justify="left")
     for s in data["steps"]:
         args = ", ".join(f"{k}={v}" for k, v in s["arguments"].items())
@@ -128,6 +140,15 @@ def print_record(data: dict[str, Any], console: Console | None = None) -> None:
             unchanged = "yes" if sig["content_matches"] else "[red]NO: changed after signing[/red]"
             signed.add_row(sig["printed_name"], sig["user"], sig["signed_at"], sig["meaning_text"], unchanged)
         console.print(signed)
+    for c in data.get("commands", []):
+        console.print(f"command {c['verb']} by {c['user']} at {c['issued_at'][:19]}Z ({c['reason']}): "
+                      f"{c['outcome'] or 'not taken yet'}")  # fmt: skip
+    if data.get("prompts"):
+        asked = Table("step", "asked", "answer", "by", "answered (UTC)", "reason", title="prompts")
+        for p in data["prompts"]:
+            asked.add_row(str(p["step"]), p["instructions"], p["answer"] or "open", p["user"] or "-",
+                          (p["answered_at"] or "-")[:19], p["reason"] or "-")  # fmt: skip
+        console.print(asked)
     console.print(f"released: {'yes' if data.get('released') else 'no'}")
     audit = data["audit"]
     state = "intact" if audit["ok"] else "[red]BROKEN[/red]"

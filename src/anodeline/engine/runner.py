@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from anodeline.devices.protocols import Device, Health, Supervised
-from anodeline.engine import execute, supervision
+from anodeline.engine import commanded, execute, supervision
 from anodeline.engine.clock import Clock
-from anodeline.engine.commands import Commands, NoCommands, OperatorCommand, remaining_refusal
+from anodeline.engine.commands import Commands, NoCommands
 from anodeline.engine.duration import LIMIT_FACTOR, default_time_limit_s
-from anodeline.engine.errors import DeviceFaultError, StepInterrupted
+from anodeline.engine.errors import DeviceFaultError, PromptUnanswered, StepInterrupted
 from anodeline.engine.journal import Journal
 from anodeline.engine.observe import Overlay, equivalent_ppm
 from anodeline.engine.states import BatchStateMachine
@@ -318,7 +318,7 @@ class Engine:
                     continue
                 pending = self.commands.pending()  # ISA-88 commands from another process, at each step boundary
                 if pending:
-                    if not (yield from self._obey(pending[0], index)):
+                    if not (yield from commanded.obey(self, pending[0], index)):
                         return
                     continue
                 if self.trips:
@@ -350,6 +350,12 @@ class Engine:
                 except StepInterrupted:  # a long wait cut short: hold now, then repeat the step
                     self.journal.step_finished(self.clock.now, index, action, "interrupted", dict(self.readings))
                     started, interrupted = False, True
+                    continue
+                except PromptUnanswered as unanswered:  # a person refused the step, or nobody answered: hold
+                    self.journal.step_finished(self.clock.now, index, action, "interrupted", dict(self.readings))
+                    started = False
+                    if not (yield from commanded.held(self, unanswered.message, index, unanswered.alarm)):
+                        return
                     continue
                 self.belief = predicted
                 interrupted = False
@@ -426,88 +432,6 @@ class Engine:
             ok_since = None
         self.reasons.append(f"the hold did not clear within {s.max_hold_s:.0f} s; the batch waits for a person")
         return False
-
-    # --- ISA-88 commands from people (engine/commands.py) -------------------------------------------
-    def _obey(self, command: OperatorCommand, index: int) -> Generator[Any, Any, bool]:
-        """Act on a command taken while running; True when the batch goes on."""
-        who = f"{command.verb} by {command.user}: {command.reason}"
-        if command.verb == "abort":
-            self.commands.taken(command, "aborted")
-            raise DeviceFaultError("ABORT-CMD", who)
-        if command.verb == "stop":
-            self.commands.taken(command, "stopped")
-            yield from self._stop(who)
-            return False
-        if command.verb == "hold":
-            self.commands.taken(command, "held")
-            return (yield from self._held_by_command(who, index))
-        self.commands.taken(command, "refused: the batch is running, not held")
-        return True
-
-    def _held_by_command(self, who: str, index: int) -> Generator[Any, Any, bool]:
-        """Hold at a step boundary (make-safe everything) until a restart whose check passes, a stop or an abort."""
-        alarm_id = self.journal.alarm(self.clock.now, "HOLD-CMD", who, True)
-        self.batch.to("holding", who)
-        made = yield from self._protect(None)
-        self.batch.to("held", who)
-        t0 = self.clock.now
-        while self.clock.now - t0 < self.settings.suspenders.max_hold_s:
-            yield self.clock.timeout(self.settings.period_s)
-            self.poll()
-            for command in self.commands.pending():
-                said = f"{command.verb} by {command.user}: {command.reason}"
-                if command.verb == "abort":
-                    self.commands.taken(command, "aborted")
-                    raise DeviceFaultError("ABORT-CMD", said)
-                if command.verb == "stop":
-                    self.commands.taken(command, "stopped")
-                    yield from self._stop(said)
-                    return False
-                if command.verb == "hold":
-                    self.commands.taken(command, "refused: already held")
-                    continue
-                why = self._restart_refusal(index, made)
-                if why is not None:
-                    self.commands.taken(command, f"refused: {why}")
-                    continue
-                self.commands.taken(command, "restarted")
-                self.batch.to("restarting", said)
-                if (yield from self._undo(made)):
-                    self.journal.alarm_cleared(self.clock.now, alarm_id)
-                    self.trips.clear()
-                    self.batch.to("running", said)
-                    return True
-                self.batch.to("holding", "could not restore the state before the hold")
-                self.batch.to("held", who)
-        self.reasons.append(f"{who}; no restart within {self.settings.suspenders.max_hold_s:.0f} s: the batch waits")
-        return False
-
-    def _restart_refusal(self, index: int, made: list[tuple[act.Action, LineState]]) -> str | None:
-        """Why a restart may not go on now: the hold's cause not cleared, or the rest of the procedure not
-        air-free from the line as observed (after undoing the make-safe), else None."""
-        observed = self.observed
-        above = tripped(self.ceiling.policy, observed)
-        if above:
-            return "above the ceiling: " + "; ".join(above.values())
-        state = observed
-        for action, before in reversed(made):
-            inverse = undo(action, before)
-            if inverse is None:
-                continue
-            try:
-                state = self.machine.apply(state, inverse)
-            except InterlockError as refusal:
-                return f"cannot undo {action.describe()}: {refusal.rule} {refusal.reason}"
-        return remaining_refusal(self.machine, state, self.procedure.steps[index:])
-
-    def _stop(self, why: str) -> Steps:
-        """ISA-88 stop: an orderly end at this step boundary, every sensitive item made safe."""
-        self.journal.alarm(self.clock.now, "STOP-CMD", why, False)
-        self.reasons.append(why)
-        self.batch.to("stopping", why)
-        yield from self._protect(None)
-        self.poll()
-        self.batch.to("stopped", why)
 
     def _protect(self, spaces: set[str] | None) -> Generator[Any, Any, list[tuple[act.Action, LineState]]]:
         """Make safe: seal or put away the sensitive items, then close doors (each step checked by the Machine).

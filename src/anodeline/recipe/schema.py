@@ -100,12 +100,23 @@ class AtmosphereSpec(_Model):
     max_h2o: Fraction = Field(default_factory=lambda: Q_(10.0, "ppm"))
 
 
+class SourceGeometry(_Model):
+    """Where the deposition source sits relative to the substrate (the film map's input)."""
+
+    throw_distance: Length = Field(default_factory=lambda: Q_(20.0, "cm"))
+    source_offset: Length = Field(default_factory=lambda: Q_(0.0, "cm"))
+    rotation: bool = False
+    #: cosⁿ θ emission exponent; unset: the method's (1 for evaporation and sputtering, 8 for laser ablation)
+    cosine_exponent: float | None = Field(default=None, ge=0.0, le=50.0)
+
+
 class Deposition(_Model):
-    """Vacuum and process gas of the deposition apparatus."""
+    """Vacuum, process gas and source geometry of the deposition apparatus."""
 
     base_pressure: Pressure
     process_gas: str | None = None
     working_pressure: Pressure | None = None
+    geometry: SourceGeometry = Field(default_factory=SourceGeometry)
 
 
 class Spec(_Model):
@@ -113,6 +124,8 @@ class Spec(_Model):
 
     min_conductivity: Conductivity | None = None
     max_activation_energy: MolarEnergy | None = None
+    #: ``(max − min)/(max + min)`` of the top electrolyte film's thickness over the substrate
+    max_thickness_nonuniformity: Fraction | None = None
 
 
 class Recipe(_Model):

@@ -2,12 +2,14 @@
 
 from anodeline.recipe.rules import (  # noqa: F401 - imported to register their rules
     atmosphere,
+    films,
     geometry,
     materials,
     physics,
     route,
     schema,
     thermal,
+    uniformity,
 )
 from anodeline.recipe.rules.base import RULES, Finding, Rule, checked_rules
 
