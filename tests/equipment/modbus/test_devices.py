@@ -112,8 +112,9 @@ def rig(
     faults: tuple[str, ...] = (),
     access: Callable[[Mapping[str, Device], threading.RLock], LockedDevices] = LockedDevices,
     relayed: bool = False,
+    stale_after: str = "0.5 s",
 ) -> Iterator[Rig]:
-    file = modbus_file(write_bindings(tmp_path, poll_interval="10 ms"), line)
+    file = modbus_file(write_bindings(tmp_path, poll_interval="10 ms", stale_after=stale_after), line)
     clock = WallClock(factor=1.0 / SPEED)
     twin = build_twin(line, procedure, clock=clock, faults=faults)
     lock = threading.RLock()
@@ -227,7 +228,7 @@ def test_a_pump_that_reads_stopped_one_scan_after_its_command_is_not_a_stopped_p
     procedure = in_chamber_4(example_1_procedure, act.Evacuate("chamber-4", 10.0))
     journal = MemoryJournal()
     late = lambda devices, lock: OneScanLate(devices, lock, scan_s=0.06)  # noqa: E731
-    with rig(tmp_path, line, procedure, access=late) as r:
+    with rig(tmp_path, line, procedure, access=late, stale_after="5 s") as r:  # a loaded machine's stalls: not stale
         link = next(d for d in r.devices.values() if isinstance(d, ModbusDevice)).link
         assert link.settle_s < 0.06 < PLC_SCAN_WALL_S + 2.0 * link.sample_interval_s
         scan_grace_s = (PLC_SCAN_WALL_S + 2.0 * link.sample_interval_s) * SPEED if grace else 0.0
