@@ -18,12 +18,21 @@ from typer.testing import CliRunner
 
 from anodeline.cli import app
 from tests.conftest import PATENT_EXAMPLES
-from tests.equipment.opcua.peer import BINDINGS, PASSWORD, SPEED, USER, Peer, free_port
+from tests.equipment.opcua.peer import (
+    BINDINGS,
+    DEPOSITION,
+    PASSWORD,
+    SPEED,
+    USER,
+    Peer,
+    free_port,
+    glovebox_bindings,
+)
 
 runner = CliRunner()
 
 
-Options = dict[str, str]  # run's options that differ from a good run's (the key "password": the password given)
+Options = dict[str, str | list[str]]  # run's options unlike a good run's (the key "password": the password given)
 
 
 def _node(node: str) -> Callable[[Path, Peer], Options]:
@@ -47,6 +56,13 @@ def _stranger(tmp: Path, peer: Peer) -> Options:
     return {"--certs": str(certs)}
 
 
+def _unreachable_glovebox(tmp: Path, peer: Peer) -> Options:
+    """The glove boxes bound over Modbus to a port nothing listens on (the rest over OPC UA, reachable)."""
+    path = glovebox_bindings(peer, tmp)
+    path.write_text(path.read_text(encoding="utf-8").replace(peer.modbus, f"127.0.0.1:{free_port()}"), "utf-8")
+    return {"--bindings": [str(DEPOSITION), str(path)]}
+
+
 CASES: dict[str, tuple[Callable[[Path, Peer], Options], str]] = {
     "unreachable endpoint": (
         lambda _t, _p: {"--devices": f"opc.tcp://127.0.0.1:{free_port()}/anodeline"},
@@ -57,6 +73,7 @@ CASES: dict[str, tuple[Callable[[Path, Peer], Options], str]] = {
     "untrusted client certificate": (_stranger, "does not trust this client"),
     "binding to a missing node": (_node("s=o2-4.nothing"), "does not have"),
     "value of the wrong type": (_node("s=o2-4.MachineryItemState"), "not a number or flag"),
+    "unreachable Modbus controller": (_unreachable_glovebox, "MBS001"),
 }
 
 
@@ -64,10 +81,11 @@ CASES: dict[str, tuple[Callable[[Path, Peer], Options], str]] = {
 def test_bad_equipment_input_is_one_error_line_exit_2_and_no_batch(peer: Peer, tmp_path: Path, case: str) -> None:
     make, fragment = CASES[case]
     args = {"--devices": peer.endpoint, "--certs": str(peer.certs), **make(tmp_path, peer)}
-    password = args.pop("password", PASSWORD)
+    password = str(args.pop("password", PASSWORD))
     db = tmp_path / "records.sqlite"
+    options = [(k, item) for k, v in args.items() for item in ([v] if isinstance(v, str) else v)]
     command = ["run", str(PATENT_EXAMPLES[0]), "--speed", str(SPEED), "--user", USER, "--json",
-               "--db", f"sqlite:///{db}", *(item for pair in args.items() for item in pair)]  # fmt: skip
+               "--db", f"sqlite:///{db}", *(item for pair in options for item in pair)]  # fmt: skip
     result = runner.invoke(app, command, env={**os.environ, "ANODELINE_OPCUA_PASSWORD": password})
     assert result.exit_code == 2, (result.exit_code, result.output)
     assert "Traceback" not in result.output and isinstance(result.exception, SystemExit), result.output
