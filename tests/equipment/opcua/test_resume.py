@@ -24,7 +24,7 @@ from anodeline.records import open_store
 from anodeline.records.stepjournal import in_flight
 from tests.cli.test_crash import PASSWORDS, _users
 from tests.conftest import PATENT_EXAMPLES
-from tests.equipment.opcua.peer import PASSWORD, SPEED, USER, Peer
+from tests.equipment.opcua.peer import PASSWORD, SPEED, USER, Peer, start_peer
 
 runner = CliRunner()
 OPCUA_ENV = {"ANODELINE_OPCUA_PASSWORD": PASSWORD}
@@ -61,13 +61,17 @@ def _kill_during(
                 f"{stderr.read_text(errors='replace')[-2000:]})")  # fmt: skip
 
 
-def _resume(peer: Peer, db: str, batch: str) -> tuple[int, dict[str, Any]]:
+def _wait_interrupted(db: str, batch: str) -> None:
     deadline = time.monotonic() + 30.0
     while time.monotonic() < deadline:  # the killed run's lease (2 s) runs out
         with open_store(db) as store:
             if store.shown_status(store.get_batch(batch)) == "interrupted":
-                break
+                return
         time.sleep(0.1)
+
+
+def _resume(peer: Peer, db: str, batch: str) -> tuple[int, dict[str, Any]]:
+    _wait_interrupted(db, batch)
     env = {**OPCUA_ENV, "ANODELINE_PASSWORD": PASSWORDS["erin"], "ANODELINE_ANCHOR_LOG": ""}
     resumed = runner.invoke(app, ["resume", batch, "--as", "erin", "--db", db, "--json", "--certs", str(peer.certs),
                                   "--user", USER], env=env)  # fmt: skip
@@ -105,3 +109,25 @@ def test_killed_mid_deposition_the_items_are_quarantined_on_the_equipment(peer: 
         record = store.get_batch(batch)
         assert record.status == "aborted" and any("quarantined" in r for r in record.reasons)
         assert store.verify_chain().ok
+
+
+def test_a_resume_against_another_server_is_refused_and_nothing_recorded(peer: Peer, tmp_path: Path) -> None:
+    """Another twin server (its own certificate), trusted by the client: still not the equipment the batch ran on."""
+    db = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    _users(db)
+    err = tmp_path / "run.err"
+    batch = _kill_during(db, _run(peer, db, err), "evacuate", "chamber-4", err)
+    (tmp_path / "other").mkdir()
+    other = start_peer(tmp_path / "other", modbus=False)
+    try:
+        _wait_interrupted(db, batch)
+        env = {**OPCUA_ENV, "ANODELINE_PASSWORD": PASSWORDS["erin"], "ANODELINE_ANCHOR_LOG": ""}
+        resumed = runner.invoke(app, ["resume", batch, "--as", "erin", "--db", db, "--devices", other.endpoint,
+                                      "--certs", str(other.certs), "--user", USER], env=env)  # fmt: skip
+    finally:
+        assert other.stop() == 0
+    assert resumed.exit_code == 1, resumed.output
+    assert "ran against server certificate" in resumed.stderr and "Traceback" not in resumed.output
+    with open_store(db) as store:
+        assert store.shown_status(store.get_batch(batch)) == "interrupted"  # still: a later resume may go on
+        assert not any(a.code == "RESUMED" for a in store.alarms(batch))
