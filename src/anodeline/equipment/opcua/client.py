@@ -44,7 +44,9 @@ logging.getLogger("asyncua").addHandler(logging.NullHandler())
 #: (a scaled rehearsal divides stale_after by its speed; below 2 s an overloaded machine trips it by scheduling
 #: alone).
 MIN_STALE_WALL_S = 2.0
-CONNECT_TIMEOUT_S = 10.0
+#: A hang guard on the first connection (a server that accepts TCP and never answers): the encrypted
+#: handshake is RSA in Python, several seconds on a loaded 2-core machine.
+CONNECT_TIMEOUT_S = 20.0
 NO_MARK = (-math.inf, -math.inf)
 #: The link is lost when the server's state cannot be read: at once for a closed connection, after
 #: this many reads unanswered within PROBE_TIMEOUT_S for a server that hangs (≈ 5 s).
