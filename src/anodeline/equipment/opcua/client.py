@@ -335,7 +335,7 @@ class Link:
                 slow = 0
                 await self._disconnect()
             try:
-                await asyncio.wait_for(self._connect(first=False), 5.0)
+                await asyncio.wait_for(self._connect(first=False), CONNECT_TIMEOUT_S)
                 backoff = 0.2
                 log.warning("reconnected to %s", self.model.endpoint)
             except Exception as exc:
