@@ -131,12 +131,12 @@ def test_commands_go_to_the_running_process_and_roles_are_checked(client: TestCl
     assert ended["code"] == "CMD001"
 
 
-def test_a_stop_on_a_batch_no_process_runs_is_recorded_aborted(client: TestClient, records: Records) -> None:
+def test_a_stop_on_a_batch_no_process_runs_is_recorded_stopped(client: TestClient, records: Records) -> None:
     sign_in(client, "erin")
     orphan = new_running_batch(records.store, live=False)
     response = client.post(f"/api/batches/{orphan}/commands/stop", json={"reason": "line needed"})
     assert response.status_code == 200, response.text
-    assert records.store.get_batch(orphan).status == "aborted"
+    assert records.store.get_batch(orphan).status == "stopped"  # ISA-88 stop: its own final status
 
 
 def test_signing_re_authenticates_and_release_is_qa_only(client: TestClient, records: Records) -> None:
