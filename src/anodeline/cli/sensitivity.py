@@ -1,6 +1,5 @@
 """``anodeline sensitivity``: which inputs and estimated constants move σ25, exposure and cycle time most."""
 
-
 from pathlib import Path
 from typing import Annotated, Any
 

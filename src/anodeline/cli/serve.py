@@ -6,7 +6,6 @@ once it accepts connections, and stops cleanly on SIGTERM or Ctrl-C (open live s
 few seconds to end).
 """
 
-
 import signal
 import socket
 from pathlib import Path
