@@ -165,7 +165,13 @@ def banner(request: Request, session: SignedIn, context: Context,
 @router.get("/ui/prompts")
 def prompts(request: Request, session: SignedIn, context: Context,
             batch: Annotated[str | None, Query(max_length=64)] = None) -> Response:  # fmt: skip
-    return render(request, context, "_prompts.html", session=session, prompts=pending_prompts(context, batch or None))
+    from anodeline.records.errors import RecordNotFoundError
+
+    try:
+        waiting = pending_prompts(context, batch or None)
+    except RecordNotFoundError:
+        waiting = []
+    return render(request, context, "_prompts.html", session=session, prompts=waiting)
 
 
 @router.get("/ui/trends")
