@@ -196,3 +196,21 @@ def test_the_live_state_shows_readings_doors_pumps_items_and_the_last_step(
     trends = client.get("/api/live/trends", params={"batch": records.batch_id}).json()
     assert len(trends["spaces"]["chamber-5"]["o2"]) > 2
     assert_problem(client.get("/api/live", params={"batch": "B-nope"}), 404)
+
+
+def test_prompts_are_listed_and_answered_once_by_an_operator(client: TestClient, records: Records) -> None:
+    from anodeline.records import prompts as book
+
+    batch = new_running_batch(records.store, live=True)
+    records.store.write(lambda s: book.open_prompt(s, batch, step=0, kind="load", instructions="load storage-1",
+                                                   item=None, timeout_s=600.0, actor="engine"))  # fmt: skip
+    sign_in(client, "otto")
+    waiting = client.get("/api/prompts", params={"batch": batch}).json()
+    assert [(p["step"], p["instructions"]) for p in waiting] == [(0, "load storage-1")]
+    url = f"/api/batches/{batch}/prompts/0"
+    assert_problem(client.post(url, json={"answer": "refused"}), 422)  # a refusal needs a reason
+    done = client.post(url, json={"answer": "confirmed"})
+    assert done.status_code == 200, done.text
+    assert (done.json()["answer"], done.json()["user"]) == ("confirmed", "otto")
+    assert client.get("/api/prompts", params={"batch": batch}).json() == []
+    assert assert_problem(client.post(url, json={"answer": "confirmed"}), 409)["code"] == "PRM002"
