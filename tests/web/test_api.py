@@ -131,12 +131,15 @@ def test_commands_go_to_the_running_process_and_roles_are_checked(client: TestCl
     assert ended["code"] == "CMD001"
 
 
-def test_a_stop_on_a_batch_no_process_runs_is_recorded_aborted(client: TestClient, records: Records) -> None:
+def test_a_stop_on_a_batch_no_process_runs_is_recorded_stopped(client: TestClient, records: Records) -> None:
     sign_in(client, "erin")
     orphan = new_running_batch(records.store, live=False)
+    running = new_running_batch(records.store, live=True)
+    shown = {b["batch"]: b["status"] for b in client.get("/api/batches").json()["batches"]}
+    assert (shown[orphan], shown[running]) == ("interrupted", "running")
     response = client.post(f"/api/batches/{orphan}/commands/stop", json={"reason": "line needed"})
     assert response.status_code == 200, response.text
-    assert records.store.get_batch(orphan).status == "aborted"
+    assert records.store.get_batch(orphan).status == "stopped"
 
 
 def test_signing_re_authenticates_and_release_is_qa_only(client: TestClient, records: Records) -> None:
@@ -153,6 +156,8 @@ def test_signing_re_authenticates_and_release_is_qa_only(client: TestClient, rec
     assert (body["printed_name"], body["meaning"], body["role"]) == ("Quinn Quality", "release", "qa")
     assert body["signed_at"].endswith("+00:00")
     assert client.get(f"/api/batches/{records.batch_id}").json()["released"] is True
+    listed = {b["batch"]: b for b in client.get("/api/batches").json()["batches"]}
+    assert listed[records.batch_id]["released"] is True
     assert assert_problem(client.post(url, json={"meaning": "release", "password": PASSWORD}), 409)["code"] == "SIG003"
 
 

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from anodeline.records.auth import PERMISSIONS
 from anodeline.records.search import BatchQuery
+from anodeline.records.status import STATUSES
 from anodeline.web import live, views
 from anodeline.web.routes.api_batches import BatchId, Status, Verdict, list_page
 from anodeline.web.routes.api_prompts import pending_prompts
@@ -26,7 +27,6 @@ from anodeline.web.sparkline import sparkline
 router = APIRouter(include_in_schema=False)
 
 LABELS = {"o2": "O2", "h2o": "H2O", "pressure": "pressure", "dew-point": "dew point"}
-STATUSES = ("created", "running", "held", "completed", "aborted")
 
 
 def fmt(value: float | None, measure: str = "") -> str:
