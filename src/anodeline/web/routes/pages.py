@@ -143,7 +143,7 @@ def batch_rows(
     verdict: Annotated[str, Query(max_length=8)] = "", lot: Annotated[str, Query(max_length=64)] = "",
     since: Annotated[str, Query(max_length=10)] = "", until: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:  # fmt: skip
-    chosen_status: Status | None = status if status in STATUSES else None  # type: ignore[assignment]
+    chosen_status: Status | None = status if status in STATUSES else None
     chosen_verdict: Verdict | None = verdict if verdict in ("pass", "fail") else None  # type: ignore[assignment]
     query = BatchQuery(recipe.strip() or None, chosen_status, chosen_verdict, lot.strip() or None, _day(since),
                        _day(until))  # fmt: skip
