@@ -97,7 +97,7 @@ def test_watch_example_1_run_then_hold_and_restart_it_as_an_engineer(browser: An
     runner = threading.Thread(target=run)
     runner.start()
     try:
-        expect(page.locator("#live-status")).to_have_text("running", timeout=15_000)
+        expect(page.locator("#live-status")).to_have_text("running", timeout=30_000)
         new = next(iter({b.batch_id for b in records.store.list_batches()} - before))
         expect(page.locator("#live-batch")).to_have_text(new)
         page.wait_for_function("() => (window.anodelineSteps || []).length >= 4", timeout=15_000)  # steps go by
@@ -198,12 +198,12 @@ def test_answer_a_prompt_then_refuse_the_next_and_the_batch_holds(browser: Any, 
     runner.start()
     try:
         done = page.locator("#confirm-0")
-        expect(done).to_be_visible(timeout=20_000)  # step 0, loading storage-1 into chamber 5, waits for a person
+        expect(done).to_be_visible(timeout=40_000)  # step 0, loading storage-1 into chamber 5, waits for a person
         expect(page.locator("tr.prompt")).to_contain_text("storage-1")
         shot(page, "hmi-prompt")
         done.click()
         expect(page.locator("#prompt-result")).to_contain_text("step 0 confirmed by otto")
-        expect(page.locator("#refuse-1")).to_be_visible(timeout=20_000)  # the next manual step
+        expect(page.locator("#refuse-1")).to_be_visible(timeout=40_000)  # the next manual step
         page.fill("#refuse-reason-1", "the source container's seal is damaged")
         page.click("#refuse-1")
         expect(page.locator("#live-status")).to_have_text("held", timeout=20_000)
