@@ -19,11 +19,13 @@ MODULES = (
     "bench_engine",
     "bench_records",
     "bench_journal",
+    "bench_resume",
     "bench_validate",
     "bench_procedure",
     "bench_campaign",
     "bench_opcua",
     "bench_modbus",
+    "bench_web",
 )
 
 

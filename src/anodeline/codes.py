@@ -54,9 +54,9 @@ CHECKERS: dict[str, Checker] = {
         Checker("modbus", "Modbus equipment", "connecting to a Modbus TCP controller before a batch (`run --devices` "
                 "with a Modbus bindings file): the endpoint and every bound register", ("equipment/modbus/",)),
         Checker("engine", "Engine alarms", "`anodeline run` (the engine and the batch record)",
-                ("engine/", "batch/runner.py", "batch/resume.py")),
+                ("engine/", "batch/runner.py", "batch/resume.py", "batch/operator.py")),
         Checker("records", "Records, users, signatures and audit", "`users`, `sign`, `run --lot`, `batches`, "
-                "`record` and `audit verify` (the batch-record store)", ("records/", "batch/materials.py")),
+                "`record` and `audit verify` (the batch-record store)", ("records/", "batch/materials.py", "web/")),
     )
 }  # fmt: skip
 
@@ -272,6 +272,21 @@ _TABLE: tuple[Code, ...] = (
     _entry("ABORT-CMD", "engine", "abort", "A person aborted the batch (anodeline batch abort)",
            "none needed: the batch was made safe and every device stopped; the message says who and why",
            "ISA-88 (abort command); docs/operations.md (commands)"),
+    _entry("PROMPT-REFUSED", "engine", "hold", "A person refused a manual step put to them (confirm --refuse)",
+           "clear what the reason names, then restart the batch (engineer) to be asked again, or stop or abort it",
+           "ISA-88 (operator prompts; hold); docs/operations.md (prompts)",
+           "With --operator manual each manual step is a prompt; a refusal, with its reason, holds the batch at that "
+           "step: every sensitive item is made safe and the batch waits for a restart, a stop or an abort."),
+    _entry("PROMPT-TIMEOUT", "engine", "hold", "Nobody answered a manual step's prompt before its deadline",
+           "find out why nobody answered; restart the batch (engineer) to ask again, or stop or abort it",
+           "ISA-88 (operator prompts; hold); docs/operations.md (prompts)",
+           "The prompt is closed 'timeout' (--prompt-timeout, default 1800 s on the wall clock) and the batch holds "
+           "at that step without asking the absent operator to make anything safe by hand."),
+    _entry("PRM001", "engine", "error", "Operator prompts asked for where they cannot work",
+           "a manual operator on the in-process twin needs --speed (the wall clock); give --prompt-timeout > 0",
+           "docs/operations.md (prompts)",
+           "A person answers prompts on the wall clock: on the in-process twin without --speed simulated time "
+           "would run past every deadline at once. The run is refused before anything is recorded (exit 2)."),
     _entry("HELD", "engine", "hold", "The batch ended held, waiting for a person",
            "read the reasons in the batch record, then resume or abort it", "ISA-88 (held state)"),
     # records: users, signatures, lots and the audit trail (records/, batch/materials.py)
@@ -280,6 +295,11 @@ _TABLE: tuple[Code, ...] = (
            "or stopped/aborted in the record",
            "ISA-88 (commands and states); docs/operations.md (commands)",
            "The command is still recorded, with its refusal as the outcome, in the audit trail."),
+    _entry("PRM002", "records", "refusal", "No open prompt to answer at that batch and step",
+           "list what waits for an answer with 'anodeline prompts'; a prompt past its deadline holds the batch "
+           "(PROMPT-TIMEOUT) and is asked again after a restart", "docs/operations.md (prompts)",
+           "The step has no prompt, its prompt was answered already (one answer per prompt), or its deadline "
+           "passed. Nothing is recorded for the prompt."),
     _entry("USR001", "records", "refusal", "Authentication failed: unknown user, wrong password or disabled account",
            "check the name and the password; an admin lists the users with 'anodeline users list'",
            "21 CFR 11.10(d), 11.200(a) (access limited to authorised people; name and password at each signing)",
@@ -298,8 +318,8 @@ _TABLE: tuple[Code, ...] = (
            "docs/operations.md (users and roles); 21 CFR 11.100(a) (signatures unique to one person: names "
            "are never reused)"),
     _entry("SIG001", "records", "refusal", "A batch that has not ended cannot be signed",
-           "sign once the batch completed or was aborted", "21 CFR 11.50, 11.70 (a signature is linked to its "
-           "record: the record must be final)"),
+           "sign once the batch completed, was stopped or was aborted",
+           "21 CFR 11.50, 11.70 (a signature is linked to its record: the record must be final)"),
     _entry("SIG002", "records", "refusal", "Only a completed batch with a passing verdict can be released",
            "a failed batch is reviewed, not released; its electrode stays quarantined",
            "docs/operations.md (release); EU GMP Annex 16 practice (certification of a batch that met its spec)"),

@@ -137,6 +137,9 @@ STEP_DURATION_S = Bound(
 FILM_THICKNESS_UM = Bound(
     0.0, 20.0, "µm", "claims 1, 8, 9, 17, 25, 33, 41 (electrolyte ≤ 10 µm, lithium film ≤ 20 µm)", low_open=True
 )
+#: A deposition step's stated source power (0: the method's default): a pilot-line magnetron gun takes at most a
+#: few kW (est.; sulfide targets crack above ~3 W/cm², docs/models/deposition.md).
+SOURCE_POWER_W = Bound(0.0, 10_000.0, "W", "est.: a pilot-line sputter gun's supply (≤ 10 kW)")
 #: A heater set-point: a substrate heater cannot cool below room temperature (5 °C, patent description), and
 #: nothing here is heated to 1000 °C (the heating window is 40–200 °C; Cu foil melts at 1085 °C). The heater's
 #: own maximum is the interlock HEAT002.

@@ -102,3 +102,18 @@ def test_an_engine_exception_aborts_the_batch_with_its_telemetry_written(
     assert batch.status == "aborted" and "controller lost" in batch.reasons[0]
     assert [s.sim_s for s in store.telemetry(batch.batch_id)] == [0.0, 50.0]
     assert store.verify_chain().ok
+
+
+def test_a_stop_command_taken_mid_batch_ends_the_record_stopped(store: Store) -> None:
+    def stop_at_step_3(now: float, index: int, total: int, action: object) -> None:
+        if index == 3:
+            (batch,) = store.list_batches()
+            store.issue_command(batch.batch_id, verb="stop", user="otto", reason="line needed for another lot")
+
+    report = run_batch(EX1, store=store, seed=1, progress=stop_at_step_3)
+    assert report.status == "stopped" and report.steps == 4
+    record = store.get_batch(report.batch)
+    assert (record.status, record.verdict) == ("stopped", "fail")
+    assert any("stop by otto: line needed" in r for r in record.reasons)
+    assert [(c.verb, c.outcome) for c in store.commands(report.batch)] == [("stop", "stopped")]
+    assert store.verify().ok

@@ -96,9 +96,11 @@ def test_a_batch_left_held_is_stopped_in_the_record_and_cannot_be_restarted(tmp_
     assert code == 0, output
     with open_store(db) as store:
         record = store.get_batch(batch)
-        assert (record.status, record.verdict) == ("aborted", "fail")
+        assert (record.status, record.verdict) == ("stopped", "fail")  # ISA-88 stop: its own final status
         assert any("stop by otto: line needed" in r for r in record.reasons)
         assert [(c.verb, c.outcome is not None) for c in store.commands(batch)] == [("restart", True), ("stop", True)]
+    listed = json.loads(runner.invoke(app, ["batches", "--db", db, "--json"]).stdout)["batches"]
+    assert [(b["batch"], b["status"]) for b in listed] == [(batch, "stopped")]
     code, output = _command(db, "hold", batch, "otto")
     assert code == 1 and "has ended" in output
     assert runner.invoke(app, ["audit", "verify", "--db", db]).exit_code == 0

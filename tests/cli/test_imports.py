@@ -83,6 +83,15 @@ def test_run_on_a_database_at_head_imports_no_alembic_pint_numpy_or_pymatgen(tmp
     unwanted = {"alembic", "pymatgen", "matplotlib", *_PINT_EXTRAS}
     assert not unwanted & set(modules["top"]), sorted(unwanted & set(modules["top"]))
     assert modules["scipy"] == []
+    assert "rich" in modules["top"]  # the progress view and the report, for people
+
+
+def test_run_json_imports_no_rich(tmp_path: Path) -> None:
+    """``run --json`` is for programs: no progress view, no rich (its import is ~5 % of the run)."""
+    db = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    modules = loaded("run", EX1, "--db", db, "--json")
+    unwanted = {"rich", "pymatgen", "matplotlib", *_PINT_EXTRAS}
+    assert not unwanted & set(modules["top"]), sorted(unwanted & set(modules["top"]))
 
 
 @pytest.mark.parametrize(

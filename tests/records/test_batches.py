@@ -45,6 +45,18 @@ def test_an_aborted_batch_fails(store: Store) -> None:
     assert (aborted.status, aborted.verdict) == ("aborted", "fail")
 
 
+def test_an_isa88_stop_ends_stopped_with_a_failing_verdict_from_running_or_held(store: Store) -> None:
+    running = new_batch(store)
+    stopped = store.stop_batch(running, sim_s=5.0, reasons=["stop by otto: line needed"])
+    assert (stopped.status, stopped.verdict, stopped.reasons) == ("stopped", "fail", ("stop by otto: line needed",))
+    held = new_batch(store, "B-2")
+    store.raise_alarm(held, sim_s=1.0, code="HELD", message="left held", hold=True)
+    assert store.stop_batch(held, sim_s=2.0, reasons=["stop"]).status == "stopped"
+    with pytest.raises(BatchStateError, match="'stopped' and cannot become 'aborted'"):
+        store.abort_batch(running, sim_s=6.0, reasons=["late"])
+    assert store.verify().ok
+
+
 def test_a_batch_cannot_finish_before_it_starts(store: Store) -> None:
     batch = new_batch(store, start=False)
     with pytest.raises(BatchStateError, match="'created' and cannot become 'completed'"):

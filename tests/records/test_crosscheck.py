@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from anodeline.records import ExposureInterval, Store, TelemetrySample
+from anodeline.records import ExposureInterval, Store, TelemetrySample, prompts
 from anodeline.records.users import UserRecord
 from tests.records.conftest import new_batch, tamper
 
@@ -25,6 +25,9 @@ def _history(s: Store) -> str:
     s.record_telemetry(batch, [TelemetrySample("h2o-4", 25.0, 0.4), TelemetrySample("o2-4", 25.0, 0.8)])
     alarm = s.raise_alarm(batch, sim_s=30, code="SUSPEND", message="o2 high", hold=True)
     s.clear_alarm(alarm.alarm_id, sim_s=40)
+    s.write(lambda x: prompts.open_prompt(x, batch, step=1, kind="load", instructions="load the cassette",
+                                          item=f"{batch}/base", timeout_s=600.0, actor="anodeline"))  # fmt: skip
+    s.write(lambda x: prompts.answer(x, batch, 1, answer="refused", user="op1", reason="cassette cracked"))
     s.record_step(batch, index=1, action="deposit", started_sim_s=40, ended_sim_s=90, readings={"qcm": 1.0})
     s.record_exposure(ExposureInterval(f"{batch}/base", "c4", 0, 20, 0.7, 0.4, 12.0, 8.0), batch_id=batch)
     s.finish_batch(batch, sim_s=100, verdict="pass", electrode={"id": f"{batch}/electrode", "sigma25_S_per_cm": 2e-4})
@@ -65,6 +68,10 @@ TAMPERS = [
     ("user role", "UPDATE users SET role = 'admin'", "users qa1", "role"),
     ("user password", "UPDATE users SET password_hash = '$argon2id$mine'", "users qa1", "password_hash"),
     ("signature meaning", "UPDATE signatures SET meaning = 'review'", "signatures 1", "meaning"),
+    ("prompt refusal made a confirmation", "UPDATE prompts SET answer = 'confirmed', reason = NULL", "prompts 1",
+     "answer"),
+    ("prompt answered by another", "UPDATE prompts SET user_name = 'op2'", "prompts 1", "user_name"),
+    ("prompt deleted", "DELETE FROM prompts", "prompts 1", "deleted"),
 ]  # fmt: skip
 
 
@@ -81,7 +88,7 @@ def test_each_edit_of_a_domain_table_is_named(store: Store, sql: str, where: str
 
 def test_a_whole_batch_deleted_is_named(store: Store) -> None:
     _history(store)
-    tables = ("signatures", "exposures", "item_links", "items", "telemetry", "steps", "alarms")
+    tables = ("prompts", "signatures", "exposures", "item_links", "items", "telemetry", "steps", "alarms")
     tamper(store, *(f"DELETE FROM {t} WHERE batch_id = 'B-1'" for t in tables), "DELETE FROM batches")
     wheres = {p.where for p in store.verify().problems}
     assert "batches B-1" in wheres and "steps B-1/0" in wheres and "telemetry B-1" in wheres

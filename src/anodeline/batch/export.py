@@ -1,5 +1,9 @@
 """A batch record written out: a self-contained HTML report with plots, or the telemetry as CSV.
 
+The CSV export is the telemetry, one sample a row; the batch's prompts and their answers, when it
+has any, go to a second file beside it (``BATCH.prompts.csv``; with ``-o -`` only the telemetry is
+written, to stdout), so that the telemetry file stays one table any CSV reader takes.
+
 The HTML report is one file with nothing to fetch (styles inline, plots as embedded PNG), so it
 can be archived, mailed or printed as the batch's report: header and verdict, the electrode,
 the signatures (printed name, UTC time, meaning, and whether the record still hashes as signed),
@@ -37,7 +41,30 @@ def write_export(data: dict[str, Any], fmt: str, output: Path | None) -> str:
         return "stdout"
     path = output or Path(f"{data['batch']}.{fmt}")
     path.write_text(text, encoding="utf-8")
+    if fmt == "csv" and data.get("prompts"):
+        beside = prompts_path(path)
+        beside.write_text(prompts_csv(data), encoding="utf-8")
+        return f"{path} and {beside}"
     return str(path)
+
+
+def prompts_path(telemetry: Path) -> Path:
+    """Where the prompts of a CSV export go: ``X.prompts.csv`` beside ``X.csv``."""
+    return telemetry.with_name(f"{telemetry.stem}.prompts.csv")
+
+
+PROMPT_COLUMNS = ("id", "batch", "step", "kind", "item", "instructions", "opened_at", "deadline", "answered_at",
+                  "answer", "user", "reason")  # fmt: skip
+
+
+def prompts_csv(data: dict[str, Any]) -> str:
+    """The batch's prompts with their answers, one a row (wall-clock times in UTC, ISO 8601)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(PROMPT_COLUMNS)
+    for prompt in data.get("prompts", []):
+        writer.writerow(["" if prompt[c] is None else prompt[c] for c in PROMPT_COLUMNS])
+    return out.getvalue()
 
 
 def telemetry_csv(data: dict[str, Any]) -> str:
@@ -105,11 +132,27 @@ def html_report(data: dict[str, Any]) -> str:
     if genealogy:
         parts.append(f"<h2>Genealogy</h2><p>{escape(genealogy['electrode'])} from lots "
                      f"{escape(', '.join(genealogy['lots']))}</p>")  # fmt: skip
-    parts.append("<h2>Operator commands and prompts</h2>")
-    parts.append(f"<p>{len(data.get('commands', []))} commands, {len(data.get('prompts', []))} prompts recorded.</p>")
+    parts += _people(data)
     parts += _audit(data["audit"])
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _people(data: dict[str, Any]) -> list[str]:
+    """The ISA-88 commands sent to the batch and the prompts put to people, with what became of each."""
+    commands, asked = data.get("commands", []), data.get("prompts", [])
+    parts = ["<h2>Operator commands and prompts</h2>"]
+    if commands:
+        parts.append(_table(["command", "by", "issued (UTC)", "reason", "taken (UTC)", "outcome"], [
+            [c["verb"], c["user"], c["issued_at"], c["reason"], c["taken_at"] or "-", c["outcome"] or "-"]
+            for c in commands]))  # fmt: skip
+    if asked:
+        parts.append(_table(["step", "asked", "item", "opened (UTC)", "answer", "by", "answered (UTC)", "reason"], [
+            [p["step"], p["instructions"], p["item"] or "-", p["opened_at"], p["answer"] or "open", p["user"] or "-",
+             p["answered_at"] or "-", p["reason"] or "-"] for p in asked]))  # fmt: skip
+    if not (commands or asked):
+        parts.append("<p>None: no command was sent and no step was put to a person.</p>")
+    return parts
 
 
 def _sigma25(electrode: dict[str, Any]) -> str:

@@ -65,6 +65,11 @@ class RecordsJournal:
         self._advance(sim_s)
         self.states.append((sim_s, old, new, reason))
 
+    @property
+    def current_step(self) -> int:
+        """The index of the step started last (0 before any): what a prompt opened now belongs to."""
+        return next(reversed(self._started), 0)
+
     def step_started(self, sim_s: float, index: int, action: Action) -> None:
         self._started[index] = sim_s
         if self.write_ahead:  # committed before the engine sends the step's first command

@@ -4,8 +4,9 @@ The record holds the electrode the batch made (kept with the batch when it finis
 procedure as compiled and the steps as run, the readings with their units, alarms, genealogy,
 the exposure ledger, the electronic signatures (each with whether the record still hashes as it
 did when signed), and the audit status: the chain, every row against it, and the anchor log.
-``commands`` and ``prompts`` are the hooks for the operator's ISA-88 commands and answered
-prompts (empty until the engine records them).
+``commands`` are the ISA-88 commands sent to it (who, why, what the engine did) and ``prompts`` the
+manual steps put to people (``run --operator manual``) with their answers: confirmed, refused (who,
+why), timed out or withdrawn.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from anodeline.records import Store
+from anodeline.records import Store, prompts
 from anodeline.records.errors import RecordNotFoundError
 from anodeline.records.values import GenealogyNode
 
@@ -138,7 +139,7 @@ def batch_record(
         "released": any(s["meaning"] == "release" for s in signatures),
         "content_sha256": content,
         "commands": [c.to_dict() for c in store.commands(batch_id)],
-        "prompts": [],
+        "prompts": [p.to_dict() for p in store.read(lambda s: prompts.listed(s, batch_id))],
         "audit": {
             "ok": report.ok,
             "entries": report.entries,

@@ -17,6 +17,13 @@ A batch whose controlling process died shows as ``interrupted`` (records/lease.p
 
 ``cold``: abandon safely instead — make-safe every sensitive item, quarantine the items, end the
 batch aborted with the decision as its reason.
+
+A batch that ran on equipment (``run --devices``) resumes on that equipment, connected again by the
+caller (``anodeline resume --certs/--user/--speed/--bindings``): the same server certificate as
+recorded or refused (:mod:`anodeline.equipment.record`), the engine on the wall clock at the
+recorded speed, the line's state read from the equipment at the first poll; a twin server is not
+prepared again (its plant went on while nobody drove it). Make-safe of a cold restart or a
+quarantine is commanded on the equipment too.
 """
 
 from __future__ import annotations
@@ -89,11 +96,17 @@ def resume_batch(
     authorize: Callable[[Store], str],
     cold: bool = False,
     seed: int | None = None,
+    equipment: Any = None,
 ) -> BatchReport:
-    """Resume (or, ``cold``, abandon) the interrupted ``batch_id`` on a twin rebuilt from its journal."""
-    from anodeline.engine import SimClock
+    """Resume (or, ``cold``, abandon) the interrupted ``batch_id`` on a twin rebuilt from its journal.
+
+    ``equipment`` (connected, :class:`anodeline.equipment.backend.Equipment`): the batch ran on it
+    and goes on there; required for such a batch, refused for a twin batch or another server.
+    """
+    from anodeline.engine import EngineSettings, SimClock
     from anodeline.engine.commands import remaining_refusal
-    from anodeline.engine.run import continue_on_twin
+    from anodeline.engine.run import continue_on_devices, continue_on_twin
+    from anodeline.equipment.record import check_same_equipment, split_snapshot
     from anodeline.line.config import Line
     from anodeline.line.machine import Machine
     from anodeline.prediction import predict_recipe
@@ -107,9 +120,15 @@ def resume_batch(
             f"batch {batch_id!r} is {status}; only an interrupted batch (no live process) is resumed",
             hint="a held batch that a process runs takes 'anodeline batch restart'",
         )
+    line_data, recorded = split_snapshot(batch.line_data)
+    check_same_equipment(batch_id, recorded, equipment)
     actor = authorize(store)
+    from anodeline.records import prompts
+
+    why = f"the process that asked died; the batch was resumed by {actor}" + (" (cold)" if cold else "")
+    store.write(lambda s: prompts.withdraw_open(s, batch_id, actor=actor, reason=why))  # nobody waits for them
     recipe = Recipe.model_validate(batch.recipe_data)
-    line = Line.model_validate(batch.line_data)
+    line = Line.model_validate(line_data)
     procedure = compile_procedure(recipe, line)
     if batch.procedure_data is not None and parse_json(mapping_json(procedure.to_dict())) != batch.procedure_data:
         raise ResumeRefusedError(f"batch {batch_id!r}: its recipe no longer compiles to the procedure it ran",
@@ -136,7 +155,7 @@ def resume_batch(
     journal.resumed = True
     for layer, (um, at) in state_of.films.items():
         journal.deposited_um[layer], journal.deposited_at[layer] = um, at
-    clock = SimClock(start_s=state_of.sim_s)
+    clock = SimClock(start_s=state_of.sim_s) if equipment is None else _wall_clock(equipment, state_of.sim_s)
     wall = time.perf_counter()
     with LeaseKeeper(store, batch_id, owner=actor):
         flown = state_of.flying
@@ -145,12 +164,19 @@ def resume_batch(
                           message=f"resumed by {actor} from step {state_of.done} ({note})"
                           + (f"; decision: {decision}" if decision else ""))  # fmt: skip
         if decision is not None:
-            report = _abandon(store, batch_id, procedure, line, state, state_of, clock, journal, decision, seed)
+            report = _abandon(store, batch_id, procedure, line, state, state_of, clock, journal, decision, seed,
+                              equipment)  # fmt: skip
         else:
-            result = continue_on_twin(
-                procedure, line, state, state_of.done, clock=clock, seed=(batch.seed or 0) if seed is None else seed,
-                journal=journal, commands=RecordsCommands(store, batch_id),
-            )  # fmt: skip
+            commands = RecordsCommands(store, batch_id)
+            if equipment is not None:
+                settings = EngineSettings(link_margin_s=equipment.link_margin_s, scan_grace_s=equipment.scan_grace_s)
+                result = continue_on_devices(procedure, line, state, state_of.done, equipment.devices, clock,
+                                             journal=journal, settings=settings, commands=commands)  # fmt: skip
+            else:
+                result = continue_on_twin(
+                    procedure, line, state, state_of.done, clock=clock,
+                    seed=(batch.seed or 0) if seed is None else seed, journal=journal, commands=commands,
+                )  # fmt: skip
             exposures = _exposures(store, journal, item_ids)
             electrode = None
             materials_workpiece = _workpiece(procedure)
@@ -174,8 +200,17 @@ def resume_batch(
                 simulated_seconds=journal.last_sim_s, wall_seconds=time.perf_counter() - wall,
                 steps=state_of.done + result.steps_executed, electrode=electrode, exposure=summaries,
                 reasons=reasons, db=shown(store.url), audit_head=head.hash if head else None, line=line.line,
+                backend=equipment.backend if equipment is not None else "twin",
+                endpoint=equipment.endpoint if equipment is not None else None,
             )  # fmt: skip
     return report
+
+
+def _wall_clock(equipment: Any, start_s: float) -> Any:
+    """The wall clock of a batch on equipment, at its speed, going on from where the journal stopped."""
+    from anodeline.engine.clock import WallClock
+
+    return WallClock(1.0 / equipment.speed, start_s=start_s)
 
 
 def _workpiece(procedure: Any) -> str:
@@ -209,14 +244,21 @@ def _abandon(
     journal: RecordsJournal,
     decision: str,
     seed: int | None,
+    equipment: Any = None,
 ) -> BatchReport:
-    """Make safe on the rebuilt twin, quarantine the items (the decision is the abort's reason), end aborted."""
+    """Make safe (on the rebuilt twin, or the equipment), quarantine the items (the decision is the abort's
+    reason), end aborted."""
     from anodeline.devices.sim.twin import build_twin
-    from anodeline.engine.runner import Engine
+    from anodeline.engine.runner import Engine, EngineSettings
 
-    twin = build_twin(line, procedure, clock=clock, seed=seed or 0)
-    twin.plant.state = state
-    engine = Engine(procedure, line, twin.devices, clock, journal)
+    if equipment is None:
+        twin = build_twin(line, procedure, clock=clock, seed=seed or 0)
+        twin.plant.state = state
+        devices, settings = twin.devices, None
+    else:
+        devices = equipment.devices
+        settings = EngineSettings(link_margin_s=equipment.link_margin_s, scan_grace_s=equipment.scan_grace_s)
+    engine = Engine(procedure, line, devices, clock, journal, settings=settings)
     engine.belief = engine.observed = state
     engine.batch.state = "held"  # the batch was left mid-procedure: make-safe from there
 
@@ -224,6 +266,8 @@ def _abandon(
         yield from engine._protect(None)  # the engine's own make-safe, on the rebuilt line
 
     clock.run(safe())
+    if equipment is not None:
+        engine.stop_devices()  # what the equipment was left doing (a source on, a valve filling) ends
     journal.batch_finished(clock.now, "aborted", [decision])
     store.abort_batch(batch_id, sim_s=journal.last_sim_s, reasons=[decision, *engine.reasons])
     head = store.audit_head()
@@ -231,6 +275,8 @@ def _abandon(
         batch=batch_id, status="aborted", verdict="fail", simulated_seconds=journal.last_sim_s, wall_seconds=0.0,
         steps=state_of.done, electrode=None, exposure=(), reasons=(decision, *engine.reasons), db=shown(store.url),
         audit_head=head.hash if head else None, line=line.line,
+        backend=equipment.backend if equipment is not None else "twin",
+        endpoint=equipment.endpoint if equipment is not None else None,
     )  # fmt: skip
 
 

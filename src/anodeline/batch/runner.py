@@ -14,12 +14,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from anodeline.batch.commands import RecordsCommands
 from anodeline.batch.journal import RecordsJournal
 from anodeline.batch.materials import check_lot_records, check_lot_roles, lot_roles, register_materials
+from anodeline.batch.operator import OperatorChoice
 from anodeline.batch.outcome import Electrode, Exposure, Judgement, electrode_from, judge, summarise
 from anodeline.errors import AnodelineError
 from anodeline.line import load_line
@@ -98,6 +100,7 @@ def run_batch(
     on_close: Callable[[Store], None] | None = None,
     equipment: Any = None,
     clock: Any = None,
+    operator: OperatorChoice | None = None,
 ) -> BatchReport:
     """Make the electrode of ``recipe_path`` on the twin; record it; judge it.
 
@@ -113,7 +116,9 @@ def run_batch(
     instead of simulated time, so that commands and crashes land mid-batch; the results are the same.
     With ``equipment`` (:class:`anodeline.equipment.backend.Equipment`, connected) the batch runs on
     its devices on ``clock`` (a wall clock) instead of the twin; the line snapshot of the record
-    notes the equipment (backend, endpoints, server certificate thumbprints).
+    notes the equipment (backend, endpoints, server certificate thumbprints). ``operator``: who does the
+    manual steps (default: the twin's simulated operator; ``manual``: prompts answered by people, which
+    on the twin needs ``speed``: :mod:`anodeline.batch.operator`).
     """
     from anodeline.devices.sim.twin import build_twin
     from anodeline.engine import EngineSettings, SimClock, run_procedure
@@ -125,8 +130,11 @@ def run_batch(
                                 hint="give the longest the simulated run may take, e.g. --max-hours 24")  # fmt: skip
     if speed is not None and not (math.isfinite(speed) and speed > 0.0):
         raise BatchRefusedError(f"--speed {speed!r} is not a positive factor", hint="e.g. --speed 600: an hour in 6 s")
-    margin = equipment.link_margin_s if equipment is not None else 0.0
-    settings = EngineSettings(max_run_s=max_hours * 3600.0 if max_hours is not None else None, link_margin_s=margin)
+    operator = operator or OperatorChoice()
+    operator.check(speed=speed, equipment=equipment is not None)
+    margin, grace = (equipment.link_margin_s, equipment.scan_grace_s) if equipment is not None else (0.0, 0.0)
+    settings = EngineSettings(max_run_s=max_hours * 3600.0 if max_hours is not None else None, link_margin_s=margin,
+                              scan_grace_s=grace)  # fmt: skip
     recipe = load_recipe(recipe_path)
     check_lot_roles(recipe, lots or {})
     line = load_line(line_path or default_line_path(recipe.route))
@@ -179,6 +187,9 @@ def run_batch(
         held.__enter__()
         leases.callback(held.__exit__)
         wall = time.perf_counter()
+        people = None
+        if operator.manual:  # manual steps put to people as prompts, answered from any process
+            people = partial(operator.build, store, batch_id, lambda: journal.current_step)
         try:
             if equipment is None:
                 result = run_procedure(
@@ -191,11 +202,15 @@ def run_batch(
                     settings=settings,
                     clock=WallClock(factor=1.0 / speed) if speed is not None else None,
                     commands=RecordsCommands(store, batch_id),
+                    operator=None if people is None else lambda twin: people(twin.plant.apply),
                 )
             else:
                 from anodeline.engine.run import run_on_devices
 
-                result = run_on_devices(procedure, line, equipment.devices, clock, journal=journal, progress=progress,
+                devices = dict(equipment.devices)
+                if people is not None:  # the PLC's operator gets the step too (its HMI shows it)
+                    devices["operator"] = people(None, devices.get("operator"))
+                result = run_on_devices(procedure, line, devices, clock, journal=journal, progress=progress,
                                         settings=settings, commands=RecordsCommands(store, batch_id))  # fmt: skip
         except Exception as exc:  # the record must say why the batch stopped, whatever it was
             abort_reasons = [f"engine failure: {exc!r}"]
@@ -256,5 +271,7 @@ def _finish(
     elif status == "held":
         if current == "running":  # the record shows the hold and why, awaiting a person's decision
             store.raise_alarm(batch_id, sim_s=sim_s, code="HELD", message="; ".join(reasons), hold=True)
+    elif status == "stopped" and current in ("running", "held"):  # ISA-88 stop: its own final status
+        store.stop_batch(batch_id, sim_s=sim_s, reasons=reasons or ("batch stopped",))
     elif current in ("created", "running", "held"):
         store.abort_batch(batch_id, sim_s=sim_s, reasons=reasons or (f"batch {status}",))

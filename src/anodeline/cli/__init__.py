@@ -5,6 +5,7 @@ Modules are imported in the order their help panels should appear: recipes, mode
 
 from __future__ import annotations
 
+import gc
 from importlib import import_module
 
 from anodeline.cli.app import app
@@ -13,20 +14,26 @@ for _module in (
     "validate",
     "predict",
     "calibrate",
+    "sensitivity",
     "calc",
     "composition",
     "lineplan",
     "batch",
     "sign",
     "commands",
+    "prompts",
     "users",
     "campaign",
     "twin",
+    "serve",
 ):
     import_module(f"anodeline.cli.{_module}")
 
 
 def main() -> None:
+    """The ``anodeline`` script: the collector stays off until the command has imported what it needs
+    (:func:`anodeline.cli.app.settled`)."""
+    gc.disable()
     app()
 
 

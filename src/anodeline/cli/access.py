@@ -95,9 +95,6 @@ def acting_user(
 
 def anchor_head(store: Store, note: str, anchor_log: str | None = None) -> None:
     """Append the chain's head to the anchor log (when the store has one): after every write."""
-    from anodeline.records.anchors import anchor_path, append_anchor, signing_key
+    from anodeline.records.anchors import anchor_head as append_head
 
-    path = anchor_path(store.url, anchor_log)
-    head = store.audit_head()
-    if path is not None and head is not None:
-        append_anchor(path, head, note=note, key=signing_key())
+    append_head(store, note, anchor_log)

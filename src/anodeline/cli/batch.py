@@ -4,8 +4,6 @@
 database or one without the schema (exit 2).
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -57,6 +55,19 @@ def run(
         ),
     ] = None,
     json_output: _JSON = False,
+    operator: Annotated[
+        str | None,
+        typer.Option(
+            "--operator",
+            show_default="manual with --devices, else simulated",
+            help="Who does the manual steps: 'simulated' (the twin's operator) or 'manual' (prompts a person "
+            "answers with 'anodeline confirm'; on the twin it needs --speed).",
+        ),
+    ] = None,
+    prompt_timeout: Annotated[
+        float,
+        typer.Option("--prompt-timeout", help="Wall seconds a person has to answer a prompt; then the batch holds."),
+    ] = 1800.0,
     devices: Annotated[
         str | None,
         typer.Option(
@@ -123,20 +134,19 @@ def run(
         read_document(recipe, "recipe file", RecipeError)
     except RecipeError as exc:
         usage_error(f"{exc.message} [{exc.code}]", exc.hint)
-    import gc
-
     from anodeline.batch.runner import run_batch
     from anodeline.cli.access import acting_user
-    from anodeline.cli.run_view import RunProgress, print_report
+    from anodeline.cli.app import settled
 
     # The imported modules' objects live as long as the process: frozen, the cyclic collector stops
     # rescanning them on each of the batch's collections (results unchanged; ~2 % of a run's CPU).
-    gc.freeze()
+    settled()
 
     def authorize(store: Any) -> str:
         assert as_user is not None
         return acting_user(store, as_user, "run", anchor_log=anchor_log).name
 
+    people = _operator_choice(operator, prompt_timeout, speed, devices is not None or bool(bindings))
     equipment, clock = None, None
     if devices is not None or bindings:
         from anodeline.cli.equipment import connect_equipment
@@ -147,6 +157,7 @@ def run(
             )
         equipment, clock = connect_equipment(recipe, line, devices, bindings or [], speed or 1.0, certs, user)
     extra: dict[str, Any] = {"equipment": equipment, "clock": clock} if equipment is not None else {}
+    extra["operator"] = people
     common: dict[str, Any] = {
         "line_path": line, "db_url": _db(db), "seed": seed, "faults": fault or (), "lots": lots,
         "max_hours": max_hours, "speed": speed if equipment is None else None,
@@ -157,6 +168,8 @@ def run(
         if json_output:
             report = run_batch(recipe, **common)
         else:
+            from anodeline.cli.run_view import RunProgress
+
             with RunProgress() as progress:
                 report = run_batch(recipe, progress=progress.update, **common)
     except AnodelineError as exc:  # the one exit-code table: refused 1, usage or unreadable 2
@@ -170,9 +183,28 @@ def run(
             equipment.close()
     if json_output:
         print_json(report.to_dict())
-    else:
+    else:  # rich (≈ 0.2 G instructions) only for people: --json leaves it unimported
+        from anodeline.cli.run_view import print_report
+
         print_report(report)
     raise typer.Exit(0 if report.status == "complete" and report.verdict == "pass" else EXIT_FAIL)
+
+
+def _operator_choice(kind: str | None, timeout_s: float, speed: float | None, equipment: bool) -> Any:
+    """``--operator`` (default: manual on equipment, simulated on the twin), checked before anything is recorded."""
+    from anodeline.batch.operator import OperatorChoice, PromptUsageError
+
+    def notice(prompt: Any) -> None:
+        typer.echo(f"prompt: {prompt.batch_id} step {prompt.step}: {prompt.instructions} — answer with "
+                   f"'anodeline confirm {prompt.batch_id} {prompt.step} --as USER' by {prompt.deadline[:19]}Z",
+                   err=True)  # fmt: skip
+
+    choice = OperatorChoice(kind or ("manual" if equipment else "simulated"), timeout_s, notice)
+    try:
+        choice.check(speed=speed, equipment=equipment)
+    except PromptUsageError as exc:
+        usage_error(f"{exc.message} [{exc.rule}]", exc.hint)
+    return choice
 
 
 @app.command(rich_help_panel=BATCHES)

@@ -4,8 +4,6 @@ Heavy libraries (pint, scipy) are imported inside the commands so that ``--help`
 fast. Every command prints JSON with ``--json``; numbers carry their unit in the key.
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -30,7 +28,7 @@ class Over(StrEnum):
     water = "water"
 
 
-def _fail(exc: AnodelineError, where: str = "", hint: str = "") -> NoReturn:
+def _fail(exc: "AnodelineError", where: str = "", hint: str = "") -> NoReturn:
     usage_error(f"{where}: {exc.message}" if where else exc.message, exc.hint or hint)
 
 

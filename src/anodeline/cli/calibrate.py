@@ -1,7 +1,5 @@
 """``anodeline calibrate``: fit the film-property models on the patent data and report LOO errors."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -49,7 +47,7 @@ def calibrate(
     raise typer.Exit(EXIT_OK)
 
 
-def _print_tables(result: CalibrationResult) -> None:
+def _print_tables(result: "CalibrationResult") -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

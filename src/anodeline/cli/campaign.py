@@ -3,8 +3,6 @@
 Heavy modules (the line model, OR-Tools, matplotlib, SimPy) are imported inside the command.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -24,7 +22,7 @@ campaign_app = typer.Typer(help="Plan many batches on one or more lines (docs/ca
 app.add_typer(campaign_app, name="campaign", rich_help_panel=CAMPAIGNS)
 
 
-def refuse_campaign(path: Path, exc: CampaignError) -> NoReturn:
+def refuse_campaign(path: Path, exc: "CampaignError") -> NoReturn:
     """Every violation on its own located line; exit 2 for an unreadable file, 1 for a refused one."""
     from anodeline.errors import UnreadableInputError
 
@@ -35,7 +33,7 @@ def refuse_campaign(path: Path, exc: CampaignError) -> NoReturn:
     fail(message, exc.hint)
 
 
-def load(path: Path) -> Campaign:
+def load(path: Path) -> "Campaign":
     from anodeline.campaign.errors import CampaignError
     from anodeline.campaign.load import load_campaign
 
@@ -45,7 +43,7 @@ def load(path: Path) -> Campaign:
         refuse_campaign(path, exc)
 
 
-def _prove(p: Plan, campaign: Campaign) -> dict[str, dict[str, object]]:
+def _prove(p: "Plan", campaign: "Campaign") -> dict[str, dict[str, object]]:
     """The merged timeline of each line through the verifier; exit 1 with the located refusal if not air-free."""
     from anodeline.campaign.merge import verify_schedule
     from anodeline.cli.lineplan import _placed, _refused
@@ -65,7 +63,7 @@ def _hours(seconds: float) -> str:
     return f"{seconds / 3600:.2f} h"
 
 
-def _print(p: Plan) -> None:
+def _print(p: "Plan") -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -190,8 +188,9 @@ def run_command(
 
     planned = plan(loaded.problem())
     planned = replace(planned, air_free=_prove(planned, loaded))
-    from anodeline.cli.app import describe
+    from anodeline.cli.app import describe, settled
 
+    settled()  # a campaign runs for long: the collector back on, the imports frozen
     try:
         store = write_store(db)
     except AnodelineError as exc:
@@ -212,7 +211,7 @@ def run_command(
     raise typer.Exit(0 if ok else EXIT_FAIL)
 
 
-def _print_run(result: CampaignRun) -> None:
+def _print_run(result: "CampaignRun") -> None:
     from rich.console import Console
     from rich.table import Table
 

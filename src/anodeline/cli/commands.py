@@ -6,8 +6,7 @@ live process runs gets the command through the records database, taken at its ne
 is stopped or aborted by the command itself, in the record; restarting one is ``anodeline resume``.
 """
 
-from __future__ import annotations
-
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,31 +24,21 @@ _REASON = Annotated[str, typer.Option("--reason", help="Why, in a few words (kep
 
 
 def _send(verb: str, batch: str, as_user: str, reason: str, db: str | None, json_output: bool, log: str | None) -> None:
-    from anodeline.records.commands import CommandRefusedError, without_controller
+    from anodeline.batch.commands import send_command
 
     if not reason.strip():
         usage_error("--reason is empty", "say why, e.g. --reason 'O2 analyser in chamber 5 to be checked'")
     with write_store(db, create=False) as store:
-        record = store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
+        store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
         user = acting_user(store, as_user, verb, batch_id=batch, anchor_log=log)
-        shown = store.shown_status(record)
         try:
-            if shown in ("completed", "aborted"):
-                raise CommandRefusedError(batch, verb, f"the batch has ended ({shown})", "nothing to command")
-            command = store.issue_command(batch, verb=verb, user=user.name, reason=reason)
-            lease = store.lease(batch)
-            if lease is not None and lease.alive():
-                outcome = None
-                said = f"sent to the process running it ({lease.owner}, pid {lease.pid} on {lease.host})"
-            else:
-                outcome = without_controller(store, record, command, shown)
-                said = outcome
+            sent = send_command(store, batch, verb=verb, user=user.name, reason=reason)
         finally:
             anchor_head(store, f"batch {verb} {batch} by {user.name}", log)
     if json_output:
-        print_json({"batch": batch, "command": command.to_dict(), "status": shown, "outcome": outcome})
+        print_json(sent.to_dict())
         return
-    typer.echo(f"{verb} {batch} by {user.full_name} ({user.name}, {user.role}): {said}")
+    typer.echo(f"{verb} {batch} by {user.full_name} ({user.name}, {user.role}): {sent.said}")
 
 
 @batch_app.command("hold")
@@ -90,23 +79,86 @@ def resume(
     ] = False,
     json_output: JSON = False,
     anchor_log: ANCHOR_LOG = None,
+    devices: Annotated[
+        str | None,
+        typer.Option(
+            "--devices",
+            show_default=False,
+            rich_help_panel="Equipment",
+            help="The OPC UA endpoint, if not the one the batch ran on (a batch run on equipment).",
+        ),
+    ] = None,
+    bindings: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--bindings",
+            show_default=False,
+            rich_help_panel="Equipment",
+            help="Bindings file(s), if not those the batch ran with; repeatable.",
+        ),
+    ] = None,
+    certs: Annotated[
+        Path | None,
+        typer.Option(
+            "--certs",
+            show_default="$ANODELINE_CERTS or ./opcua-certs",
+            rich_help_panel="Equipment",
+            help="This client's certificate and the trusted servers; the server must be the one recorded.",
+        ),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            show_default=False,
+            rich_help_panel="Equipment",
+            help="OPC UA user; the password is read from $ANODELINE_OPCUA_PASSWORD.",
+        ),
+    ] = None,
+    speed: Annotated[
+        float | None,
+        typer.Option(
+            "--speed",
+            show_default="the recorded speed",
+            rich_help_panel="Equipment",
+            help="Clock seconds per wall second of the equipment (a twin server's --speed; 1 on hardware).",
+        ),
+    ] = None,
 ) -> None:
-    """Warm restart of an interrupted batch (its process died): reconcile, re-verify, go on; engineer."""
+    """Warm restart of an interrupted batch (its process died): reconcile, re-verify, go on; engineer.
+
+    A batch run on equipment resumes on the same equipment (connected again from its record).
+    """
     from anodeline.batch.resume import resume_batch
+    from anodeline.cli.app import settled
     from anodeline.cli.output import EXIT_FAIL
-    from anodeline.cli.run_view import print_report
+    from anodeline.equipment.record import split_snapshot
+
+    settled()
 
     with write_store(db, create=False) as store:
-        store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
+        record = store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
+        line_data, recorded = split_snapshot(record.line_data)
+        equipment = None
+        if recorded is not None:
+            from anodeline.cli.equipment import reconnect_equipment
+
+            equipment = reconnect_equipment(line_data, recorded, devices, bindings or [], speed, certs, user)
+        elif devices or bindings:
+            usage_error(f"batch {batch} ran on the in-process twin", "leave out --devices and --bindings")
         try:
             report = resume_batch(
-                store, batch, cold=cold,
+                store, batch, cold=cold, equipment=equipment,
                 authorize=lambda s: acting_user(s, as_user, "resume", batch_id=batch, anchor_log=anchor_log).name,
             )  # fmt: skip
         finally:
+            if equipment is not None:
+                equipment.close()
             anchor_head(store, f"resume {batch} by {as_user[:64]}", anchor_log)
     if json_output:
         print_json(report.to_dict())
-    else:
+    else:  # rich only for people (as run)
+        from anodeline.cli.run_view import print_report
+
         print_report(report)
     raise typer.Exit(0 if report.status == "complete" and report.verdict == "pass" else EXIT_FAIL)

@@ -1,7 +1,5 @@
 """``anodeline calc composition``: a target formula's atomic fractions and the film it gives."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -4,8 +4,6 @@ Heavy modules (pint, the line model) are imported inside the commands so that
 ``anodeline --help`` stays fast.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -26,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 FORMATS = ("text", "json", "yaml")
 
 
-def _refuse(exc: AnodelineError) -> NoReturn:
+def _refuse(exc: "AnodelineError") -> NoReturn:
     """Exit 2 for a file that cannot be read, 1 for one that was read and is refused (docs/cli.md)."""
     from anodeline.errors import UnreadableInputError
 
@@ -36,7 +34,7 @@ def _refuse(exc: AnodelineError) -> NoReturn:
     fail(message, exc.hint)
 
 
-def _line(path: Path | None, route: str, name: str = "") -> Line:
+def _line(path: Path | None, route: str, name: str = "") -> "Line":
     from anodeline.line.errors import LineConfigError
     from anodeline.line.load import default_line_path, load_line, shipped_lines_dir
 
@@ -52,7 +50,7 @@ def _line(path: Path | None, route: str, name: str = "") -> Line:
         _refuse(exc)
 
 
-def _compile(recipe_path: Path, line_path: Path | None) -> tuple[Procedure, Line]:
+def _compile(recipe_path: Path, line_path: Path | None) -> tuple["Procedure", "Line"]:
     from anodeline.errors import RecipeError
     from anodeline.line.errors import InterlockError, ProcedureError
     from anodeline.procedure.routes import compile_procedure
@@ -72,7 +70,7 @@ def _compile(recipe_path: Path, line_path: Path | None) -> tuple[Procedure, Line
              exc.hint or f"'anodeline validate {recipe_path} --line LINE.yaml' lists what does not fit")  # fmt: skip
 
 
-def _where(record: StepRecord) -> str:
+def _where(record: "StepRecord") -> str:
     data = record.action.to_dict()
     if "space" in data:
         return str(data["space"])
@@ -83,19 +81,19 @@ def _where(record: StepRecord) -> str:
     return ""
 
 
-def _atm(state: LineState, space: str) -> str:
+def _atm(state: "LineState", space: str) -> str:
     if space not in state.atmospheres:
         return ""
     a = state.atmospheres[space]
     return f"{a.gas} {a.pressure_pa:.2g} Pa {a.o2_ppm:.2g}/{a.h2o_ppm:.2g}"
 
 
-def _args(record: StepRecord) -> str:
+def _args(record: "StepRecord") -> str:
     data = record.action.to_dict()
     return ", ".join(f"{k}={v}" for k, v in data.items() if k not in ("action", "manual", "space"))
 
 
-def _print_plan(procedure: Procedure, line: Line) -> None:
+def _print_plan(procedure: "Procedure", line: "Line") -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -143,7 +141,7 @@ def plan(
         _print_plan(procedure, line_model)
 
 
-def _load_procedure(path: Path, line: Line | None = None) -> Procedure:
+def _load_procedure(path: Path, line: "Line | None" = None) -> "Procedure":
     from anodeline.errors import UnreadableInputError
     from anodeline.line.errors import ProcedureError
     from anodeline.procedure.io import load_procedure
@@ -201,7 +199,7 @@ def verify(
     raise typer.Exit(EXIT_OK if verdict.air_free else EXIT_FAIL)
 
 
-def _placed(procedure: Procedure, failure: InterlockError) -> InterlockError:
+def _placed(procedure: "Procedure", failure: "InterlockError") -> "InterlockError":
     """The refusal with the step's file index and line:column (a procedure file) and the door or container."""
     action = (
         procedure.steps[failure.step]
@@ -216,7 +214,7 @@ def _placed(procedure: Procedure, failure: InterlockError) -> InterlockError:
     )  # fmt: skip
 
 
-def _refused(procedure: Procedure, failure: InterlockError) -> str:
+def _refused(procedure: "Procedure", failure: "InterlockError") -> str:
     """``step 12 (file index 14, line 88:5) open_door inlet-2: DOOR002 … [door inlet-2, space chamber-4]``."""
     if failure.action == "start" or not 0 <= failure.step < len(procedure.steps):
         head = "before the first step (the materials as they arrive)"
@@ -227,7 +225,7 @@ def _refused(procedure: Procedure, failure: InterlockError) -> str:
     return f"{head}: {failure.rule} {failure.reason}" + (f" [{', '.join(named)}]" if named else "")
 
 
-def _step_words(action: Action) -> str:
+def _step_words(action: "Action") -> str:
     """``open_door inlet-2``, ``move base to apparatus-1``, ``evacuate chamber-4 to 10 Pa``: a step as a phrase."""
     data = action.to_dict()
     names = [str(data[key]) for key in ("door", "container", "item", "layer", "space") if key in data]

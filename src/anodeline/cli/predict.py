@@ -1,7 +1,5 @@
 """``anodeline predict``: the film, times and cell a recipe will give, before anything moves."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

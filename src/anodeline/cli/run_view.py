@@ -140,6 +140,15 @@ def print_record(data: dict[str, Any], console: Console | None = None) -> None:
             unchanged = "yes" if sig["content_matches"] else "[red]NO: changed after signing[/red]"
             signed.add_row(sig["printed_name"], sig["user"], sig["signed_at"], sig["meaning_text"], unchanged)
         console.print(signed)
+    for c in data.get("commands", []):
+        console.print(f"command {c['verb']} by {c['user']} at {c['issued_at'][:19]}Z ({c['reason']}): "
+                      f"{c['outcome'] or 'not taken yet'}")  # fmt: skip
+    if data.get("prompts"):
+        asked = Table("step", "asked", "answer", "by", "answered (UTC)", "reason", title="prompts")
+        for p in data["prompts"]:
+            asked.add_row(str(p["step"]), p["instructions"], p["answer"] or "open", p["user"] or "-",
+                          (p["answered_at"] or "-")[:19], p["reason"] or "-")  # fmt: skip
+        console.print(asked)
     console.print(f"released: {'yes' if data.get('released') else 'no'}")
     audit = data["audit"]
     state = "intact" if audit["ok"] else "[red]BROKEN[/red]"

@@ -4,8 +4,6 @@ Re-authenticates the signer (name and password, 21 CFR 11.200(a)), stores the pr
 UTC time and the meaning linked to the record's content hash (11.50, 11.70) with its audit entry.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """``anodeline twin``: the digital twin as a protocol peer (served over OPC UA), its bindings and users."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,7 +20,7 @@ app.add_typer(twin_app, name="twin", rich_help_panel=LINE)
 CERTS_HELP = "Directory of this application's certificate and of trusted peers (trusted/); made on first use."
 
 
-def _load_line(path: Path) -> Line:
+def _load_line(path: Path) -> "Line":
     from anodeline.line import load_line
 
     return load_line(path)
@@ -86,6 +84,9 @@ def serve(
         operator=not no_operator,
         modbus=modbus,
     )
+    from anodeline.cli.app import settled
+
+    settled()  # the server runs for long: the collector back on, the imports frozen
     try:
         asyncio.run(run_server(options))
     except OSError as exc:

@@ -4,8 +4,6 @@ The first user of a database must be an ``admin`` and is added without ``--as`` 
 to authenticate yet); every later change needs ``--as`` an admin, re-authenticated.
 """
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

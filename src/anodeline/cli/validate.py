@@ -1,7 +1,5 @@
 """``anodeline validate`` and ``anodeline explain``: recipes against the process window."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -51,7 +49,7 @@ def validate(
     raise typer.Exit(EXIT_OK if all(report.valid for report in reports) else EXIT_FAIL)
 
 
-def _load_line(path: Path) -> Line:
+def _load_line(path: Path) -> "Line":
     from anodeline.cli.output import fail
     from anodeline.errors import UnreadableInputError
     from anodeline.line.errors import LineConfigError
@@ -66,7 +64,7 @@ def _load_line(path: Path) -> Line:
         fail(message, exc.hint)
 
 
-def _with_fit(report: Report, path: Path, line: Line) -> Report:
+def _with_fit(report: "Report", path: Path, line: "Line") -> "Report":
     """``report`` with the violations that stop its recipe from running on ``line``."""
     from dataclasses import replace
 

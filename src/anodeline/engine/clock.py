@@ -53,8 +53,8 @@ class SimClock:
 class WallClock(SimClock):
     """Wall-clock seconds (``factor`` < 1 runs faster than real time, for rehearsals)."""
 
-    def __init__(self, factor: float = 1.0, *, strict: bool = False) -> None:
-        self.rt = simpy.rt.RealtimeEnvironment(factor=factor, strict=strict)
+    def __init__(self, factor: float = 1.0, *, strict: bool = False, start_s: float = 0.0) -> None:
+        self.rt = simpy.rt.RealtimeEnvironment(initial_time=float(start_s), factor=factor, strict=strict)
         self.env = self.rt
 
     def run(self, process: Process) -> Any:

@@ -40,7 +40,7 @@ from anodeline.line.config import Line
 from anodeline.line.machine import Machine
 from anodeline.line.state import LineState
 from anodeline.line.transitions import TRANSITIONS
-from anodeline.physics.deposition.rates import deposition_time_s
+from anodeline.physics.deposition.rates import deposition_time_s, params_for
 from anodeline.procedure.model import Procedure
 
 #: A run's default time limit is this many times its planned duration (plus one suspender hold).
@@ -78,7 +78,7 @@ def step_duration_s(line: Line, state: LineState, action: act.Action) -> float:
     if isinstance(action, act.Load | act.Unload):
         return 2 * DOOR_TRAVEL_S + OPERATOR_MEDIAN_S.get(action.kind, DEFAULT_MEDIAN_S)
     if isinstance(action, act.Deposit):
-        return deposition_time_s(action.method, action.material, action.thickness_um)
+        return deposition_time_s(action.method, action.material, action.thickness_um, params_for(action.power_w))
     if isinstance(action, act.Heat):
         return _heat_s(state, action)
     if isinstance(action, act.Hold):

@@ -27,3 +27,11 @@ class DeviceFaultError(AnodelineError, RuntimeError):
 
 class StepInterrupted(Exception):
     """A wait was cut short because a suspender tripped; the step is repeated after the hold (internal)."""
+
+
+class PromptUnanswered(DeviceFaultError):
+    """A manual step put to a person was refused or not answered in time (``PROMPT-REFUSED``,
+    ``PROMPT-TIMEOUT``): the engine holds at that step instead of aborting (:mod:`.commanded`)."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(code, message)

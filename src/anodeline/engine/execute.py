@@ -8,7 +8,10 @@
   closed; a glove chamber's purifier is then switched on and its analysers settle 60 s;
   a reading far above the Machine's prediction means the gas is not what its label says;
 * doors — command and wait for the position feedback (4 × travel);
-* glove work — handed to the operator; wait for done (30 min);
+* glove work — handed to the operator; wait for done (30 min). A prompting operator (a person asked
+  through prompts, ``operator.prompting`` = 1: :mod:`anodeline.batch.operator`) keeps its own deadline
+  on the wall clock: a refusal or a prompt not answered in time holds the batch (``PROMPT-REFUSED``,
+  ``PROMPT-TIMEOUT``) instead of aborting it, and the wait polls at most four times a wall second;
 * load, unload — the engine opens the chamber's load port (a door like any other: a stuck
   port stops the step), the operator puts the container through, the engine closes the port;
 * deposit — source on until the QCM reads the thickness; timeout: rates model × 1.5 + 5 min;
@@ -25,10 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 from anodeline.devices import naming
 from anodeline.devices.commands import SourceCommand
-from anodeline.engine.errors import DeviceFaultError
+from anodeline.engine.errors import DeviceFaultError, PromptUnanswered
 from anodeline.line import actions as act
 from anodeline.line.state import LineState
-from anodeline.physics.deposition.rates import deposition_time_s
+from anodeline.physics.deposition.rates import deposition_time_s, params_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from anodeline.engine.runner import Engine
@@ -86,7 +89,7 @@ def evacuate(eng: Engine, a: act.Evacuate) -> Steps:
         return pumps.time_to(p, aim) if p > aim else 0.0
 
     def fault() -> str | None:
-        if eng.readings.get(f"{pump_name}.running", 1.0) < 0.5:
+        if eng.reads_off(f"{pump_name}.running"):
             return f"pump {pump_name} stopped while evacuating {a.space} (gauge {_pressure(eng, a.space):.3g} Pa)"
         return None
 
@@ -158,7 +161,14 @@ def door(eng: Engine, name: str, want_open: bool) -> Steps:
     yield from eng.wait_until(f"{verb} door {name}", done, DOOR_TIMEOUT_S, eta=lambda: DOOR_TRAVEL_S)
 
 
+#: Wall seconds between two polls while a person is asked (a prompt's wait on a fast rehearsal clock).
+PROMPT_POLL_WALL_S = 0.25
+
+
 def manual(eng: Engine, action: act.Action) -> Steps:
+    if eng.readings.get(f"{naming.OPERATOR}.prompting", 0.0) > 0.5:
+        yield from prompted(eng, action)
+        return
     done_before = eng.readings.get(f"{naming.OPERATOR}.done", 0.0)
     refused_before = eng.readings.get(f"{naming.OPERATOR}.refused", 0.0)
     eng.command(naming.OPERATOR, action)
@@ -172,6 +182,34 @@ def manual(eng: Engine, action: act.Action) -> Steps:
         return None
 
     yield from eng.wait_until(f"operator: {action.describe()}", done, OPERATOR_TIMEOUT_S, fault=fault, period=5.0)
+
+
+def prompted(eng: Engine, action: act.Action) -> Steps:
+    """A manual step put to a person: wait for the answer; refused or timed out → :class:`PromptUnanswered`."""
+    channel = naming.OPERATOR
+    counts = {what: eng.readings.get(f"{channel}.{what}", 0.0) for what in ("done", "refused", "timed_out")}
+    eng.command(channel, action)
+    operator = eng.devices[channel]
+
+    def answered(what: str) -> bool:
+        return eng.readings.get(f"{channel}.{what}", 0.0) > counts[what]
+
+    def fault() -> str | None:
+        if answered("refused") or answered("timed_out"):
+            return str(getattr(operator, "last_answer", "") or f"the operator did not {action.describe()}")
+        return None
+
+    factor = getattr(getattr(eng.clock, "rt", None), "factor", None)  # wall seconds per clock second
+    period = max(5.0, PROMPT_POLL_WALL_S / factor) if factor else 5.0
+    try:  # no clock timeout: the prompt's deadline is on the wall clock, kept by the operator
+        yield from eng.wait_until(f"operator: {action.describe()}", lambda: answered("done"), math.inf, fault=fault,
+                                  period=period)  # fmt: skip
+    except DeviceFaultError as unanswered:
+        if unanswered.alarm != "DEVICE" or not (answered("refused") or answered("timed_out")):
+            raise
+        if answered("timed_out"):
+            raise PromptUnanswered(unanswered.message, code="PROMPT-TIMEOUT") from None
+        raise PromptUnanswered(unanswered.message, code="PROMPT-REFUSED") from None
 
 
 def through_port(eng: Engine, action: act.Load | act.Unload) -> Steps:
@@ -192,7 +230,7 @@ def deposit(eng: Engine, a: act.Deposit) -> Steps:
     source = naming.source_for(eng.line, a.space, a.method, a.material)
     if source is None:  # pragma: no cover - refused before by DEP003
         raise DeviceFaultError("DEV-SOURCE", f"no {a.method} source for {a.material} in {a.space}")
-    model_s = deposition_time_s(a.method, a.material, a.thickness_um)
+    model_s = deposition_time_s(a.method, a.material, a.thickness_um, params_for(a.power_w))
     eng.command(source, SourceCommand(a))
     qcm = f"{source}.thickness_um"
 
@@ -205,7 +243,7 @@ def deposit(eng: Engine, a: act.Deposit) -> Steps:
         return left / rate_um_s if rate_um_s > 0 else 30.0
 
     def fault() -> str | None:
-        if eng.readings.get(f"{source}.on", 1.0) < 0.5:
+        if eng.reads_off(f"{source}.on"):
             return f"source {source} went off at {eng.readings.get(qcm, 0.0):.4g} µm of {a.thickness_um:g} µm"
         return None
 

@@ -6,9 +6,11 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
+from anodeline.devices import naming
 from anodeline.devices.protocols import Device
 from anodeline.devices.sim.faults import Fault
-from anodeline.devices.sim.twin import build_twin
+from anodeline.devices.sim.params import TwinParams
+from anodeline.devices.sim.twin import Twin, build_twin
 from anodeline.engine.clock import Clock, SimClock
 from anodeline.engine.commands import Commands
 from anodeline.engine.journal import Journal, NullJournal
@@ -30,11 +32,20 @@ def run_procedure(
     progress: Progress | None = None,
     settings: EngineSettings | None = None,
     commands: Commands | None = None,
+    operator: Callable[[Twin], Device] | None = None,
+    twin_params: TwinParams | None = None,
 ) -> RunResult:
-    """Run ``procedure`` on the twin of ``line`` (simulated clock unless given); same seed → same result."""
+    """Run ``procedure`` on the twin of ``line`` (simulated clock unless given); same seed → same result.
+
+    ``operator(twin)``, given, replaces the twin's simulated operator (people answering prompts:
+    :class:`anodeline.batch.operator.ManualOperator`). ``twin_params`` replaces the twin's estimated
+    device behaviour (``anodeline sensitivity`` varies it).
+    """
     clock = clock or SimClock()
     journal = journal or NullJournal()
-    twin = build_twin(line, procedure, clock=clock, seed=seed, faults=faults)
+    twin = build_twin(line, procedure, clock=clock, seed=seed, faults=faults, params=twin_params)
+    if operator is not None:
+        twin.devices[naming.OPERATOR] = operator(twin)
     engine = Engine(
         procedure, line, twin.devices, clock, journal, progress=progress, settings=settings, commands=commands
     )
@@ -84,6 +95,27 @@ def run_on_devices(
     """Run ``procedure`` on given devices (hardware); the final state is what the engine observed."""
     journal = journal or NullJournal()
     engine = Engine(procedure, line, devices, clock, journal, progress=progress, settings=settings, commands=commands)
+    return _run(engine, clock, journal, 0, (), lambda: engine.observed)
+
+
+def continue_on_devices(
+    procedure: Procedure,
+    line: Line,
+    state: LineState,
+    first_step: int,
+    devices: Mapping[str, Device],
+    clock: Clock,
+    *,
+    journal: Journal | None = None,
+    settings: EngineSettings | None = None,
+    commands: Commands | None = None,
+) -> RunResult:
+    """Go on with ``procedure`` from ``first_step`` on equipment (a warm restart): the engine believes ``state``
+    (the journal's), reads the devices at its first poll, and checks every step as usual."""
+    journal = journal or NullJournal()
+    engine = Engine(procedure, line, devices, clock, journal, settings=settings, commands=commands)
+    engine.belief = engine.observed = state
+    engine.first_step = first_step
     return _run(engine, clock, journal, 0, (), lambda: engine.observed)
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from anodeline.devices.protocols import Device, Health, Supervised
-from anodeline.engine import execute, supervision
+from anodeline.engine import commanded, execute, supervision
 from anodeline.engine.clock import Clock
-from anodeline.engine.commands import Commands, NoCommands, OperatorCommand, remaining_refusal
+from anodeline.engine.commands import Commands, NoCommands
 from anodeline.engine.duration import LIMIT_FACTOR, default_time_limit_s
-from anodeline.engine.errors import DeviceFaultError, StepInterrupted
+from anodeline.engine.errors import DeviceFaultError, PromptUnanswered, StepInterrupted
 from anodeline.engine.journal import Journal
 from anodeline.engine.observe import Overlay, equivalent_ppm
 from anodeline.engine.states import BatchStateMachine
@@ -62,6 +62,10 @@ class EngineSettings:
     #: Added to every device wait's timeout: the round trip of a link to equipment (0 for the twin in-process;
     #: a scaled rehearsal against a served twin multiplies the link's wall latency by its speed).
     link_margin_s: float = 0.0
+    #: How long a flag may read off before the engine believes it (clock seconds; 0 for the twin in-process).
+    #: A PLC's inputs follow its outputs a scan later, and a link adds its sampling interval: a pump just
+    #: switched on may still read stopped once (:meth:`Engine.reads_off`).
+    scan_grace_s: float = 0.0
 
 
 class Engine:
@@ -109,10 +113,31 @@ class Engine:
         #: Devices behind a link (OPC UA, Modbus) and what is wrong with them now (:mod:`.supervision`).
         self._supervised = tuple(d for d in devices.values() if isinstance(d, Supervised))
         self.health: tuple[Health, ...] = ()
+        self._off_since: dict[str, float] = {}  # flag → when it was first read off (clock), for reads_off
 
     # --- devices and readings ------------------------------------------------------------------
     def command(self, device: str, value: Any) -> None:
+        if self._off_since:  # what its flags read before this command is not its outcome
+            prefix = f"{device}."
+            self._off_since = {k: t for k, t in self._off_since.items() if not k.startswith(prefix)}
         self.devices[device].set(value)
+
+    def stop_devices(self) -> None:
+        """Every device to its safe state (``stop()``: pumps isolate, valves close, sources off, heaters ambient)."""
+        for device in self.devices.values():
+            device.stop()
+
+    def reads_off(self, key: str) -> bool:
+        """The flag ``key`` reads off now and has read off for ``scan_grace_s`` (a reading one scan late is not off).
+
+        A missing reading is not off (stale data is supervision's business, :mod:`.supervision`).
+        """
+        value = self.readings.get(key)
+        if value is None or value >= 0.5:
+            self._off_since.pop(key, None)
+            return False
+        since = self._off_since.setdefault(key, self.clock.now)
+        return self.clock.now - since >= self.settings.scan_grace_s
 
     def poll(self) -> LineState:
         """Read every device, journal the samples, update the observed state, exposures and trips."""
@@ -289,7 +314,7 @@ class Engine:
                     continue
                 pending = self.commands.pending()  # ISA-88 commands from another process, at each step boundary
                 if pending:
-                    if not (yield from self._obey(pending[0], index)):
+                    if not (yield from commanded.obey(self, pending[0], index)):
                         return
                     continue
                 if self.trips:
@@ -299,6 +324,13 @@ class Engine:
                         return
                     continue
                 refusal, predicted = self.check(observed, action)
+                if refusal is not None and self._met_already(index, observed, action):
+                    self.journal.step_started(self.clock.now, index, action)
+                    self.belief = observed
+                    self.steps_executed += 1
+                    self.journal.step_finished(self.clock.now, index, action, "ok", dict(self.readings))
+                    index += 1
+                    continue
                 if refusal is not None:
                     text = f"step {index} {action.describe()} refused: {refusal.rule} {refusal.reason}"
                     exposed = set(tripped(self.ceiling.policy, observed))  # make those safe too, at once
@@ -315,6 +347,12 @@ class Engine:
                     self.journal.step_finished(self.clock.now, index, action, "interrupted", dict(self.readings))
                     started, interrupted = False, True
                     continue
+                except PromptUnanswered as unanswered:  # a person refused the step, or nobody answered: hold
+                    self.journal.step_finished(self.clock.now, index, action, "interrupted", dict(self.readings))
+                    started = False
+                    if not (yield from commanded.held(self, unanswered.message, index, unanswered.alarm)):
+                        return
+                    continue
                 self.belief = predicted
                 interrupted = False
                 self.steps_executed += 1
@@ -327,6 +365,24 @@ class Engine:
             if started:
                 self.journal.step_finished(self.clock.now, index, steps[index], "failed", dict(self.readings))
             yield from self._abort(fault)
+
+    def _met_already(self, index: int, observed: LineState, action: act.Action) -> bool:
+        """A resumed batch's first step that the equipment finished while nobody drove it: done, not refused.
+
+        On equipment the plant goes on when the controlling process dies: a pump left running takes
+        its space below the step's target (the Machine would refuse to evacuate *up* to it, ACT005),
+        a valve left open fills it. The step's aim is met; the engine goes on from what it reads.
+        """
+        if index != self.first_step or self.first_step == 0 or self.steps_executed:
+            return False
+        atmosphere = observed.atmospheres.get(getattr(action, "space", ""))
+        if atmosphere is None:
+            return False
+        if isinstance(action, act.Evacuate):
+            return atmosphere.pressure_pa <= action.pressure_pa
+        if isinstance(action, act.Backfill):
+            return atmosphere.pressure_pa >= action.pressure_pa * execute.BACKFILL_AIM and atmosphere.gas == action.gas
+        return False
 
     def _over_time(self, index: int) -> str:
         limit_h = self.max_run_s / 3600.0
@@ -372,88 +428,6 @@ class Engine:
             ok_since = None
         self.reasons.append(f"the hold did not clear within {s.max_hold_s:.0f} s; the batch waits for a person")
         return False
-
-    # --- ISA-88 commands from people (engine/commands.py) -------------------------------------------
-    def _obey(self, command: OperatorCommand, index: int) -> Generator[Any, Any, bool]:
-        """Act on a command taken while running; True when the batch goes on."""
-        who = f"{command.verb} by {command.user}: {command.reason}"
-        if command.verb == "abort":
-            self.commands.taken(command, "aborted")
-            raise DeviceFaultError("ABORT-CMD", who)
-        if command.verb == "stop":
-            self.commands.taken(command, "stopped")
-            yield from self._stop(who)
-            return False
-        if command.verb == "hold":
-            self.commands.taken(command, "held")
-            return (yield from self._held_by_command(who, index))
-        self.commands.taken(command, "refused: the batch is running, not held")
-        return True
-
-    def _held_by_command(self, who: str, index: int) -> Generator[Any, Any, bool]:
-        """Hold at a step boundary (make-safe everything) until a restart whose check passes, a stop or an abort."""
-        alarm_id = self.journal.alarm(self.clock.now, "HOLD-CMD", who, True)
-        self.batch.to("holding", who)
-        made = yield from self._protect(None)
-        self.batch.to("held", who)
-        t0 = self.clock.now
-        while self.clock.now - t0 < self.settings.suspenders.max_hold_s:
-            yield self.clock.timeout(self.settings.period_s)
-            self.poll()
-            for command in self.commands.pending():
-                said = f"{command.verb} by {command.user}: {command.reason}"
-                if command.verb == "abort":
-                    self.commands.taken(command, "aborted")
-                    raise DeviceFaultError("ABORT-CMD", said)
-                if command.verb == "stop":
-                    self.commands.taken(command, "stopped")
-                    yield from self._stop(said)
-                    return False
-                if command.verb == "hold":
-                    self.commands.taken(command, "refused: already held")
-                    continue
-                why = self._restart_refusal(index, made)
-                if why is not None:
-                    self.commands.taken(command, f"refused: {why}")
-                    continue
-                self.commands.taken(command, "restarted")
-                self.batch.to("restarting", said)
-                if (yield from self._undo(made)):
-                    self.journal.alarm_cleared(self.clock.now, alarm_id)
-                    self.trips.clear()
-                    self.batch.to("running", said)
-                    return True
-                self.batch.to("holding", "could not restore the state before the hold")
-                self.batch.to("held", who)
-        self.reasons.append(f"{who}; no restart within {self.settings.suspenders.max_hold_s:.0f} s: the batch waits")
-        return False
-
-    def _restart_refusal(self, index: int, made: list[tuple[act.Action, LineState]]) -> str | None:
-        """Why a restart may not go on now: the hold's cause not cleared, or the rest of the procedure not
-        air-free from the line as observed (after undoing the make-safe), else None."""
-        observed = self.observed
-        above = tripped(self.ceiling.policy, observed)
-        if above:
-            return "above the ceiling: " + "; ".join(above.values())
-        state = observed
-        for action, before in reversed(made):
-            inverse = undo(action, before)
-            if inverse is None:
-                continue
-            try:
-                state = self.machine.apply(state, inverse)
-            except InterlockError as refusal:
-                return f"cannot undo {action.describe()}: {refusal.rule} {refusal.reason}"
-        return remaining_refusal(self.machine, state, self.procedure.steps[index:])
-
-    def _stop(self, why: str) -> Steps:
-        """ISA-88 stop: an orderly end at this step boundary, every sensitive item made safe."""
-        self.journal.alarm(self.clock.now, "STOP-CMD", why, False)
-        self.reasons.append(why)
-        self.batch.to("stopping", why)
-        yield from self._protect(None)
-        self.poll()
-        self.batch.to("stopped", why)
 
     def _protect(self, spaces: set[str] | None) -> Generator[Any, Any, list[tuple[act.Action, LineState]]]:
         """Make safe: seal or put away the sensitive items, then close doors (each step checked by the Machine).
@@ -522,7 +496,6 @@ class Engine:
         try:
             yield from self._protect(None)
         finally:
-            for device in self.devices.values():
-                device.stop()
+            self.stop_devices()
             self.poll()
             self.batch.to("aborted", reason)

@@ -9,8 +9,10 @@ The engine never acts on such data: the step in hand is interrupted and the batc
   is healthy again and the step is safe. A deposition cut short is not repeated: its source
   is switched off and the batch stays held (the film's thickness is no longer known).
 * ``LINK`` (``connection lost``) — the engine was blind. When the link returns it first re-reads
-  the whole line, then commands make-safe everywhere (:func:`~anodeline.engine.suspenders.protective_actions`),
-  and the batch stays held for a person: nothing that happened while it was blind is assumed.
+  the whole line, then commands make-safe everywhere (:func:`~anodeline.engine.suspenders.protective_actions`)
+  and stops every device (``stop()``: what it was doing unseen, a valve filling, a source on, ends),
+  records it (``MAKE-SAFE``), and the batch stays held for a person: nothing that happened while it
+  was blind is assumed.
 """
 
 from __future__ import annotations
@@ -62,6 +64,10 @@ def hold(engine: Engine, action: act.Action, interrupted: bool) -> Generator[Any
             continue
         if blind:
             yield from engine._protect(None)
+            engine.stop_devices()  # whatever it was doing unseen (a valve filling, a source on) stops
+            engine.journal.alarm(engine.clock.now, "MAKE-SAFE", "connection restored: the line re-read, exposed "
+                                 "items made safe, every device stopped (pumps isolated, valves closed, sources "
+                                 "off, heaters to ambient)", False)  # fmt: skip
             engine.reasons.append(
                 "connection restored: the line was re-read and made safe; the batch waits for a person "
                 "(the engine did not see what happened while the link was down)"

@@ -14,11 +14,13 @@ from typing import Any
 
 from anodeline.devices.protocols import Device
 from anodeline.equipment.bindings import LineBindings
-from anodeline.equipment.opcua.client import Credentials, Link, OpcuaConnectError
+from anodeline.equipment.opcua.client import Credentials, Link
 
 #: The wall time a command and its read-back may take over a link (write, server scan, publish, engine poll),
 #: with room for a busy machine (a rehearsal at --speed 1000 turns 2 s of wall into 2000 s of clock).
 LINK_MARGIN_WALL_S = 2.0
+#: One scan of a PLC (typically 5-50 ms; est. with room): its inputs follow its outputs this much later.
+PLC_SCAN_WALL_S = 0.1
 
 
 @dataclass
@@ -35,6 +37,13 @@ class Equipment:
         return LINK_MARGIN_WALL_S * self.speed
 
     @property
+    def scan_grace_s(self) -> float:
+        """How long a flag may read off before the engine believes it, in clock seconds: a PLC scan and two
+        sampling intervals of the slowest link (a reading one scan late is not a pump that stopped)."""
+        intervals = [link.sample_interval_s for link in self.links]
+        return (PLC_SCAN_WALL_S + 2.0 * max(intervals, default=0.0)) * self.speed
+
+    @property
     def backend(self) -> str:
         kinds = sorted({link.file.protocol for link in self.links})
         return "+".join(kinds) if kinds else "twin"
@@ -46,11 +55,12 @@ class Equipment:
     def metadata(self) -> dict[str, Any]:
         return {
             "backend": self.backend,
+            "speed": self.speed,
             "links": [
                 {
                     "protocol": link.file.protocol,
                     "endpoint": link.file.endpoint,
-                    "bindings": link.file.path,
+                    "bindings": _absolute(link.file.path),
                     "server_certificate_sha256": getattr(link, "server_thumbprint", "") or None,
                 }
                 for link in self.links
@@ -68,6 +78,13 @@ class Equipment:
             del device
         for link in self.links:
             link.close()
+
+
+def _absolute(path: str) -> str:
+    """A bindings file's path as the record keeps it: absolute, so a resume finds it from anywhere."""
+    from pathlib import Path
+
+    return str(Path(path).resolve()) if Path(path).is_file() else path
 
 
 def connect(
@@ -97,14 +114,8 @@ def connect(
 
 
 def _modbus(file: Any, equipment: Equipment, speed: float) -> dict[str, Device]:
-    try:
-        from importlib import import_module
+    from anodeline.equipment.modbus import connect_file
 
-        connect_file = import_module("anodeline.equipment.modbus").connect_file  # issue 10 item 3
-    except (ImportError, AttributeError):
-        raise OpcuaConnectError(
-            f"{file.path}: the Modbus backend is not part of this build", hint="bind every device over OPC UA"
-        ) from None
     link, devices = connect_file(file, speed=speed)
     equipment.links.append(link)
     return dict(devices)

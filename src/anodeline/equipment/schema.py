@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -39,6 +39,55 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Stale(_Model):
+    """A channel's own ``stale_after`` (seconds; ``never``: a value sent on change only); None: the file's."""
+
+    stale_after: float | None = None
+
+    @field_validator("stale_after", mode="before")
+    @classmethod
+    def _stale(cls, value: Any) -> Any:
+        return None if value is None else seconds(value, never=True)
+
+
+class _Device(_Model):
+    """A bound device: its channels by name (each protocol's subclass types them) and its command."""
+
+    @field_validator("channels", mode="before", check_fields=False)
+    @classmethod
+    def _on(cls, value: Any) -> Any:
+        return _yaml11_on(value)
+
+
+class _File(_Model):
+    """What every bindings file has: the line, the protocol, the endpoint, staleness and acknowledgement limits.
+
+    A protocol's subclass sets ``ENDPOINT`` (the pattern its endpoints match), ``ENDPOINT_FORM`` (how to
+    write one) and ``DURATIONS`` (its fields written as durations).
+    """
+
+    ENDPOINT: ClassVar[re.Pattern[str]]
+    ENDPOINT_FORM: ClassVar[str]
+
+    line: str = Field(min_length=1)
+    endpoint: str
+    stale_after: float = DEFAULT_STALE_S
+    ack_timeout: float = DEFAULT_ACK_S
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, value: str) -> str:
+        if not cls.ENDPOINT.match(value):
+            raise ValueError(f"{value!r} is not {cls.ENDPOINT_FORM}")
+        return value
+
+    @field_validator("stale_after", "ack_timeout", "publish_interval", "poll_interval", mode="before",
+                     check_fields=False)  # fmt: skip
+    @classmethod
+    def _durations(cls, value: Any) -> float:
+        return seconds(value)
+
+
 def seconds(value: Any, *, never: bool = False) -> float:
     """A duration (``5 s``, ``200 ms``) in seconds; ``never`` (if allowed) is infinity."""
     from anodeline.units import parse_quantity
@@ -59,22 +108,16 @@ def _node(value: str) -> str:
     return value
 
 
-class OpcuaChannel(_Model):
+class OpcuaChannel(_Stale):
     """A channel read from one node (subscribed); its value is converted from ``unit`` to the engine's."""
 
     node: str
     unit: str | None = None  # required unless the engine unit is dimensionless (flags, counts, a door's position)
-    stale_after: float | None = None  # seconds (``never``: a value sent on change only); None: the file's
 
     @field_validator("node")
     @classmethod
     def _valid_node(cls, value: str) -> str:
         return _node(value)
-
-    @field_validator("stale_after", mode="before")
-    @classmethod
-    def _stale(cls, value: Any) -> Any:
-        return None if value is None else seconds(value, never=True)
 
 
 class OpcuaCommand(_Model):
@@ -113,11 +156,9 @@ def _yaml11_on(value: Any) -> Any:
     return value
 
 
-class OpcuaDevice(_Model):
+class OpcuaDevice(_Device):
     channels: dict[str, OpcuaChannel] = Field(default_factory=dict)
     command: OpcuaCommand | None = None
-
-    _on = field_validator("channels", mode="before")(classmethod(lambda cls, value: _yaml11_on(value)))
 
 
 class OpcuaMethod(_Model):
@@ -132,34 +173,21 @@ class OpcuaMethod(_Model):
         return _node(value)
 
 
-class OpcuaBindings(_Model):
+class OpcuaBindings(_File):
     """A bindings file for one OPC UA server (a PLC, or ``anodeline twin serve``)."""
 
-    line: str = Field(min_length=1)
+    ENDPOINT = OPCUA_ENDPOINT
+    ENDPOINT_FORM = "an OPC UA endpoint (write opc.tcp://HOST:PORT[/PATH])"
+
     protocol: Literal["opcua"]
-    endpoint: str
     namespace: str | None = None  # namespace URI of node ids written without ns=/nsu= (resolved on connect)
-    stale_after: float = DEFAULT_STALE_S
-    ack_timeout: float = DEFAULT_ACK_S
     publish_interval: float = 0.05  # seconds: the subscription's publishing and sampling interval
     #: A twin only (``anodeline twin serve``): called with (procedure JSON, seed) to load the batch's materials.
     prepare: OpcuaMethod | None = None
     devices: dict[str, OpcuaDevice]
 
-    @field_validator("endpoint")
-    @classmethod
-    def _endpoint(cls, value: str) -> str:
-        if not OPCUA_ENDPOINT.match(value):
-            raise ValueError(f"{value!r} is not an OPC UA endpoint (write opc.tcp://HOST:PORT[/PATH])")
-        return value
 
-    @field_validator("stale_after", "ack_timeout", "publish_interval", mode="before")
-    @classmethod
-    def _durations(cls, value: Any) -> float:
-        return seconds(value)
-
-
-class ModbusRegister(_Model):
+class ModbusRegister(_Stale):
     """A value in a Modbus server: table, 0-based address, data type, and raw → ``unit`` by scale and offset.
 
     ``word_order``: ``big`` puts the most significant 16-bit word first (Modbus' own byte order
@@ -176,12 +204,6 @@ class ModbusRegister(_Model):
     offset: float = 0.0
     unit: str | None = None
     device_id: int | None = Field(default=None, ge=1, le=247)  # None: the file's
-    stale_after: float | None = None
-
-    @field_validator("stale_after", mode="before")
-    @classmethod
-    def _stale(cls, value: Any) -> Any:
-        return None if value is None else seconds(value, never=True)
 
     @field_validator("scale", "offset")
     @classmethod
@@ -207,36 +229,21 @@ class ModbusRegister(_Model):
         return MODBUS_TYPES[self.type]
 
 
-class ModbusDevice(_Model):
+class ModbusDevice(_Device):
     channels: dict[str, ModbusRegister] = Field(default_factory=dict)
     command: ModbusRegister | None = None
 
-    _on = field_validator("channels", mode="before")(classmethod(lambda cls, value: _yaml11_on(value)))
 
-
-class ModbusBindings(_Model):
+class ModbusBindings(_File):
     """A bindings file for one Modbus TCP server (a glove-box controller, a gauge controller)."""
 
-    line: str = Field(min_length=1)
+    ENDPOINT = MODBUS_ENDPOINT
+    ENDPOINT_FORM = "a Modbus TCP endpoint (write HOST:PORT or tcp://HOST:PORT)"
+
     protocol: Literal["modbus"]
-    endpoint: str
     device_id: int = Field(default=1, ge=1, le=247)
     poll_interval: float = 0.2  # seconds between two reads of every register
-    stale_after: float = DEFAULT_STALE_S
-    ack_timeout: float = DEFAULT_ACK_S
     devices: dict[str, ModbusDevice]
-
-    @field_validator("endpoint")
-    @classmethod
-    def _endpoint(cls, value: str) -> str:
-        if not MODBUS_ENDPOINT.match(value):
-            raise ValueError(f"{value!r} is not a Modbus TCP endpoint (write HOST:PORT or tcp://HOST:PORT)")
-        return value
-
-    @field_validator("poll_interval", "stale_after", "ack_timeout", mode="before")
-    @classmethod
-    def _durations(cls, value: Any) -> float:
-        return seconds(value)
 
 
 Protocol = Literal["opcua", "modbus"]

@@ -129,6 +129,8 @@ class Deposit(Action):
     target: str
     onto: str
     thickness_um: float
+    #: sputtering power the recipe states (W); 0: the method's default (docs/models/deposition.md)
+    power_w: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ STEP_RANGES: dict[str, window.Bound] = {
     "thickness_um": window.FILM_THICKNESS_UM,
     "temperature_degc": window.HEATER_SETPOINT_DEGC,
     "seconds": window.STEP_DURATION_S,
+    "power_w": window.SOURCE_POWER_W,
 }
 #: The range of a sealed atmosphere's numbers.
 SEALED_RANGES: dict[str, window.Bound] = {

@@ -44,6 +44,7 @@ class Film:
     substrate_degc: float = ROOM_TEMPERATURE_DEGC
     anneal_degc: float | None = None
     anneal_s: float = 0.0
+    power_w: float = 0.0  # stated sputtering power; 0: the method's default
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def film_of(layer: Layer) -> Film:
         float(layer.thickness.to("um").magnitude), float(layer.substrate_temperature.to("degC").magnitude),
         float(anneal.temperature.to("degC").magnitude) if anneal else None,
         float(anneal.duration.to("s").magnitude) if anneal else 0.0,
+        float(layer.power.to("W").magnitude) if layer.power is not None else 0.0,
     )  # fmt: skip
 
 
@@ -154,7 +156,9 @@ def run_pass(b: Builder, p: Pass, gas: str, reuse_travels: bool) -> None:
 
 
 def _deposit(space: str, film: Film, onto: str) -> sb.act.Deposit:
-    return sb.act.Deposit(space, film.layer, film.material, film.method, film.target, onto, film.thickness_um)
+    return sb.act.Deposit(
+        space, film.layer, film.material, film.method, film.target, onto, film.thickness_um, film.power_w
+    )
 
 
 def _targets(recipe: Recipe, films: tuple[Film, ...]) -> tuple[ItemSpec, ...]:

@@ -116,7 +116,7 @@ class Deposition(_Model):
     base_pressure: Pressure
     process_gas: str | None = None
     working_pressure: Pressure | None = None
-    geometry: SourceGeometry = SourceGeometry()
+    geometry: SourceGeometry = Field(default_factory=SourceGeometry)
 
 
 class Spec(_Model):

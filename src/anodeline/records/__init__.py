@@ -6,6 +6,7 @@ schema is migrated with Alembic by :meth:`Store.migrate`. See docs/records.md.
 
 from __future__ import annotations
 
+from anodeline.records import prompts
 from anodeline.records.audit import AuditHead, BadEntry, ChainReport, verify_chain
 from anodeline.records.connection import DEFAULT_URL
 from anodeline.records.errors import (
@@ -57,5 +58,6 @@ __all__ = [
     "TelemetryRecorder",
     "TelemetrySample",
     "open_store",
+    "prompts",
     "verify_chain",
 ]

@@ -34,12 +34,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy.engine import URL
 
 from anodeline.records.audit import AuditHead
 from anodeline.records.errors import RecordsError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from anodeline.records.store import Store
 
 ANCHOR_ENV: Final = "ANODELINE_ANCHOR_LOG"
 KEY_ENV: Final = "ANODELINE_AUDIT_KEY"
@@ -109,6 +112,15 @@ def append_anchor(path: Path, head: AuditHead, *, note: str, key: Any = None) ->
             hint=f"make the folder writable, or point {ANCHOR_ENV} elsewhere",
         ) from exc
     return anchor
+
+
+def anchor_head(store: Store, note: str, anchor_log: str | None = None) -> None:
+    """Append ``store``'s chain head to its anchor log (when it has one): after every writing act,
+    from the CLI or the web app."""
+    path = anchor_path(store.url, anchor_log)
+    head = store.audit_head()
+    if path is not None and head is not None:
+        append_anchor(path, head, note=note, key=signing_key())
 
 
 def read_anchors(path: Path) -> list[Anchor]:

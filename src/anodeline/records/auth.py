@@ -80,14 +80,13 @@ def allowed_roles(action: str) -> frozenset[str]:
     return roles
 
 
-def authenticate(store: Store, name: str, password: str, *, action: str, batch_id: str | None = None) -> UserRecord:
-    """The user ``name`` if ``password`` is theirs, they are enabled and their role may do ``action``.
+def login(store: Store, name: str, password: str, *, action: str = "login", batch_id: str | None = None) -> UserRecord:
+    """The enabled user ``name`` if ``password`` is theirs (no role check: :func:`check_role`).
 
-    Otherwise the refusal is committed to the audit chain and :class:`AccessRefusedError` is
-    raised (exit 2): ``USR001`` for a wrong name, password or a disabled account (one message for
-    the three), ``USR002`` for a role that may not do ``action``.
+    Otherwise the refusal is committed to the audit chain (``auth.refused``, the precise reason)
+    and :class:`AccessRefusedError` ``USR001`` is raised, one message for a wrong name, a wrong
+    password or a disabled account; an unknown name costs as long as a real check.
     """
-    roles = allowed_roles(action)
     row = store.user_credentials(name)
     if row is None:
         if not _DUMMY_HASH:
@@ -109,16 +108,34 @@ def authenticate(store: Store, name: str, password: str, *, action: str, batch_i
             "with 'anodeline users list'",
         )
     assert row is not None
-    user = row[0]
+    return row[0]
+
+
+def check_role(store: Store, user: UserRecord, action: str, *, batch_id: str | None = None) -> UserRecord:
+    """``user`` if their role may do ``action``; else the refusal is recorded and ``USR002`` raised."""
+    roles = allowed_roles(action)
     if user.role not in roles:
         why = f"role {user.role!r} may not {action} (needs {' or '.join(sorted(roles))})"
-        store.record_refusal(user=name, action=action, reason=why, batch_id=batch_id)
+        store.record_refusal(user=user.name, action=action, reason=why, batch_id=batch_id)
         raise AccessRefusedError(
-            f"user {name!r} is {user.role!r}; {action} needs {' or '.join(sorted(roles))}",
+            f"user {user.name!r} is {user.role!r}; {action} needs {' or '.join(sorted(roles))}",
             rule="USR002",
             hint="ask someone with that role, or an admin to add you with it",
         )
     return user
+
+
+def authenticate(store: Store, name: str, password: str, *, action: str, batch_id: str | None = None) -> UserRecord:
+    """The user ``name`` if ``password`` is theirs, they are enabled and their role may do ``action``.
+
+    Otherwise the refusal is committed to the audit chain and :class:`AccessRefusedError` is
+    raised (exit 2): ``USR001`` for a wrong name, password or a disabled account (one message for
+    the three), ``USR002`` for a role that may not do ``action``. The CLI's ``--as`` and the web
+    app's signing both come here; the web app's session login is :func:`login`.
+    """
+    allowed_roles(action)  # an unknown action is a programming error before any password is checked
+    user = login(store, name, password, action=action, batch_id=batch_id)
+    return check_role(store, user, action, batch_id=batch_id)
 
 
 __all__ = [
@@ -128,6 +145,8 @@ __all__ = [
     "allowed_roles",
     "authenticate",
     "check_password_rules",
+    "check_role",
     "hash_password",
+    "login",
     "password_matches",
 ]

@@ -98,21 +98,23 @@ def finish_batch(
     aborted: bool,
     actor: str,
     electrode: Mapping[str, Any] | None = None,
+    stopped: bool = False,
 ) -> BatchRecord:
-    """End a batch: ``running → completed`` with a verdict, or ``→ aborted`` (verdict ``fail``).
+    """End a batch: ``running → completed`` with a verdict, or ``→ aborted`` / ``→ stopped`` (ISA-88 stop),
+    both with verdict ``fail`` (nothing is released from a batch that did not complete).
 
     ``electrode`` is what the batch made (layers, thickness, composition, σ25, Ea…), kept with it.
     """
     if verdict not in VERDICTS:
         raise RecordInputError(f"verdict must be one of {VERDICTS}, got {verdict!r}")
     row = load_batch(session, batch_id, for_update=True)
-    wanted = "aborted" if aborted else "completed"
+    wanted = "stopped" if stopped else "aborted" if aborted else "completed"
     check_transition(batch_id, row.status, wanted)
     ended = check_time("end sim time", sim_s)
     if row.started_sim_s is not None and ended < row.started_sim_s:
         raise RecordInputError(f"batch {batch_id!r} cannot end at {ended} s, before its start at {row.started_sim_s} s")
     reason_list = [str(r) for r in reasons]
-    row.status, row.verdict = wanted, "fail" if aborted else verdict
+    row.status, row.verdict = wanted, "fail" if aborted or stopped else verdict
     row.reasons = canonical_json(reason_list)
     row.ended_sim_s, row.ended_at = ended, datetime.now(UTC)
     payload: dict[str, Any] = {"status": row.status, "verdict": row.verdict, "reasons": reason_list, "sim_s": ended}

@@ -53,6 +53,12 @@ class Statements:
             self.audit = f"INSERT INTO audit_entries ({_AUDIT_COLUMNS}) VALUES ({', '.join([p] * 8)})"
         self.telemetry = f"INSERT INTO telemetry (batch_id, channel, sim_s, value) VALUES ({p}, {p}, {p}, {p})"
         self.status = f"SELECT status FROM batches WHERE id = {p}" + (" FOR SHARE" if pg else "")
+        #: The batch's commands not taken yet, oldest first (columns in ``CommandRecord`` order), polled
+        #: by the running engine at every step boundary.
+        self.pending_commands = (
+            "SELECT id, batch_id, verb, user_name, reason, issued_at, taken_at, outcome FROM commands "
+            f"WHERE batch_id = {p} AND taken_at IS NULL ORDER BY id"
+        )
         self.postgresql = pg
 
 

@@ -4,7 +4,7 @@ The chain proves the audit log is intact (:func:`anodeline.records.audit.verify_
 proves the tables still say what the log says. The log is replayed in sequence order into the
 state each table should hold — a batch's status, verdict, reasons and electrode after its last
 status entry; each step's fields; the SHA-256 of each telemetry write over its rows; lots,
-items, genealogy links, exposures, alarms, users and signatures — and every row is compared
+items, genealogy links, exposures, alarms, users, signatures, commands and prompts — and every row is compared
 with it. A row edited, deleted or inserted behind the store's back is named with its table,
 its key and the field that differs. Only an edit of the table *and* a matching forged audit
 entry escapes this, and that breaks the chain or, appended at its end, an anchor
@@ -42,6 +42,7 @@ from anodeline.records.models import (
     Item,
     ItemLink,
     Lot,
+    Prompt,
     Signature,
     Step,
     Telemetry,
@@ -80,6 +81,7 @@ class _Expected:
     users: dict[str, list[Any]] = field(default_factory=dict)
     signatures: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     commands: dict[int, list[Any]] = field(default_factory=dict)
+    prompts: dict[int, list[Any]] = field(default_factory=dict)
 
 
 def _batch_create(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> None:
@@ -181,12 +183,24 @@ def _command_taken(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> Non
         command[5], command[6] = p["taken_at"], p["outcome"]
 
 
+def _prompt_open(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> None:
+    e.prompts[p["prompt_id"]] = [batch_id, p["step"], p["item"], p["kind"], p["instructions"], p["opened_at"],
+                                 p["deadline"], None, None, None, None]  # fmt: skip
+
+
+def _prompt_answer(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> None:
+    prompt = e.prompts.get(p["prompt_id"])
+    if prompt is not None:
+        prompt[7:] = [p["answered_at"], p["answer"], p["user"], p["reason"]]
+
+
 _REPLAY: dict[str, Callable[[_Expected, str | None, dict[str, Any]], None]] = {
     "batch.create": _batch_create, "batch.start": _batch_start, "batch.status": _batch_status,
     "batch.finish": _batch_finish, "step": _step, "telemetry": _telemetry, "lot.register": _lot,
     "item.register": _item, "item.link": _link, "exposure": _exposure, "alarm.raise": _alarm_raise,
     "alarm.clear": _alarm_clear, "user.add": _user_add, "user.disable": _user_disable, "batch.sign": _sign,
-    "batch.command": _command, "batch.command.taken": _command_taken,
+    "batch.command": _command, "batch.command.taken": _command_taken, "prompt.open": _prompt_open,
+    "prompt.answer": _prompt_answer,
 }  # fmt: skip
 
 
@@ -217,6 +231,7 @@ def cross_check(session: Session) -> list[RowProblem]:
         _users,
         _signed,
         _commands,
+        _prompts,
     ):
         for problem in check(session, expected):
             problems.append(problem)
@@ -428,6 +443,16 @@ def _commands(session: Session, e: _Expected) -> Iterator[RowProblem]:
     )  # fmt: skip
     names = ("batch_id", "verb", "user_name", "reason", "issued_at", "taken_at", "outcome")
     return _keyed("commands", rows, e.commands, names)
+
+
+def _prompts(session: Session, e: _Expected) -> Iterator[RowProblem]:
+    rows = session.execute(
+        select(Prompt.id, Prompt.batch_id, Prompt.step, Prompt.item, Prompt.kind, Prompt.instructions,
+               Prompt.opened_at, Prompt.deadline, Prompt.answered_at, Prompt.answer, Prompt.user_name, Prompt.reason)
+    )  # fmt: skip
+    names = ("batch_id", "step", "item", "kind", "instructions", "opened_at", "deadline", "answered_at", "answer",
+             "user_name", "reason")  # fmt: skip
+    return _keyed("prompts", rows, e.prompts, names)
 
 
 def _keyed(

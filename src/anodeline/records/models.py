@@ -276,3 +276,24 @@ class Command(Base):
     issued_at: Mapped[str] = mapped_column(String(40))
     taken_at: Mapped[str | None] = mapped_column(String(40))
     outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class Prompt(Base):
+    """A manual step put to a person (revision 0004): glove work, a load or an unload, a container sealed,
+    foil bonded. Open until answered ``confirmed`` or ``refused`` (by whom, why) or ``timeout`` at its deadline
+    (wall-clock UTC, ISO 8601 text like every audited time)."""
+
+    __tablename__ = "prompts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id", ondelete="RESTRICT"), index=True)
+    step: Mapped[int] = mapped_column(Integer)
+    item: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    instructions: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[str] = mapped_column(String(40))
+    deadline: Mapped[str] = mapped_column(String(40))
+    answered_at: Mapped[str | None] = mapped_column(String(40))
+    answer: Mapped[str | None] = mapped_column(String(16))  # confirmed | refused | timeout
+    user_name: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -28,6 +28,7 @@ from anodeline.records.canonical import canonical_json
 from anodeline.records.errors import RecordRefusedError
 from anodeline.records.execution import telemetry_digest
 from anodeline.records.models import Alarm, Batch, Exposure, Item, ItemLink, Signature, Step, Telemetry
+from anodeline.records.status import ENDED
 from anodeline.records.users import UserRecord
 
 MEANINGS: Final = ("review", "approve", "release")
@@ -104,7 +105,7 @@ def sign(session: Session, batch_id: str, *, user: UserRecord, meaning: str) -> 
         raise RecordRefusedError(f"unknown signature meaning {meaning!r}", rule="SIG001",
                                  hint=f"meanings: {', '.join(MEANINGS)}")  # fmt: skip
     batch = load_batch(session, batch_id, for_update=True)
-    if batch.status not in ("completed", "aborted"):
+    if batch.status not in ENDED:
         raise RecordRefusedError(
             f"batch {batch_id!r} is {batch.status}: a record is signed once the batch has ended",
             rule="SIG001", hint="wait until the batch completes or is aborted",

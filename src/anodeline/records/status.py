@@ -6,22 +6,25 @@ from typing import Final, Literal
 
 from anodeline.records.errors import BatchStateError
 
-BatchStatus = Literal["created", "running", "held", "completed", "aborted"]
+BatchStatus = Literal["created", "running", "held", "completed", "stopped", "aborted"]
 Verdict = Literal["pass", "fail"]
 StepOutcome = Literal["ok", "failed", "skipped", "aborted"]
 
-STATUSES: Final[tuple[BatchStatus, ...]] = ("created", "running", "held", "completed", "aborted")
+STATUSES: Final[tuple[BatchStatus, ...]] = ("created", "running", "held", "completed", "stopped", "aborted")
 VERDICTS: Final[tuple[Verdict, ...]] = ("pass", "fail")
 STEP_OUTCOMES: Final[tuple[StepOutcome, ...]] = ("ok", "failed", "skipped", "aborted")
 
 TRANSITIONS: Final[dict[str, frozenset[str]]] = {
     "created": frozenset({"running", "aborted"}),
-    "running": frozenset({"held", "completed", "aborted"}),
-    "held": frozenset({"running", "aborted"}),
+    "running": frozenset({"held", "completed", "stopped", "aborted"}),
+    "held": frozenset({"running", "stopped", "aborted"}),
     "completed": frozenset(),
+    "stopped": frozenset(),  # ISA-88 stop: an orderly end at a step boundary, everything made safe
     "aborted": frozenset(),
 }
 
+#: Statuses of a batch that has ended (signed, never written to again).
+ENDED: Final[frozenset[str]] = frozenset({"completed", "stopped", "aborted"})
 #: Statuses in which steps, telemetry and alarms may still be written for a batch.
 ACTIVE: Final[frozenset[str]] = frozenset({"running", "held"})
 

@@ -158,6 +158,14 @@ class Store:
             )
         )
 
+    def stop_batch(self, batch_id: str, *, sim_s: float, reasons: Iterable[str], actor: str = ACTOR) -> BatchRecord:
+        """``running/held → stopped`` (ISA-88 stop, everything made safe); the verdict is ``fail``."""
+        return self._write(
+            lambda s: batches.finish_batch(
+                s, batch_id, sim_s=sim_s, verdict="fail", reasons=reasons, aborted=False, actor=actor, stopped=True
+            )
+        )
+
     def get_batch(self, batch_id: str) -> BatchRecord:
         return self._read(lambda s: BatchRecord.of(batches.load_batch(s, batch_id)))
 
@@ -289,7 +297,7 @@ class Store:
         return self._write(lambda s: commands.take(s, command_id, outcome=outcome, actor=actor))
 
     def pending_commands(self, batch_id: str) -> list[commands.CommandRecord]:
-        return self._read(lambda s: commands.pending(s, batch_id))
+        return self._plain(lambda c: commands.pending(c, batch_id))
 
     def commands(self, batch_id: str) -> list[commands.CommandRecord]:
         return self._read(lambda s: commands.listed(s, batch_id))
@@ -445,6 +453,15 @@ class Store:
         """
         with translated_errors(self.url), self._sessions.begin() as session:
             yield session
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in one transaction that may append to the audit chain (retried when another
+        writer moved the chain): the way in for records modules without methods here (:mod:`.prompts`)."""
+        return self._write(work)
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in one read transaction."""
+        return self._read(work)
 
     def _read(self, work: Callable[[Session], T]) -> T:
         with self.session() as session:

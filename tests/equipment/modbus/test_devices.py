@@ -9,7 +9,8 @@ container opened in chamber 4 (already under argon) and held there ten minutes.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from anodeline.devices.protocols import Device, Reading
 from anodeline.devices.sim.twin import Twin, build_twin
 from anodeline.engine import EngineSettings, MemoryJournal, RunResult, Suspenders, WallClock, run_on_devices
 from anodeline.equipment import BindingFile
+from anodeline.equipment.backend import PLC_SCAN_WALL_S
 from anodeline.equipment.modbus import LockedDevices, ModbusDevice, ModbusTwinServer, ServerThread, connect_modbus
 from anodeline.line import actions as act
 from anodeline.line.config import Line
@@ -82,13 +84,36 @@ def in_chamber_4(example: Procedure, *steps: act.Action) -> Procedure:
 GLOVE_WORK = (act.OpenContainer("source-1"), act.Hold("chamber-4", 600.0), act.CloseContainer("source-1"))
 
 
+class OneScanLate(LockedDevices):
+    """A controller whose inputs follow its outputs a scan late: after a command its device reads as before."""
+
+    def __init__(self, devices: Mapping[str, Device], lock: threading.RLock, scan_s: float) -> None:
+        super().__init__(devices, lock)
+        self.scan_s = scan_s
+        self.held: dict[str, tuple[float, Mapping[str, Reading]]] = {}  # device → (until, its readings before)
+
+    def read(self, device: str) -> Mapping[str, Reading]:
+        until, before = self.held.get(device, (0.0, {}))
+        return before if time.monotonic() < until else super().read(device)
+
+    def set(self, device: str, value: Any) -> None:
+        self.held[device] = (time.monotonic() + self.scan_s, super().read(device))
+        super().set(device, value)
+
+
 @contextmanager
-def rig(tmp_path: Path, line: Line, procedure: Procedure, faults: tuple[str, ...] = ()) -> Iterator[Rig]:
+def rig(
+    tmp_path: Path,
+    line: Line,
+    procedure: Procedure,
+    faults: tuple[str, ...] = (),
+    access: Callable[[Mapping[str, Device], threading.RLock], LockedDevices] = LockedDevices,
+) -> Iterator[Rig]:
     file = modbus_file(write_bindings(tmp_path, poll_interval="10 ms"), line)
     clock = WallClock(factor=1.0 / SPEED)
     twin = build_twin(line, procedure, clock=clock, faults=faults)
     lock = threading.RLock()
-    server = ModbusTwinServer(file, LockedDevices(twin.devices, lock), port=0, refresh_s=0.005)
+    server = ModbusTwinServer(file, access(twin.devices, lock), port=0, refresh_s=0.005)
     with ServerThread(server) as thread, connect_modbus(file.with_endpoint(thread.endpoint)) as equipment:
         devices = {name: equipment.devices.get(name) or Locked(device, lock) for name, device in twin.devices.items()}
         yield Rig(twin, thread, file.with_endpoint(thread.endpoint), devices, clock, lock)
@@ -179,6 +204,29 @@ def test_a_controller_lost_mid_batch_holds_it_and_the_line_is_made_safe_on_recon
     with r.lock:
         assert r.twin.true_state().containers["source-1"].closed
     assert_never_exposed(journal, procedure)
+
+
+@pytest.mark.parametrize(("grace", "status"), [(True, "complete"), (False, "aborted")])
+def test_a_pump_that_reads_stopped_one_scan_after_its_command_is_not_a_stopped_pump(
+    tmp_path: Path, example_1_procedure: Procedure, grace: bool, status: str
+) -> None:
+    """The controller's pump input follows its coil 60 ms (wall) late, after the link's settle window (20 ms).
+
+    With the equipment's scan grace the engine waits the scan out; without it (the twin's 0) the
+    same reading aborts the pump-down: the controller, not the pump, was late.
+    """
+    line = chamber_4(tmp_path, UNDER_ARGON)
+    procedure = in_chamber_4(example_1_procedure, act.Evacuate("chamber-4", 10.0))
+    journal = MemoryJournal()
+    late = lambda devices, lock: OneScanLate(devices, lock, scan_s=0.06)  # noqa: E731
+    with rig(tmp_path, line, procedure, access=late) as r:
+        link = next(d for d in r.devices.values() if isinstance(d, ModbusDevice)).link
+        assert link.settle_s < 0.06 < PLC_SCAN_WALL_S + 2.0 * link.sample_interval_s
+        scan_grace_s = (PLC_SCAN_WALL_S + 2.0 * link.sample_interval_s) * SPEED if grace else 0.0
+        settings = replace(SETTINGS, period_s=1.0, scan_grace_s=scan_grace_s)  # polls every 5 ms (wall)
+        result = run_on_devices(procedure, line, r.devices, r.clock, journal=journal, settings=settings)
+    assert result.status == status, result.reasons
+    assert grace or "pump rotary-4 stopped while evacuating chamber-4" in result.reasons[0]
 
 
 def _alarms(journal: MemoryJournal) -> list[tuple[float, str]]:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from anodeline.batch.runner import BatchReport, run_batch
 from anodeline.engine.clock import WallClock
 from anodeline.equipment.backend import Equipment, connect
@@ -29,6 +31,8 @@ from tests.conftest import EXAMPLES, LINES
 SPEED = 1000.0
 USER, PASSWORD = "engineer", "correct horse battery"
 BINDINGS = EXAMPLES / "bindings" / "fig1.opcua.yaml"
+DEPOSITION = EXAMPLES / "bindings" / "fig1.deposition.opcua.yaml"  # with GLOVEBOX: the line over both protocols
+GLOVEBOX = EXAMPLES / "bindings" / "fig1.modbus.yaml"
 READY_TIMEOUT_S = 90.0  # a hang guard: the server is ready in ~5 s
 
 
@@ -45,9 +49,11 @@ class Peer:
     certs: Path
     stderr: Path
     pid: int = 0
+    modbus: str = ""  # HOST:PORT of the glove-box part served over Modbus ('' when not served)
 
     def describe(self) -> dict[str, Any]:
-        return {"pid": self.pid, "endpoint": self.endpoint, "certs": str(self.certs), "stderr": str(self.stderr)}
+        return {"pid": self.pid, "endpoint": self.endpoint, "certs": str(self.certs), "stderr": str(self.stderr),
+                "modbus": self.modbus}  # fmt: skip
 
     def stop(self) -> int:
         assert self.process is not None
@@ -61,10 +67,13 @@ class Peer:
         return self.process.returncode
 
 
-def start_peer(tmp: Path, *extra: str, users: bool = True) -> Peer:
-    """``anodeline twin serve fig1`` at ``SPEED`` on a free port; returns once it printed ``ready``."""
+def start_peer(tmp: Path, *extra: str, users: bool = True, modbus: bool = True) -> Peer:
+    """``anodeline twin serve fig1`` at ``SPEED`` on free ports (OPC UA; the glove box also over Modbus), once ready."""
     certs = tmp / "certs"
     args = ["serve", str(LINES / "fig1.yaml"), "--port", str(free_port()), "--speed", str(SPEED), "--certs", str(certs)]
+    served_modbus = f"127.0.0.1:{free_port()}" if modbus else ""
+    if served_modbus:
+        args += ["--modbus", served_modbus]
     if users:
         add_user(tmp / "users.yaml", USER, PASSWORD)
         args += ["--users", str(tmp / "users.yaml")]
@@ -79,12 +88,21 @@ def start_peer(tmp: Path, *extra: str, users: bool = True) -> Peer:
     if not line or not line[0].startswith("ready "):
         process.kill()
         raise RuntimeError(f"the twin server did not get ready: {line!r}\n{stderr.read_text()[-3000:]}")
-    return Peer(process, line[0].split()[1], certs, stderr, process.pid)
+    return Peer(process, line[0].split()[1], certs, stderr, process.pid, served_modbus)
+
+
+def glovebox_bindings(peer: Peer, tmp: Path) -> Path:
+    """The shipped glove-box (Modbus) bindings pointed at ``peer``'s Modbus endpoint, written in ``tmp``."""
+    document = yaml.safe_load(GLOVEBOX.read_text(encoding="utf-8"))
+    document["endpoint"] = peer.modbus
+    path = tmp / "glovebox.modbus.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def attach_peer(state: dict[str, Any]) -> Peer:
     """The server another worker started (from its :meth:`Peer.describe`)."""
-    return Peer(None, state["endpoint"], Path(state["certs"]), Path(state["stderr"]), state["pid"])
+    return Peer(None, state["endpoint"], Path(state["certs"]), Path(state["stderr"]), state["pid"], state["modbus"])
 
 
 def equipment(

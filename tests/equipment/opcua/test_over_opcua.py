@@ -25,7 +25,16 @@ from anodeline.procedure import compile_procedure
 from anodeline.recipe.validate import load_recipe
 from anodeline.records import open_store
 from tests.conftest import LINES, PATENT_EXAMPLES
-from tests.equipment.opcua.peer import PASSWORD, SPEED, USER, Peer, run_over_opcua, server_call
+from tests.equipment.opcua.peer import (
+    DEPOSITION,
+    PASSWORD,
+    SPEED,
+    USER,
+    Peer,
+    glovebox_bindings,
+    run_over_opcua,
+    server_call,
+)
 
 EX1 = PATENT_EXAMPLES[0]
 
@@ -41,19 +50,23 @@ def _assert_nothing_exposed(report: BatchReport) -> None:
         assert exposure.max_o2_ppm <= max_o2 and exposure.max_h2o_ppm <= max_h2o, exposure
 
 
-def test_example_1_run_with_devices_matches_the_in_process_run(peer: Peer, tmp_path: Path) -> None:
-    """``anodeline run --devices`` (the CLI, its own process) on the served twin vs the same seed in-process."""
-    db = tmp_path / "records.sqlite"
+def _run_cli(peer: Peer, db: Path, *extra: str) -> dict[str, Any]:
+    """``anodeline run --devices`` (the CLI, its own process) of Example 1, seed 3, on the served twin: its JSON."""
     script = Path(sys.executable).parent / "anodeline"
     done = subprocess.run(
         [str(script), "run", str(EX1), "--devices", peer.endpoint, "--speed", str(SPEED), "--certs", str(peer.certs),
-         "--user", USER, "--seed", "3", "--db", f"sqlite:///{db}", "--json"],
+         "--user", USER, "--seed", "3", "--db", f"sqlite:///{db}", "--json", *extra],
         capture_output=True, text=True, timeout=600, env={**os.environ, "ANODELINE_OPCUA_PASSWORD": PASSWORD},
     )  # fmt: skip
-    report = json.loads(done.stdout)
+    report: dict[str, Any] = json.loads(done.stdout)
     assert done.returncode == 0, (report["status"], report["reasons"], done.stderr[-2000:])
+    return report
+
+
+def _assert_like_the_in_process_run(report: dict[str, Any], db: Path, backend: str) -> dict[str, Any]:
+    """Complete/pass, each layer within 1 % of the in-process run (seed 3), nothing exposed, the chain intact."""
     assert (report["status"], report["verdict"]) == ("complete", "pass"), report["reasons"]
-    assert report["backend"] == "opcua" and report["endpoint"] == peer.endpoint
+    assert report["backend"] == backend
     line = load_line(LINES / "fig1.yaml")
     twin = run_procedure(compile_procedure(load_recipe(EX1), line), line, seed=3)
     for layer in report["electrode"]["layers"]:
@@ -61,9 +74,29 @@ def test_example_1_run_with_devices_matches_the_in_process_run(peer: Peer, tmp_p
     max_o2, max_h2o = _limits()
     assert all(e["max_o2_ppm"] <= max_o2 and e["max_h2o_ppm"] <= max_h2o for e in report["exposure"])
     with open_store(f"sqlite:///{db}") as store:
-        noted = store.get_batch(report["batch"]).line_data["equipment"]
+        noted: dict[str, Any] = store.get_batch(report["batch"]).line_data["equipment"]
         assert store.verify_chain().ok
-    assert noted["backend"] == "opcua" and len(noted["links"][0]["server_certificate_sha256"]) == 64
+    assert noted["backend"] == backend
+    return noted
+
+
+def test_example_1_run_with_devices_matches_the_in_process_run(peer: Peer, tmp_path: Path) -> None:
+    db = tmp_path / "records.sqlite"
+    report = _run_cli(peer, db)
+    assert report["endpoint"] == peer.endpoint
+    noted = _assert_like_the_in_process_run(report, db, "opcua")
+    assert len(noted["links"][0]["server_certificate_sha256"]) == 64
+
+
+def test_example_1_with_the_glove_box_over_modbus_matches_the_in_process_run(peer: Peer, tmp_path: Path) -> None:
+    """The deposition system over OPC UA, the glove-box controller over Modbus: one batch, both protocols."""
+    db = tmp_path / "records.sqlite"
+    glovebox = glovebox_bindings(peer, tmp_path)
+    report = _run_cli(peer, db, "--bindings", str(DEPOSITION), "--bindings", str(glovebox))
+    noted = _assert_like_the_in_process_run(report, db, "modbus+opcua")
+    assert {link["protocol"]: link["endpoint"] for link in noted["links"]} == {
+        "opcua": peer.endpoint, "modbus": peer.modbus
+    }  # fmt: skip
 
 
 FAULTS = ["leak", "impure-gas", "stuck-door", "pump-failure", "power-loss"]

@@ -20,7 +20,7 @@ from anodeline.devices.sim.plant import Plant
 from anodeline.line import actions as act
 from anodeline.physics.atmosphere.errors import AtmosphereError
 from anodeline.physics.atmosphere.humidity import ppmv_to_frost_point
-from anodeline.physics.deposition.rates import deposition_rate_nm_per_s
+from anodeline.physics.deposition.rates import deposition_rate_nm_per_s, params_for
 
 Hook = Callable[[Any], None]
 #: ``Reading(value, t)`` without the named tuple's Python-level ``__new__`` (a poll makes some forty).
@@ -253,7 +253,9 @@ class SimSource(SimDevice):
 
     def _command(self, value: Any) -> None:
         deposit = value.deposit if isinstance(value, SourceCommand) else None
-        rate = deposition_rate_nm_per_s(self.method, deposit.material) if deposit is not None else 0.0
+        rate = 0.0
+        if deposit is not None:
+            rate = deposition_rate_nm_per_s(self.method, deposit.material, params_for(deposit.power_w))
         self.plant.set_source(self._name, rate, deposit)
 
     def read(self) -> dict[str, Reading]:

@@ -19,12 +19,12 @@ from anodeline.equipment.modbus.client import CONNECTION_LOST, ModbusLink
 from anodeline.equipment.modbus.devices import ModbusDevice, ModbusEquipment, connect_modbus
 from anodeline.equipment.modbus.errors import ModbusError
 from anodeline.equipment.modbus.server import LockedDevices, ModbusTwinServer, ServerThread, TwinAccess, serve_modbus
-from anodeline.equipment.modbus.twin import ServedTwin, Serving, connect_file, serve_twin, twin_bindings
+from anodeline.equipment.modbus.twin import ServedTwin, Serving, TwinServing, connect_file, serve_twin, twin_bindings
 
 logging.getLogger("pymodbus").addHandler(logging.NullHandler())
 
 __all__ = [
     "CONNECTION_LOST", "LockedDevices", "ModbusDevice", "ModbusEquipment", "ModbusError", "ModbusLink",
-    "ModbusTwinServer", "ServedTwin", "ServerThread", "Serving", "TwinAccess", "connect_file", "connect_modbus",
-    "serve_modbus", "serve_twin", "twin_bindings",
+    "ModbusTwinServer", "ServedTwin", "ServerThread", "Serving", "TwinAccess", "TwinServing", "connect_file",
+    "connect_modbus", "serve_modbus", "serve_twin", "twin_bindings",
 ]  # fmt: skip

@@ -210,6 +210,11 @@ class ModbusLink:
 
     # --- what the devices ask ------------------------------------------------------------------
     @property
+    def sample_interval_s(self) -> float:
+        """Wall seconds between two reads of a value (the poll interval)."""
+        return self.poll_s
+
+    @property
     def connected(self) -> bool:
         return self._connected
 

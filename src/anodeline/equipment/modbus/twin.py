@@ -15,9 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from anodeline.devices.protocols import Reading
 from anodeline.equipment.bindings import BindingFile, validate_bindings_text
@@ -53,6 +53,16 @@ def twin_bindings(line: Line, host: str = LOOPBACK, port: int = 5020) -> Binding
     return BindingFile(report.file, report.model, report.devices)
 
 
+class TwinServing(Protocol):
+    """What :func:`serve_twin` uses of ``anodeline twin serve``'s server (``opcua.server.TwinServer``)."""
+
+    line: Line
+    twin: Any  # the twin it serves now (a Prepare replaces it): ``twin.devices`` by name
+    frozen: set[str]  # readings FreezeChannel stopped
+
+    def command(self, device: str) -> Callable[[Any], None]: ...
+
+
 class ServedTwin:
     """A :class:`~anodeline.equipment.modbus.server.TwinAccess` over ``anodeline twin serve``'s twin server.
 
@@ -61,12 +71,12 @@ class ServedTwin:
     on the twin server's event loop: no lock needed.
     """
 
-    def __init__(self, server: Any) -> None:
+    def __init__(self, server: TwinServing) -> None:
         self.server = server
 
     def read(self, device: str) -> Mapping[str, Reading]:
-        readings = self.server.twin.devices[device].read()
-        frozen = getattr(self.server, "frozen", ())
+        readings: Mapping[str, Reading] = self.server.twin.devices[device].read()
+        frozen = self.server.frozen
         return {key: value for key, value in readings.items() if key not in frozen} if frozen else readings
 
     def set(self, device: str, value: Any) -> None:
@@ -90,17 +100,19 @@ class Serving:
             await self.task
 
 
-async def serve_twin(twin_server: Any, endpoint: str, *, file: BindingFile | None = None) -> Serving:
-    """Serve ``twin_server``'s glove-box part over Modbus TCP at ``endpoint`` (``HOST:PORT``) on the running loop."""
+async def serve_twin(
+    twin_server: TwinServing, endpoint: str, *, file: BindingFile | None = None, refresh_s: float = 0.01
+) -> Serving:
+    """Serve ``twin_server``'s glove-box part over Modbus TCP at ``endpoint`` (``HOST:PORT``) on the running loop.
+
+    ``refresh_s``: how often (wall) every served reading is copied from the twin (the server's tick).
+    """
     if not MODBUS_ENDPOINT.match(endpoint):
         raise ModbusError(f"--modbus {endpoint!r} is not HOST:PORT", hint="e.g. --modbus 127.0.0.1:5020")
     host, port = host_port(endpoint)
     if host not in (LOOPBACK, "localhost", "::1"):
         log.warning("Modbus has no security: serving the glove box on %s, reachable from the network", endpoint)
-    line: Line = twin_server.line
-    bound = file or twin_bindings(line, host, port)
-    options = getattr(twin_server, "options", None)
-    refresh_s = float(getattr(options, "tick_s", 0.01))
+    bound = file or twin_bindings(twin_server.line, host, port)
     server = ModbusTwinServer(bound, ServedTwin(twin_server), host=host, port=port, refresh_s=refresh_s)
     listening = asyncio.Event()
     task = asyncio.create_task(server.serve(lambda _endpoint: listening.set()))

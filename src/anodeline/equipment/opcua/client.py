@@ -37,6 +37,9 @@ from anodeline.equipment.schema import OpcuaBindings, OpcuaChannel, OpcuaCommand
 from anodeline.errors import UnreadableInputError
 
 log = logging.getLogger("anodeline.opcua")
+#: asyncua's own log (a traceback when a publish fails on a pulled cable) is not printed unless the application
+#: configures logging: the link reports through health() and OpcuaConnectError instead.
+logging.getLogger("asyncua").addHandler(logging.NullHandler())
 #: The shortest a reading may be old before it counts as missing, in wall seconds, whatever the speed
 #: (a scaled rehearsal divides stale_after by its speed; below 2 s an overloaded machine trips it by scheduling
 #: alone).
@@ -90,6 +93,7 @@ class Link:
         self._pending: dict[int, _Pending] = {}
         self._failed: dict[str, str] = {}  # device → why its last command was refused
         self._seq = 0
+        self._generation = 0  # connections made so far: a command's answer counts only on its own
         self._lock = threading.Lock()
         self.connected = False
         self.lost_since: float | None = None
@@ -100,6 +104,11 @@ class Link:
         self._thread = threading.Thread(target=self._loop.run_forever, name=f"opcua {file.endpoint}", daemon=True)
         self._closing = False
         self._supervisor: concurrent.futures.Future[None] | None = None
+
+    @property
+    def sample_interval_s(self) -> float:
+        """Wall seconds between two samples of a channel (the subscription's publishing interval)."""
+        return self.model.publish_interval
 
     # --- life ----------------------------------------------------------------------------------
     def connect(self, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
@@ -200,6 +209,7 @@ class Link:
             await self._resolve(client)
             if first:
                 await self._check(client)
+            self._forget_the_old_connection()
             await self._subscribe(client)
         except BaseException:
             with contextlib.suppress(Exception):
@@ -208,6 +218,20 @@ class Link:
         self._client = client
         self.server_thumbprint = print_
         self.connected, self.lost_since = True, None
+
+    def _forget_the_old_connection(self) -> None:
+        """Commands and samples of the connection before are not this one's.
+
+        A command lost with the link is never replayed nor left NO-ACK (the engine re-reads the
+        line and makes it safe on reconnection); its answer, should it still come, is dropped
+        (:meth:`submit` checks the generation). Only samples of the new subscription count.
+        """
+        with self._lock:
+            self._generation += 1
+            self._pending.clear()
+            self._failed.clear()
+            self._command_mark.clear()
+            self._cache.clear()
 
     async def _resolve(self, client: Any) -> None:
         from asyncua import ua
@@ -386,18 +410,22 @@ class Link:
             self._command_mark[device] = (math.inf, math.inf)
 
         async def run() -> None:
-            client = self._client
+            client, generation = self._client, self._generation
             try:
                 if client is None:
                     raise ConnectionError("not connected")
                 applied = await asyncio.wait_for(action(client), self.file.ack_timeout_s)
             except Exception as exc:  # the reason is what the record shows
                 with self._lock:
+                    if generation != self._generation:  # sent on a connection since lost: forgotten
+                        return
                     self._pending.pop(seq, None)
                     self._failed[device] = f"{what} failed: {_why(exc)}"
                     self._command_mark[device] = (-math.inf, -math.inf)
                 return
             with self._lock:
+                if generation != self._generation:
+                    return
                 self._pending.pop(seq, None)
                 self._failed.pop(device, None)
                 if applied is not None:

@@ -7,6 +7,7 @@ written goes stale). Commands (writes, method calls) go straight to the twin's d
 engine's do in-process. ``Prepare(procedure JSON, seed)`` loads a batch's materials and resets
 the twin clock to 0, installing the server's ``--fault`` list; ``InjectFault`` adds one at run
 time; ``FreezeChannel`` stops publishing a reading (a sensor whose PLC tag stops updating).
+With ``--no-operator`` glove tasks wait for a person: ``ConfirmTask`` (done) or ``RefuseTask(why)``.
 
 Security (docs/equipment.md): Basic256Sha256 SignAndEncrypt only, with this server's
 self-signed certificate from ``--certs DIR`` and clients trusted by ``DIR/trusted``; security
@@ -34,19 +35,12 @@ from anodeline.equipment.catalogue import DeviceSpec, expected_devices
 from anodeline.equipment.opcua.address import REFUSED
 from anodeline.equipment.opcua.codec import decode_action
 from anodeline.equipment.template import namespace_uri
-from anodeline.errors import UnreadableInputError
 from anodeline.line.actions import Deposit
 from anodeline.line.config import Line
 from anodeline.line.policy import policy_for
 from anodeline.procedure.model import Procedure
 
 log = logging.getLogger("anodeline.twin")
-
-
-class ModbusUnavailableError(UnreadableInputError):
-    """``--modbus`` asked for in a build without the Modbus backend."""
-
-    code = "MODBUS"
 
 
 class ScaledClock:
@@ -247,6 +241,7 @@ class TwinServer:
         await method("InjectFault", [ua.VariantType.String], self._inject)
         await method("FreezeChannel", [ua.VariantType.String], self._freeze)
         await method("ConfirmTask", [], self.confirm_task)
+        await method("RefuseTask", [ua.VariantType.String], self.refuse_task)
 
     def _inject(self, spec: str) -> None:
         from anodeline.devices.sim.faults import FaultError
@@ -272,6 +267,17 @@ class TwinServer:
             operator.last_refusal = f"{action.describe()}: {exc.reason}"
             return
         operator.done += 1
+
+    def refuse_task(self, why: str = "") -> None:
+        """A person refuses the oldest glove task (``--no-operator``): nothing is done, the engine reads it refused."""
+        if not self.tasks:
+            raise ValueError("no glove task is waiting")
+        action = self.tasks.pop(0)
+        operator = self.twin.operator
+        operator.busy = bool(self.tasks)
+        operator.refused += 1
+        operator.last_refusal = f"{action.describe()}: refused at the gloves" + (f" ({why})" if why else "")
+        log.warning("glove task refused: %s", operator.last_refusal)
 
     def _freeze(self, key: str) -> None:
         if not any(key in nodes.channels for nodes in self.nodes.values()):
@@ -378,18 +384,14 @@ async def serve(options: ServeOptions) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     modbus = None
-    if options.modbus is not None:  # the hook of the Modbus side (issue 10 item 3): serve_twin(twin, "HOST:PORT")
-        from importlib import import_module
+    if options.modbus is not None:  # the glove-box part over Modbus too, on this loop
+        from anodeline.equipment.modbus import serve_twin
 
         try:
-            serve_twin = import_module("anodeline.equipment.modbus").serve_twin
-        except (ImportError, AttributeError):
+            modbus = await serve_twin(twin, options.modbus, refresh_s=options.tick_s)
+        except BaseException:
             await twin.server.stop()
-            raise ModbusUnavailableError(
-                "--modbus: serving over Modbus is not part of this build",
-                hint="serve over OPC UA only (leave out --modbus)",
-            ) from None
-        modbus = await serve_twin(twin, options.modbus)
+            raise
     options.ready(options.endpoint)
     try:
         await twin.run(stop)

@@ -242,6 +242,11 @@ def deposition_rate_nm_per_s(method: str, material_kind: str, params: Deposition
     )
 
 
+def params_for(power_w: float = 0.0) -> DepositionParams:
+    """The default parameters with a stated sputtering power (``0``: none stated)."""
+    return DEFAULT_PARAMS if power_w == 0.0 else DEFAULT_PARAMS.override(power_w=power_w)
+
+
 def time_for_thickness_s(thickness_um: float, rate_nm_per_s: float) -> float:
     """Seconds to grow ``thickness_um`` at ``rate_nm_per_s``."""
     if thickness_um < 0.0:

@@ -39,16 +39,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _run_folder(factory: pytest.TempPathFactory) -> Path:
+    """The folder of this pytest run, the same for all its xdist workers (never another run's, another checkout's)."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture
 def peer(shared_peer: Peer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peer]:
     """The shared server, for one test at a time: each batch prepares the one twin it serves."""
-    with _locked(tmp_path_factory.getbasetemp().parent / "opcua-peer.busy"):
+    with _locked(_run_folder(tmp_path_factory) / "opcua-peer.busy"):
         yield shared_peer
 
 
 @pytest.fixture(scope="session")
 def shared_peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peer]:
-    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every xdist worker of this run
+    shared = _run_folder(tmp_path_factory)
     state_file, lock = shared / "opcua-peer.json", shared / "opcua-peer.lock"
     with _locked(lock):
         state = json.loads(state_file.read_text()) if state_file.exists() else {}

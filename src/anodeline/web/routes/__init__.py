@@ -1,0 +1,1 @@
+"""The app's routers: JSON API under ``/api`` (``api_*``) and the HTML pages (:mod:`.pages`)."""
