@@ -48,8 +48,9 @@ def recipe_text(template: dict[str, object], proposal: Proposal, index: int) -> 
         title=f"DoE {index}: {c.target} by {c.method} at {c.substrate_degc:g} °C",
         notes=(
             f"Proposed by 'anodeline doe': measuring this film removes {100 * proposal.share_of_total:.1f} % of the "
-            f"film model's reducible ln σ25 variance over the candidate grid. "
-            f"Predicted σ25 {c.sigma25_s_per_cm:.2g} S/cm, 90 % interval {low:.2g}–{high:.2g} S/cm. Measure σ25 (and Ea) and add the film to the dataset."
+            "film model's reducible ln σ25 variance over the candidate grid. "
+            f"Predicted σ25 {c.sigma25_s_per_cm:.2g} S/cm, 90 % interval {low:.2g}–{high:.2g} S/cm. "
+            "Measure σ25 (and Ea) and add the film to the dataset."
         ),
     )
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
