@@ -96,6 +96,7 @@ class ManualOperator:
         self._inner = inner
         self._baseline = (0.0, 0.0)  # the equipment's (done, refused) counts when the step was handed over
         self._told = 0.0  # the equipment's done count expected after the confirmations it was told of
+        self._seen = (0.0, 0.0)  # the equipment's counts as last read
         self.busy = False
         self.done = self.refused = self.timed_out = 0
         self.last_answer = ""
@@ -154,8 +155,12 @@ class ManualOperator:
 
     # ---- the equipment's own operator ---------------------------------------------------------
     def _counts(self, readings: dict[str, Reading]) -> tuple[float, float]:
+        """The equipment's (done, refused) counts; the last ones seen while a reading is left out (a command
+        of the device not acknowledged yet, a stale link: supervision's business)."""
         done, refused = readings.get(f"{self._name}.done"), readings.get(f"{self._name}.refused")
-        return (done.value if done else 0.0, refused.value if refused else 0.0)
+        if done is not None and refused is not None:
+            self._seen = (done.value, refused.value)
+        return self._seen
 
     def _at_equipment(self, counts: tuple[float, float]) -> None:
         """Close the open prompt when the equipment counted the task done or refused before a person answered."""
@@ -218,7 +223,7 @@ class ManualOperator:
     def _tell_equipment(self) -> None:
         """A person confirmed the step here: tell the equipment's operator, if it can be told."""
         confirm = getattr(self._inner, "confirm", None)
-        if callable(confirm):
+        if callable(confirm) and getattr(self._inner, "can_confirm", True):
             confirm()
             self._told = self._baseline[0] + 1.0
             self._baseline = (self._told, self._baseline[1])

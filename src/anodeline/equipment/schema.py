@@ -184,6 +184,10 @@ class OpcuaBindings(_File):
     publish_interval: float = 0.05  # seconds: the subscription's publishing and sampling interval
     #: A twin only (``anodeline twin serve``): called with (procedure JSON, seed) to load the batch's materials.
     prepare: OpcuaMethod | None = None
+    #: Tells the equipment a person did the oldest glove task (a served twin's ``ConfirmTask`` with
+    #: ``--no-operator``, a PLC's HMI-confirm method): a prompt confirmed with ``anodeline confirm``
+    #: is passed on, so the equipment's operator counts it (docs/operations.md, prompts).
+    confirm_task: OpcuaMethod | None = None
     devices: dict[str, OpcuaDevice]
 
 

@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -245,8 +246,9 @@ class Link:
         for device in self.file.devices:
             if device.command is not None:
                 texts += _command_nodes(device.command.address)
-        if self.model.prepare is not None:
-            texts += [self.model.prepare.call, self.model.prepare.object]
+        for method in (self.model.prepare, self.model.confirm_task):
+            if method is not None:
+                texts += [method.call, method.object]
         for text in texts:
             if text.startswith("nsu="):
                 uri, _, rest = text[4:].partition(";")
@@ -470,6 +472,19 @@ class Link:
             ) from None
         with self._lock:
             self._cache.clear()  # what was published before the batch was loaded is not this batch's
+
+    def confirm_task(self, device: str) -> None:
+        """A person confirmed ``device``'s oldest glove task elsewhere (a prompt): tell the equipment
+        (``confirm_task`` of the bindings file), as a command of ``device`` (acknowledged, supervised)."""
+        method = self.model.confirm_task
+        if method is None:
+            return
+
+        async def call(client: Any) -> Any:
+            applied = await client.get_node(self.nodes[method.object]).call_method(self.nodes[method.call])
+            return applied if isinstance(applied, datetime) else None
+
+        self.submit(device, f"confirm the glove task of {device}", call)
 
     def call(self, func: Callable[[Any], Coroutine[Any, Any, Any]], timeout_s: float = 10.0) -> Any:
         """Run ``func(client)`` on the loop and wait for it (tests, benchmarks)."""

@@ -83,6 +83,16 @@ class OpcuaDevice:
 
         link.submit(self._name, f"command {what} to {self._name}", write)
 
+    @property
+    def can_confirm(self) -> bool:
+        """True for an operator whose bindings file says how to tell it a person did its task."""
+        return self.binding.spec.kind == "operator" and self.link.model.confirm_task is not None
+
+    def confirm(self) -> None:
+        """Tell the equipment a person did the oldest glove task (a prompt confirmed with ``anodeline confirm``)."""
+        if self.can_confirm:
+            self.link.confirm_task(self._name)
+
     def stop(self) -> None:
         kind = self.binding.spec.kind
         if kind in ("pump", "valve"):
