@@ -1,7 +1,5 @@
 """``anodeline doe``: the next films to make to shrink the film model's uncertainty most, as recipes."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 
