@@ -139,7 +139,7 @@ def test_a_stop_on_a_batch_no_process_runs_is_recorded_stopped(client: TestClien
     assert (shown[orphan], shown[running]) == ("interrupted", "running")
     response = client.post(f"/api/batches/{orphan}/commands/stop", json={"reason": "line needed"})
     assert response.status_code == 200, response.text
-    assert records.store.get_batch(orphan).status == "stopped"
+    assert records.store.get_batch(orphan).status == "stopped"  # ISA-88 stop: its own final status
 
 
 def test_signing_re_authenticates_and_release_is_qa_only(client: TestClient, records: Records) -> None:

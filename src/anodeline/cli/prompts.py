@@ -7,8 +7,6 @@ prompts). ``prompts`` lists what waits (read-only: a missing database is exit 2,
 attempt). A refusal, with its reason, holds the batch; so does a prompt nobody answers in time.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from typing import Annotated
 
