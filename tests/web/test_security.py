@@ -123,3 +123,12 @@ def test_over_tls_the_session_cookie_is_secure_and_hsts_is_sent(sqlite_records: 
     cookie = response.headers["set-cookie"].lower()
     assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie
     assert response.headers["strict-transport-security"].startswith("max-age=")
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "/\\evil.example", "https://evil.example", "javascript:alert(1)"]
+)
+def test_login_never_redirects_off_the_site(sqlite_records: Records, target: str) -> None:
+    client = make_client(sqlite_records)
+    page = client.get("/login", params={"next": target})
+    assert page.status_code == 200 and 'data-next="/line"' in page.text

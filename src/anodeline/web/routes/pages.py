@@ -7,6 +7,7 @@ checks are the only ones.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from html import escape
 from typing import Annotated, Any
@@ -26,6 +27,7 @@ from anodeline.web.sparkline import sparkline
 
 router = APIRouter(include_in_schema=False)
 
+_LOCAL_PATH = re.compile(r"/[A-Za-z0-9/_.?=&%-]*")
 LABELS = {"o2": "O2", "h2o": "H2O", "pressure": "pressure", "dew-point": "dew point"}
 
 
@@ -68,7 +70,7 @@ def home() -> RedirectResponse:
 
 @router.get("/login")
 def login_page(request: Request, context: Context, next: Annotated[str, Query(max_length=200)] = "/line") -> Response:
-    target = next if next.startswith("/") and not next.startswith("//") else "/line"
+    target = next if _LOCAL_PATH.fullmatch(next) and not next.startswith("//") else "/line"  # no open redirect
     if optional_session(request, context) is not None:
         return RedirectResponse(target, status_code=303)
     return render(request, context, "login.html", session=None, next=target)
