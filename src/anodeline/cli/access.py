@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,6 +29,17 @@ ANCHOR_LOG = Annotated[
         show_default=False,
         help="Anchor log file (default: $ANODELINE_ANCHOR_LOG, else beside a SQLite database).",
     ),
+]
+
+
+def equipment_option(flag: str, help: str, show_default: bool | str = False) -> Any:
+    """An option of the "Equipment" help panel (run and resume share them, with their own help)."""
+    return typer.Option(flag, show_default=show_default, rich_help_panel="Equipment", help=help)
+
+
+CERTS_DEFAULT = "$ANODELINE_CERTS or ./opcua-certs"
+OPCUA_USER = Annotated[
+    str | None, equipment_option("--user", "OPC UA user; the password is read from $ANODELINE_OPCUA_PASSWORD.")
 ]
 
 

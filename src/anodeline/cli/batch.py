@@ -9,7 +9,16 @@ from typing import Annotated, Any
 
 import typer
 
-from anodeline.cli.access import ANCHOR_LOG, AS_HELP, anchor_head, db_url, read_store
+from anodeline.cli.access import (
+    ANCHOR_LOG,
+    AS_HELP,
+    CERTS_DEFAULT,
+    OPCUA_USER,
+    anchor_head,
+    db_url,
+    equipment_option,
+    read_store,
+)
 from anodeline.cli.access import DB as _DB
 from anodeline.cli.access import JSON as _JSON
 from anodeline.cli.app import BATCHES, app
@@ -70,40 +79,23 @@ def run(
     ] = 1800.0,
     devices: Annotated[
         str | None,
-        typer.Option(
-            "--devices",
-            show_default=False,
-            rich_help_panel="Equipment",
-            help="Run on equipment at this OPC UA endpoint (opc.tcp://HOST:PORT/PATH) instead of the twin.",
+        equipment_option(
+            "--devices", "Run on equipment at this OPC UA endpoint (opc.tcp://HOST:PORT/PATH) instead of the twin."
         ),
     ] = None,
     bindings: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--bindings",
-            show_default=False,
-            rich_help_panel="Equipment",
-            help="Bindings file(s) of the line (default: examples/bindings/LINE.opcua.yaml); repeatable.",
+        equipment_option(
+            "--bindings", "Bindings file(s) of the line (default: examples/bindings/LINE.opcua.yaml); repeatable."
         ),
     ] = None,
     certs: Annotated[
         Path | None,
-        typer.Option(
-            "--certs",
-            show_default="$ANODELINE_CERTS or ./opcua-certs",
-            rich_help_panel="Equipment",
-            help="This client's certificate and the trusted servers (trusted/); made on first use.",
+        equipment_option(
+            "--certs", "This client's certificate and the trusted servers (trusted/); made on first use.", CERTS_DEFAULT
         ),
     ] = None,
-    user: Annotated[
-        str | None,
-        typer.Option(
-            "--user",
-            show_default=False,
-            rich_help_panel="Equipment",
-            help="OPC UA user; the password is read from $ANODELINE_OPCUA_PASSWORD.",
-        ),
-    ] = None,
+    user: OPCUA_USER = None,
 ) -> None:
     """Make a recipe's electrode on the digital twin (or on equipment: --devices), record the batch, and judge it."""
     from anodeline.errors import AnodelineError

@@ -11,7 +11,18 @@ from typing import Annotated
 
 import typer
 
-from anodeline.cli.access import ANCHOR_LOG, AS_HELP, DB, JSON, acting_user, anchor_head, write_store
+from anodeline.cli.access import (
+    ANCHOR_LOG,
+    AS_HELP,
+    CERTS_DEFAULT,
+    DB,
+    JSON,
+    OPCUA_USER,
+    acting_user,
+    anchor_head,
+    equipment_option,
+    write_store,
+)
 from anodeline.cli.app import BATCHES, app
 from anodeline.cli.output import print_json, usage_error
 
@@ -81,40 +92,23 @@ def resume(
     anchor_log: ANCHOR_LOG = None,
     devices: Annotated[
         str | None,
-        typer.Option(
-            "--devices",
-            show_default=False,
-            rich_help_panel="Equipment",
-            help="The OPC UA endpoint, if not the one the batch ran on (a batch run on equipment).",
+        equipment_option(
+            "--devices", "The OPC UA endpoint, if not the one the batch ran on (a batch run on equipment)."
         ),
     ] = None,
     bindings: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--bindings",
-            show_default=False,
-            rich_help_panel="Equipment",
-            help="Bindings file(s), if not those the batch ran with; repeatable.",
-        ),
+        equipment_option("--bindings", "Bindings file(s), if not those the batch ran with; repeatable."),
     ] = None,
     certs: Annotated[
         Path | None,
-        typer.Option(
+        equipment_option(
             "--certs",
-            show_default="$ANODELINE_CERTS or ./opcua-certs",
-            rich_help_panel="Equipment",
-            help="This client's certificate and the trusted servers; the server must be the one recorded.",
+            "This client's certificate and the trusted servers; the server must be the one recorded.",
+            CERTS_DEFAULT,
         ),
     ] = None,
-    user: Annotated[
-        str | None,
-        typer.Option(
-            "--user",
-            show_default=False,
-            rich_help_panel="Equipment",
-            help="OPC UA user; the password is read from $ANODELINE_OPCUA_PASSWORD.",
-        ),
-    ] = None,
+    user: OPCUA_USER = None,
     speed: Annotated[
         float | None,
         typer.Option(

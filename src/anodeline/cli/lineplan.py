@@ -5,15 +5,14 @@ Heavy modules (pint, the line model) are imported inside the commands so that
 """
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from anodeline.cli.app import LINE, app
-from anodeline.cli.output import EXIT_FAIL, EXIT_OK, fail, print_json, usage_error
+from anodeline.cli.output import EXIT_FAIL, EXIT_OK, fail, print_json, refuse_input, usage_error
 
 if TYPE_CHECKING:  # pragma: no cover
-    from anodeline.errors import AnodelineError
     from anodeline.line.actions import Action
     from anodeline.line.config import Line
     from anodeline.line.errors import InterlockError
@@ -22,16 +21,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from anodeline.procedure.model import Procedure
 
 FORMATS = ("text", "json", "yaml")
-
-
-def _refuse(exc: "AnodelineError") -> NoReturn:
-    """Exit 2 for a file that cannot be read, 1 for one that was read and is refused (docs/cli.md)."""
-    from anodeline.errors import UnreadableInputError
-
-    message = f"{exc.location}: {exc.message}" if exc.location else exc.message
-    if isinstance(exc, UnreadableInputError):
-        usage_error(message, exc.hint)
-    fail(message, exc.hint)
 
 
 def _line(path: Path | None, route: str, name: str = "") -> "Line":
@@ -47,7 +36,7 @@ def _line(path: Path | None, route: str, name: str = "") -> "Line":
     try:
         return load_line(path if path is not None else default_line_path(route))
     except LineConfigError as exc:
-        _refuse(exc)
+        refuse_input(exc)
 
 
 def _compile(recipe_path: Path, line_path: Path | None) -> tuple["Procedure", "Line"]:
@@ -59,7 +48,7 @@ def _compile(recipe_path: Path, line_path: Path | None) -> tuple["Procedure", "L
     try:
         recipe = load_recipe(recipe_path)
     except RecipeError as exc:  # an invalid recipe fails like `validate` does: exit 1; unreadable: 2
-        _refuse(exc)
+        refuse_input(exc)
     line = _line(line_path, recipe.route)
     try:
         return compile_procedure(recipe, line), line
@@ -150,7 +139,7 @@ def _load_procedure(path: Path, line: "Line | None" = None) -> "Procedure":
         return load_procedure(path, line)
     except ProcedureError as exc:
         if isinstance(exc, UnreadableInputError):
-            _refuse(exc)
+            refuse_input(exc)
         lines = [f"{path}:{v.line}:{v.column}: {v.code} {v.message}" for v in exc.violations] or [exc.message]
         fail("unusable procedure\n" + "\n".join(lines), exc.hint)
 
@@ -173,7 +162,7 @@ def verify(
     try:  # before the line model is imported: an unreadable file is refused at once
         text = read_document(file, "recipe or procedure file", AnodelineError)
     except AnodelineError as exc:
-        _refuse(exc)
+        refuse_input(exc)
     from anodeline.procedure.io import looks_like_procedure
     from anodeline.procedure.verify import verify_procedure
 

@@ -32,3 +32,14 @@ def fail(message: str, hint: str = "") -> NoReturn:
     """The input was read but is refused (an invalid recipe, a route the line cannot run): exit 1."""
     _report(message, hint)
     raise typer.Exit(EXIT_FAIL)
+
+
+def refuse_input(exc: Any, hint: str = "") -> NoReturn:
+    """An :class:`~anodeline.errors.AnodelineError` from reading an input: exit 2 for a file that cannot
+    be read, 1 for one that was read and is refused (docs/cli.md); ``hint`` when the error has none."""
+    from anodeline.errors import UnreadableInputError
+
+    message = f"{exc.location}: {exc.message}" if exc.location else exc.message
+    if isinstance(exc, UnreadableInputError):
+        usage_error(message, exc.hint)
+    fail(message, exc.hint or hint)

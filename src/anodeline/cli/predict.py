@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from anodeline.cli.app import MODELS, app
-from anodeline.cli.output import EXIT_FAIL, fail, print_json, usage_error
+from anodeline.cli.output import EXIT_FAIL, fail, print_json, refuse_input, usage_error
 
 #: Recipe codes about the film model's domain, shown by ``predict`` with their location.
 _FILM_CODE_PREFIX = "FLM"
@@ -25,17 +25,14 @@ def predict(
 
     Exits 1, with the reason, when no data or prior supports an electrolyte film's σ25 (FLM001).
     """
-    from anodeline.errors import AnodelineError, RecipeError, UnreadableInputError
+    from anodeline.errors import AnodelineError, RecipeError
     from anodeline.prediction import predict_recipe
     from anodeline.recipe.validate import validate_file
 
     try:
         checked = validate_file(recipe)
     except RecipeError as exc:
-        message = f"{exc.location}: {exc.message}" if exc.location else exc.message
-        if isinstance(exc, UnreadableInputError):
-            usage_error(message, exc.hint)
-        fail(message, exc.hint or "run 'anodeline validate' on the recipe for every problem")
+        refuse_input(exc, "run 'anodeline validate' on the recipe for every problem")
     if checked.recipe is None or not checked.valid:
         first = checked.errors[0] if checked.errors else None
         where = f"{recipe}:{first.line}:{first.column}" if first else str(recipe)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 import typer
 
 from anodeline.cli.app import MODELS, app
-from anodeline.cli.output import fail, print_json, usage_error
+from anodeline.cli.output import fail, print_json, refuse_input, usage_error
 
 OUTPUT_TITLES = {
     "sigma25_S_per_cm": ("σ25 of the electrode", "S/cm"),
@@ -48,7 +48,7 @@ def sensitivity(
         usage_error(f"--method {method!r} is not a method", "use --method morris or --method sobol")
     if method == "sobol" and size & (size - 1):
         usage_error(f"--size {size} is not a power of 2", "Sobol sampling needs e.g. --size 32, 64 or 128")
-    from anodeline.errors import AnodelineError, RecipeError, UnreadableInputError
+    from anodeline.errors import AnodelineError, RecipeError
     from anodeline.line import load_line
     from anodeline.line.load import default_line_path
     from anodeline.procedure import can_run
@@ -58,10 +58,7 @@ def sensitivity(
     try:
         loaded = load_recipe(recipe)
     except RecipeError as exc:
-        message = f"{exc.location}: {exc.message}" if exc.location else exc.message
-        if isinstance(exc, UnreadableInputError):
-            usage_error(message, exc.hint)
-        fail(message, exc.hint or "run 'anodeline validate' on the recipe for every problem")
+        refuse_input(exc, "run 'anodeline validate' on the recipe for every problem")
     try:
         plant = load_line(line or default_line_path(loaded.route))
     except AnodelineError as exc:
