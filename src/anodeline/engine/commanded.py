@@ -31,18 +31,25 @@ Made = list[tuple[act.Action, LineState]]
 def obey(eng: Engine, command: OperatorCommand, index: int) -> Generator[Any, Any, bool]:
     """Act on a command taken while running; True when the batch goes on."""
     who = f"{command.verb} by {command.user}: {command.reason}"
-    if command.verb == "abort":
-        eng.commands.taken(command, "aborted")
-        raise DeviceFaultError("ABORT-CMD", who)
-    if command.verb == "stop":
-        eng.commands.taken(command, "stopped")
-        yield from stop(eng, who)
+    if (yield from ended_by(eng, command, who)):
         return False
     if command.verb == "hold":
         eng.commands.taken(command, "held")
         return (yield from held(eng, who, index))
     eng.commands.taken(command, "refused: the batch is running, not held")
     return True
+
+
+def ended_by(eng: Engine, command: OperatorCommand, said: str) -> Generator[Any, Any, bool]:
+    """Abort (raises ``ABORT-CMD``) or stop on such a command; True when it stopped the batch."""
+    if command.verb == "abort":
+        eng.commands.taken(command, "aborted")
+        raise DeviceFaultError("ABORT-CMD", said)
+    if command.verb == "stop":
+        eng.commands.taken(command, "stopped")
+        yield from stop(eng, said)
+        return True
+    return False
 
 
 def held(eng: Engine, who: str, index: int, code: str = "HOLD-CMD") -> Generator[Any, Any, bool]:
@@ -61,12 +68,7 @@ def held(eng: Engine, who: str, index: int, code: str = "HOLD-CMD") -> Generator
         eng.poll()
         for command in eng.commands.pending():
             said = f"{command.verb} by {command.user}: {command.reason}"
-            if command.verb == "abort":
-                eng.commands.taken(command, "aborted")
-                raise DeviceFaultError("ABORT-CMD", said)
-            if command.verb == "stop":
-                eng.commands.taken(command, "stopped")
-                yield from stop(eng, said)
+            if (yield from ended_by(eng, command, said)):
                 return False
             if command.verb == "hold":
                 eng.commands.taken(command, "refused: already held")
