@@ -1,7 +1,9 @@
 """What a batch made, and whether it passes: the electrode judged against spec and exposure.
 
 The film properties come from the calibrated models (:mod:`anodeline.prediction`), with
-the thickness the thickness monitor (QCM) measured. Damage from the atmosphere met on the
+the thickness the thickness monitor (QCM) measured, grown at the effective temperature of
+the substrate's thermal history (setpoint + plasma heating at the layer's power over the
+procedure's deposition time, then the anneal; ``thermal_history`` in the record). Damage from the atmosphere met on the
 way comes from the exposure ledger's doses through :mod:`anodeline.physics.degradation`:
 
 - σ25 of the electrolyte × ``conductivity_retention(dose)`` — the H2O/O2 dose the
@@ -83,6 +85,8 @@ class Electrode:
     thickness_map: Mapping[str, float] = field(default_factory=dict)
     sigma25_p_meets_spec: float | None = None
     not_predicted: str | None = None
+    #: the top film's substrate history: setpoint, plasma heating, effective temperature, anneal
+    thermal_history: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +102,7 @@ class Electrode:
             "lithium_surface_film_nm": self.lithium_surface_film_nm,
             "thickness_map": dict(self.thickness_map),
             "sigma25_p_meets_spec": self.sigma25_p_meets_spec,
+            "thermal_history": dict(self.thermal_history),
         } | ({"not_predicted": self.not_predicted} if self.not_predicted is not None else {})
 
 
@@ -131,10 +136,11 @@ def electrode_from(
     thickness_um = measured_um.get(top.name, top.thickness_um)
     mapped = recipe_film_map(recipe, thickness_um)
     thickness_map = {} if mapped is None else _map_summary(mapped)
+    thermal = {} if top.thermal is None else top.thermal.to_dict()
     if film is None:
         return Electrode(
             electrode_id, layers, thickness_um, {}, None, None, retention, None, None, surface_nm, thickness_map,
-            not_predicted=top.not_predicted or "σ25 not predicted",
+            not_predicted=top.not_predicted or "σ25 not predicted", thermal_history=thermal,
         )  # fmt: skip
     p_meets = None
     if retention > 0:
@@ -153,6 +159,7 @@ def electrode_from(
         lithium_surface_film_nm=surface_nm,
         thickness_map=thickness_map,
         sigma25_p_meets_spec=0.0 if p_meets is None else p_meets,
+        thermal_history=thermal,
     )
 
 
