@@ -7,8 +7,10 @@ procedure's deposition time, then the anneal; ``thermal_history`` in the record)
 way comes from the exposure ledger's doses through :mod:`anodeline.physics.degradation`:
 
 - σ25 of the electrolyte × ``conductivity_retention(dose)`` — the H2O/O2 dose the
-  electrode met while unsealed after its electrolyte was deposited;
-- the lithium surface film grown from the lithium's whole unsealed dose.
+  electrode met while unsealed after its electrolyte was deposited, for a dense film of the
+  measured thickness (less surface per gram than the calibration powder);
+- the lithium surface film: the foil's native film plus what the lithium's whole unsealed
+  dose grew on it.
 
 The verdict fails, with a reason for each, when: the run did not complete; σ25 is below
 ``spec.min_conductivity`` (or its claims floor, 1e-4 S/cm, when the spec states none) — the
@@ -127,13 +129,16 @@ def electrode_from(
     )
     top = prediction.electrolyte
     film = top.film
+    thickness_um = measured_um.get(top.name, top.thickness_um)
     retention = 1.0
     if electrode_exposure is not None:
-        retention = conductivity_retention(electrode_exposure.h2o_dose_ppm_s, electrode_exposure.o2_dose_ppm_s)
-    surface_nm = 0.0
+        retention = conductivity_retention(
+            electrode_exposure.h2o_dose_ppm_s, electrode_exposure.o2_dose_ppm_s, film_thickness_um=thickness_um
+        )
+    # the foil's native film (Seo et al. 2022, est. 20 nm) plus what its unsealed dose grew on it
+    surface_nm = lithium_film_nm(0.0)
     if lithium_exposure is not None:
         surface_nm = lithium_film_nm(lithium_exposure.h2o_dose_ppm_s, lithium_exposure.o2_dose_ppm_s)
-    thickness_um = measured_um.get(top.name, top.thickness_um)
     mapped = recipe_film_map(recipe, thickness_um)
     thickness_map = {} if mapped is None else _map_summary(mapped)
     thermal = {} if top.thermal is None else top.thermal.to_dict()

@@ -92,7 +92,8 @@ def evaluate_point(recipe: Recipe, line: Line, point: dict[str, float], seed: in
     workpiece = result.exposure.get(deposits[-1].onto) if deposits else None
     retention = 1.0
     if workpiece is not None:
-        retention = conductivity_retention(workpiece.h2o_dose_ppm_s, workpiece.o2_dose_ppm_s, sulfide)
+        retention = conductivity_retention(workpiece.h2o_dose_ppm_s, workpiece.o2_dose_ppm_s, sulfide,
+                                           float(top.thickness.to("um").magnitude))  # fmt: skip
     exposures = list(result.exposure.values())
     return {
         "sigma25_S_per_cm": film.sigma25_s_per_cm * retention,
