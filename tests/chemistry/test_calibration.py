@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from anodeline.chemistry.calibration import calibrate
+from anodeline.chemistry.calibration import calibrate, keep_unchanged
 from anodeline.chemistry.conductivity import fitted_parameters
 
 
@@ -32,7 +32,14 @@ def test_fitted_relaxation_is_physical() -> None:
 def test_report_writes_plots_and_loo_table(tmp_path: Path) -> None:
     result = calibrate(tmp_path)
     names = {path.name for path in result.report_files}
-    assert names == {"parity.png", "arrhenius.png", "loo.csv"}
+    assert names == {"parity.png", "arrhenius.png", "loo.csv", "cv.csv"}
+    assert len((tmp_path / "cv.csv").read_text().splitlines()) == 1 + 99  # 48 + 48 + 3 held-out films
     assert all(path.stat().st_size > 0 for path in result.report_files)
     assert len((tmp_path / "loo.csv").read_text().splitlines()) == 49
     assert result.as_dict()["report_files"]
+
+
+def test_rewriting_keeps_numbers_within_the_solvers_tolerance() -> None:
+    old = {"a": 1.0, "b": [2.0, 3.0], "c": {"d": 4.0}, "e": "x"}
+    new = {"a": 1.0 + 1e-9, "b": (2.0 + 1e-8, 3.1), "c": {"d": 4.0 * (1 + 1e-7)}, "e": "y", "f": 5.0}
+    assert keep_unchanged(old, new) == {"a": 1.0, "b": [2.0, 3.1], "c": {"d": 4.0}, "e": "y", "f": 5.0}

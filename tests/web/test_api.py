@@ -131,12 +131,15 @@ def test_commands_go_to_the_running_process_and_roles_are_checked(client: TestCl
     assert ended["code"] == "CMD001"
 
 
-def test_a_stop_on_a_batch_no_process_runs_is_recorded_aborted(client: TestClient, records: Records) -> None:
+def test_a_stop_on_a_batch_no_process_runs_is_recorded_stopped(client: TestClient, records: Records) -> None:
     sign_in(client, "erin")
     orphan = new_running_batch(records.store, live=False)
+    running = new_running_batch(records.store, live=True)
+    shown = {b["batch"]: b["status"] for b in client.get("/api/batches").json()["batches"]}
+    assert (shown[orphan], shown[running]) == ("interrupted", "running")
     response = client.post(f"/api/batches/{orphan}/commands/stop", json={"reason": "line needed"})
     assert response.status_code == 200, response.text
-    assert records.store.get_batch(orphan).status == "aborted"
+    assert records.store.get_batch(orphan).status == "stopped"  # ISA-88 stop: its own final status
 
 
 def test_signing_re_authenticates_and_release_is_qa_only(client: TestClient, records: Records) -> None:
@@ -153,6 +156,8 @@ def test_signing_re_authenticates_and_release_is_qa_only(client: TestClient, rec
     assert (body["printed_name"], body["meaning"], body["role"]) == ("Quinn Quality", "release", "qa")
     assert body["signed_at"].endswith("+00:00")
     assert client.get(f"/api/batches/{records.batch_id}").json()["released"] is True
+    listed = {b["batch"]: b for b in client.get("/api/batches").json()["batches"]}
+    assert listed[records.batch_id]["released"] is True
     assert assert_problem(client.post(url, json={"meaning": "release", "password": PASSWORD}), 409)["code"] == "SIG003"
 
 
@@ -196,3 +201,21 @@ def test_the_live_state_shows_readings_doors_pumps_items_and_the_last_step(
     trends = client.get("/api/live/trends", params={"batch": records.batch_id}).json()
     assert len(trends["spaces"]["chamber-5"]["o2"]) > 2
     assert_problem(client.get("/api/live", params={"batch": "B-nope"}), 404)
+
+
+def test_prompts_are_listed_and_answered_once_by_an_operator(client: TestClient, records: Records) -> None:
+    from anodeline.records import prompts as book
+
+    batch = new_running_batch(records.store, live=True)
+    records.store.write(lambda s: book.open_prompt(s, batch, step=0, kind="load", instructions="load storage-1",
+                                                   item=None, timeout_s=600.0, actor="engine"))  # fmt: skip
+    sign_in(client, "otto")
+    waiting = client.get("/api/prompts", params={"batch": batch}).json()
+    assert [(p["step"], p["instructions"]) for p in waiting] == [(0, "load storage-1")]
+    url = f"/api/batches/{batch}/prompts/0"
+    assert_problem(client.post(url, json={"answer": "refused"}), 422)  # a refusal needs a reason
+    done = client.post(url, json={"answer": "confirmed"})
+    assert done.status_code == 200, done.text
+    assert (done.json()["answer"], done.json()["user"]) == ("confirmed", "otto")
+    assert client.get("/api/prompts", params={"batch": batch}).json() == []
+    assert assert_problem(client.post(url, json={"answer": "confirmed"}), 409)["code"] == "PRM002"

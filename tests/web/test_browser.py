@@ -1,6 +1,6 @@
 """The HMI in a real browser (Playwright driving Debian's chromium): log in, watch Example 1 run on the
-twin with the mimic updating, hold and restart it as an engineer and be refused as an operator, sign a
-release, open a record and its plots, upload a bad recipe and see the located errors.
+twin with the mimic updating, hold and restart it as an engineer and be refused as an operator, answer
+a prompt, sign a release, open a record and its plots, upload a bad recipe and see the located errors.
 
 Skipped, saying why, where chromium or the playwright package is absent (``.ci/run`` installs chromium).
 With ``ANODELINE_SCREENSHOTS=DIR`` the tests save the screenshots docs/hmi.md shows into DIR.
@@ -97,7 +97,7 @@ def test_watch_example_1_run_then_hold_and_restart_it_as_an_engineer(browser: An
     runner = threading.Thread(target=run)
     runner.start()
     try:
-        expect(page.locator("#live-status")).to_have_text("running", timeout=15_000)
+        expect(page.locator("#live-status")).to_have_text("running", timeout=30_000)
         new = next(iter({b.batch_id for b in records.store.list_batches()} - before))
         expect(page.locator("#live-batch")).to_have_text(new)
         page.wait_for_function("() => (window.anodelineSteps || []).length >= 4", timeout=15_000)  # steps go by
@@ -180,3 +180,44 @@ def test_upload_a_bad_recipe_and_see_the_located_errors(browser: Any, site: tupl
     thk = page.locator("#recipe-result tr.violation", has_text="THK001").locator("td").nth(1)
     expect(thk).to_have_text("14")
     shot(page, "hmi-recipe")
+
+
+def test_answer_a_prompt_then_refuse_the_next_and_the_batch_holds(browser: Any, site: tuple[Records, str]) -> None:
+    from anodeline.batch.operator import OperatorChoice
+    from anodeline.batch.runner import run_batch
+
+    records, address = site
+    page = signed_in(browser, address, "otto")
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        outcome["report"] = run_batch(PATENT / "example-01.yaml", db_url=records.url, speed=2000.0, actor="otto",
+                                      operator=OperatorChoice("manual", timeout_s=120.0))  # fmt: skip
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    try:
+        done = page.locator("#confirm-0")
+        expect(done).to_be_visible(timeout=40_000)  # step 0, loading storage-1 into chamber 5, waits for a person
+        expect(page.locator("tr.prompt")).to_contain_text("storage-1")
+        shot(page, "hmi-prompt")
+        done.click()
+        expect(page.locator("#prompt-result")).to_contain_text("step 0 confirmed by otto")
+        expect(page.locator("#refuse-1")).to_be_visible(timeout=40_000)  # the next manual step
+        page.fill("#refuse-reason-1", "the source container's seal is damaged")
+        page.click("#refuse-1")
+        expect(page.locator("#live-status")).to_have_text("held", timeout=20_000)
+        expect(page.locator("#banner")).to_contain_text("PROMPT-REFUSED", timeout=10_000)
+        page.fill("#reason-stop", "source container to be replaced")
+        page.click("#cmd-stop")
+    finally:
+        runner.join(60)
+    assert outcome["report"].status != "complete"
+    answers = [(p.step, p.answer, p.user) for p in records.store.read(lambda s: _prompts(s, outcome["report"].batch))]
+    assert answers[:2] == [(0, "confirmed", "otto"), (1, "refused", "otto")]
+
+
+def _prompts(session: Any, batch: str) -> Any:
+    from anodeline.records import prompts as book
+
+    return book.listed(session, batch)

@@ -21,6 +21,7 @@ STATE_CHANGING: dict[str, tuple[dict[str, object] | None, str | None]] = {
     "/api/batches/{batch_id}/commands/abort": ({"reason": "x"}, "operator"),
     "/api/batches/{batch_id}/signatures": ({"meaning": "release", "password": PASSWORD}, "engineer"),
     "/api/recipes/validate": (None, None),
+    "/api/batches/{batch_id}/prompts/{step}": ({"answer": "confirmed"}, "qa"),
 }
 #: Routes that change nothing of the records but the session itself: they need no session (login).
 OPEN = {"/api/login"}
@@ -46,7 +47,7 @@ def web(sqlite_records: Records) -> Iterator[tuple[Records, str]]:
 
 
 def _post(client: TestClient, path: str, batch: str, body: dict[str, object] | None, csrf: str | None) -> int:
-    url = path.replace("{batch_id}", batch)
+    url = path.replace("{batch_id}", batch).replace("{step}", "0")
     headers = {"X-CSRF-Token": csrf} if csrf is not None else {}
     if url.endswith("/validate"):
         return client.post(url, files={"file": ("r.yaml", b"recipe: x\n")}, headers=headers).status_code

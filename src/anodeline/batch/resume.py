@@ -103,7 +103,7 @@ def resume_batch(
     ``equipment`` (connected, :class:`anodeline.equipment.backend.Equipment`): the batch ran on it
     and goes on there; required for such a batch, refused for a twin batch or another server.
     """
-    from anodeline.engine import EngineSettings, SimClock
+    from anodeline.engine import SimClock
     from anodeline.engine.commands import remaining_refusal
     from anodeline.engine.run import continue_on_devices, continue_on_twin
     from anodeline.equipment.record import check_same_equipment, split_snapshot
@@ -169,9 +169,9 @@ def resume_batch(
         else:
             commands = RecordsCommands(store, batch_id)
             if equipment is not None:
-                settings = EngineSettings(link_margin_s=equipment.link_margin_s, scan_grace_s=equipment.scan_grace_s)
                 result = continue_on_devices(procedure, line, state, state_of.done, equipment.devices, clock,
-                                             journal=journal, settings=settings, commands=commands)  # fmt: skip
+                                             journal=journal, settings=equipment.engine_settings(),
+                                             commands=commands)  # fmt: skip
             else:
                 result = continue_on_twin(
                     procedure, line, state, state_of.done, clock=clock,
@@ -249,15 +249,14 @@ def _abandon(
     """Make safe (on the rebuilt twin, or the equipment), quarantine the items (the decision is the abort's
     reason), end aborted."""
     from anodeline.devices.sim.twin import build_twin
-    from anodeline.engine.runner import Engine, EngineSettings
+    from anodeline.engine.runner import Engine
 
     if equipment is None:
         twin = build_twin(line, procedure, clock=clock, seed=seed or 0)
         twin.plant.state = state
         devices, settings = twin.devices, None
     else:
-        devices = equipment.devices
-        settings = EngineSettings(link_margin_s=equipment.link_margin_s, scan_grace_s=equipment.scan_grace_s)
+        devices, settings = equipment.devices, equipment.engine_settings()
     engine = Engine(procedure, line, devices, clock, journal, settings=settings)
     engine.belief = engine.observed = state
     engine.batch.state = "held"  # the batch was left mid-procedure: make-safe from there

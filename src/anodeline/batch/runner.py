@@ -132,9 +132,10 @@ def run_batch(
         raise BatchRefusedError(f"--speed {speed!r} is not a positive factor", hint="e.g. --speed 600: an hour in 6 s")
     operator = operator or OperatorChoice()
     operator.check(speed=speed, equipment=equipment is not None)
-    margin, grace = (equipment.link_margin_s, equipment.scan_grace_s) if equipment is not None else (0.0, 0.0)
-    settings = EngineSettings(max_run_s=max_hours * 3600.0 if max_hours is not None else None, link_margin_s=margin,
-                              scan_grace_s=grace)  # fmt: skip
+    max_run_s = max_hours * 3600.0 if max_hours is not None else None
+    settings = (
+        EngineSettings(max_run_s=max_run_s) if equipment is None else equipment.engine_settings(max_run_s=max_run_s)
+    )
     recipe = load_recipe(recipe_path)
     check_lot_roles(recipe, lots or {})
     line = load_line(line_path or default_line_path(recipe.route))

@@ -128,7 +128,7 @@ def write_calibration(path: Path | None = None) -> Path:
 
 
 def calibrate(report_dir: Path | None = None, write_to: Path | None = None) -> CalibrationResult:
-    """Fit, run leave-one-out and, if ``report_dir`` is given, write parity.png, arrhenius.png and loo.csv.
+    """Fit, run leave-one-out and grouped CV; with ``report_dir``, write parity.png, arrhenius.png, loo.csv, cv.csv.
 
     With ``write_to``, also write the calibration there (:func:`write_calibration`).
     """
@@ -141,6 +141,7 @@ def calibrate(report_dir: Path | None = None, write_to: Path | None = None) -> C
             _write_loo_csv(rows, report_dir / "loo.csv"),
             _parity_plot(rows, (median_rel, ea_mae, baseline_mae), report_dir / "parity.png"),
             _arrhenius_plot(report_dir / "arrhenius.png"),
+            _write_cv_csv(grouped_cross_validation(), report_dir / "cv.csv"),
         )
     if write_to is not None:
         files = (*files, write_calibration(write_to))
@@ -189,6 +190,24 @@ def _write_loo_csv(rows: tuple[LooRow, ...], path: Path) -> Path:
                     f"{r.ea_baseline:.3f}",
                 ]
             )
+    return path
+
+
+def _write_cv_csv(cv: CrossValidation, path: Path) -> Path:
+    """Every held-out film of the grouped cross-validation with its 90 % interval."""
+    columns = (
+        "scheme", "group", "id", "sigma25_measured_S_per_cm", "sigma25_predicted_S_per_cm",
+        "sigma25_interval_90_S_per_cm", "inside_90", "in_domain",
+    )  # fmt: skip
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*columns[:5], "low_90_S_per_cm", "high_90_S_per_cm", *columns[6:]])
+        for film in cv.as_dict()["films"]:
+            low, high = film["sigma25_interval_90_S_per_cm"]
+            writer.writerow(
+                [*(film[c] for c in columns[:3]), *(f"{film[c]:.4g}" for c in columns[3:5]), f"{low:.4g}",
+                 f"{high:.4g}", film["inside_90"], film["in_domain"]]
+            )  # fmt: skip
     return path
 
 

@@ -15,6 +15,7 @@ for _module in (
     "predict",
     "calibrate",
     "sensitivity",
+    "doe",
     "calc",
     "composition",
     "lineplan",

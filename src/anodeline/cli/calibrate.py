@@ -16,7 +16,9 @@ if TYPE_CHECKING:  # pragma: no cover
 def calibrate(
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Directory for parity.png, arrhenius.png and loo.csv.", show_default=False),
+        typer.Option(
+            "--report", help="Directory for parity.png, arrhenius.png, loo.csv and cv.csv.", show_default=False
+        ),
     ] = None,
     write: Annotated[
         bool,

@@ -7,8 +7,6 @@ prompts). ``prompts`` lists what waits (read-only: a missing database is exit 2,
 attempt). A refusal, with its reason, holds the batch; so does a prompt nobody answers in time.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -27,15 +25,14 @@ def prompts(
     json_output: JSON = False,
 ) -> None:
     """List the manual steps waiting for a person (run --operator manual); answer with 'anodeline confirm'."""
+    from anodeline.batch.answers import waiting_prompts
     from anodeline.records import prompts as book
 
     with read_store(db) as store:
         if batch is not None:
             store.get_batch(batch)  # an unknown batch is a usage error (exit 2)
-        rows = store.read(lambda s: book.listed(s, batch, open_only=not all_prompts))
-        if not all_prompts:  # what waits: prompts of batches a live process runs (not of interrupted ones)
-            waiting = {b: store.shown_status(store.get_batch(b)) for b in {p.batch_id for p in rows}}
-            rows = [p for p in rows if waiting[p.batch_id] in ("running", "held")]
+        # what waits: prompts of batches a live process runs (not of interrupted ones); --all: every one
+        rows = store.read(lambda s: book.listed(s, batch)) if all_prompts else waiting_prompts(store, batch)
     if json_output:
         print_json({"prompts": [p.to_dict() for p in rows]})
         return
@@ -76,7 +73,7 @@ def confirm(
     anchor_log: ANCHOR_LOG = None,
 ) -> None:
     """Answer a manual step's prompt: done (default) or --refuse --reason TEXT; operator or engineer."""
-    from anodeline.records import prompts as book
+    from anodeline.batch.answers import answer_prompt
 
     if refuse and not reason.strip():
         usage_error("--refuse needs --reason", "say why, e.g. --reason 'the foil is creased'")
@@ -84,16 +81,10 @@ def confirm(
         usage_error(f"step {step} is not a step number", "'anodeline prompts' shows the step of each prompt")
     answer = "refused" if refuse else "confirmed"
     with write_store(db, create=False) as store:
-        record = store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
+        store.get_batch(batch)  # an unknown batch is a usage error before anyone is asked for a password
         user = acting_user(store, as_user, "confirm", batch_id=batch, anchor_log=anchor_log)
         try:
-            shown = store.shown_status(record)
-            if shown not in ("running", "held"):  # ended, or its process died: nobody waits for the answer
-                raise book.PromptRefusedError(
-                    f"batch {batch!r} is {shown}: no process waits for an answer",
-                    "an interrupted batch is resumed ('anodeline resume'); its open prompts are then withdrawn",
-                )
-            prompt = store.write(lambda s: book.answer(s, batch, step, answer=answer, user=user.name, reason=reason))
+            prompt = answer_prompt(store, batch, step, answer=answer, user=user.name, reason=reason)
         finally:
             anchor_head(store, f"confirm {batch} step {step} by {user.name}", anchor_log)
     if json_output:

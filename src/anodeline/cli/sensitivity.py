@@ -1,7 +1,5 @@
 """``anodeline sensitivity``: which inputs and estimated constants move σ25, exposure and cycle time most."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -6,8 +6,6 @@ once it accepts connections, and stops cleanly on SIGTERM or Ctrl-C (open live s
 few seconds to end).
 """
 
-from __future__ import annotations
-
 import signal
 import socket
 from pathlib import Path
@@ -48,9 +46,11 @@ def serve(
     if not settings.loopback and not settings.tls:
         usage_error(f"--host {host} is reachable from other machines and the server has no TLS",
                     "give --tls-cert and --tls-key, or keep the default --host 127.0.0.1")  # fmt: skip
+    from anodeline.cli.app import settled
     from anodeline.web.app import create_app
 
     web = create_app(settings)
+    settled()  # the server runs for long: the collector back on, the imports frozen
     _warm_plots()
     _run(web, settings)
 

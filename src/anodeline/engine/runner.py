@@ -66,6 +66,9 @@ class EngineSettings:
     #: A PLC's inputs follow its outputs a scan later, and a link adds its sampling interval: a pump just
     #: switched on may still read stopped once (:meth:`Engine.reads_off`).
     scan_grace_s: float = 0.0
+    #: The shortest wait between two polls in a device wait (clock seconds; 0 for the twin in-process): on
+    #: equipment, no shorter than the link brings new samples (polling faster reads the same cache again).
+    min_period_s: float = 0.0
 
 
 class Engine:
@@ -258,6 +261,7 @@ class Engine:
             dt = period or self.period()
             if eta is not None:
                 dt = min(dt, max(eta() + 0.25, 0.5))
+            dt = max(dt, self.settings.min_period_s)
             yield self.clock.timeout(min(dt, timeout_s - elapsed + 0.01))
 
     def pause(self, seconds: float, *, interruptible: bool = False) -> Steps:

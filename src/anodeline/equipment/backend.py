@@ -44,6 +44,18 @@ class Equipment:
         return (PLC_SCAN_WALL_S + 2.0 * max(intervals, default=0.0)) * self.speed
 
     @property
+    def min_period_s(self) -> float:
+        """The shortest useful wait between two polls, in clock seconds: the slowest link's sampling interval."""
+        return max((link.sample_interval_s for link in self.links), default=0.0) * self.speed
+
+    def engine_settings(self, **given: Any) -> Any:
+        """The engine's settings for a batch on this equipment (link margin, scan grace, poll floor) and ``given``."""
+        from anodeline.engine.runner import EngineSettings
+
+        return EngineSettings(link_margin_s=self.link_margin_s, scan_grace_s=self.scan_grace_s,
+                              min_period_s=self.min_period_s, **given)  # fmt: skip
+
+    @property
     def backend(self) -> str:
         kinds = sorted({link.file.protocol for link in self.links})
         return "+".join(kinds) if kinds else "twin"

@@ -57,7 +57,9 @@ class Batch(Base):
     created_sim_s: Mapped[float] = mapped_column(Float)
     started_sim_s: Mapped[float | None] = mapped_column(Float)
     ended_sim_s: Mapped[float | None] = mapped_column(Float)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), index=True
+    )  # the batch list, newest first (0005)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: The procedure as compiled for the line (canonical JSON), frozen with the batch (revision 0002).

@@ -87,34 +87,26 @@ def _filtered(stmt: Any, query: BatchQuery) -> Any:
 
 def find_batches(store: Store, query: BatchQuery) -> BatchPage:
     """The page of batches matching ``query``, newest first, with the status as shown (interrupted
-    when no live process controls a running batch) and whether each was released."""
+    when no live process controls a running batch) and whether each was released: one query for the
+    page (released as an EXISTS, the lease joined), one for the count."""
     limit = max(1, min(query.limit, MAX_LIMIT))
+    released = (
+        select(Signature.id).where(Signature.batch_id == Batch.id, Signature.meaning == "release").exists()
+    ).label("released")
     columns = select(
-        Batch.id, Batch.recipe_id, Batch.route, Batch.status, Batch.verdict,
-        Batch.created_at, Batch.ended_at, Batch.ended_sim_s,
-    )  # fmt: skip
+        Batch.id, Batch.recipe_id, Batch.route, Batch.status, Batch.verdict, Batch.created_at, Batch.ended_at,
+        Batch.ended_sim_s, released, Lease.owner, Lease.pid, Lease.host, Lease.acquired_at, Lease.expires_at,
+        Lease.released.label("lease_released"),
+    ).outerjoin(Lease, Lease.batch_id == Batch.id)  # fmt: skip
+    page = _filtered(columns, query).order_by(Batch.created_at.desc(), Batch.id.desc()).limit(limit)
     with store.session() as session:
         total = session.scalar(_filtered(select(func.count()).select_from(Batch), query)) or 0
-        rows = session.execute(
-            _filtered(columns, query)
-            .order_by(Batch.created_at.desc(), Batch.id.desc())
-            .limit(limit)
-            .offset(max(0, query.offset))
-        ).all()
-        ids = [r.id for r in rows]
-        released = set(
-            session.scalars(
-                select(Signature.batch_id).where(Signature.batch_id.in_(ids), Signature.meaning == "release")
-            )
-        )
-        leases = {lease.batch_id: lease for lease in session.scalars(select(Lease).where(Lease.batch_id.in_(ids)))}
+        rows = session.execute(page.offset(max(0, query.offset))).all()
     summaries = []
     for r in rows:
-        row = leases.get(r.id)
-        lease = None if row is None else LeaseRecord(
-            row.batch_id, row.owner, row.pid, row.host, row.acquired_at, row.expires_at, row.released
+        lease = None if r.owner is None else LeaseRecord(
+            r.id, r.owner, r.pid, r.host, r.acquired_at, r.expires_at, r.lease_released
         )  # fmt: skip
-        status = shown_status(r.status, lease)
         created = as_utc(r.created_at)
         assert created is not None
         summaries.append(
@@ -122,12 +114,12 @@ def find_batches(store: Store, query: BatchQuery) -> BatchPage:
                 r.id,
                 r.recipe_id,
                 r.route,
-                status,
+                shown_status(r.status, lease),
                 r.verdict,
                 created,
                 as_utc(r.ended_at),
                 r.ended_sim_s,
-                r.id in released,
+                bool(r.released),
             )
         )
     return BatchPage(int(total), tuple(summaries))

@@ -8,6 +8,7 @@ container opened in chamber 4 (already under argon) and held there ten minutes.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -30,6 +31,7 @@ from anodeline.line.load import load_line
 from anodeline.procedure.model import Procedure
 from tests.conftest import ROOT
 from tests.equipment.modbus.conftest import modbus_file, wait_for, write_bindings
+from tests.equipment.relay import Relay
 
 SPEED = 200.0  # twin seconds per wall second
 UNDER_ARGON = "{gas: Ar, pressure: 101325 Pa, o2: 0.5 ppm, h2o: 0.5 ppm}"
@@ -64,6 +66,7 @@ class Rig:
     devices: dict[str, Any]
     clock: WallClock
     lock: threading.RLock
+    relay: Relay | None = None
 
 
 def chamber_4(tmp_path: Path, initial: str) -> Line:
@@ -108,15 +111,21 @@ def rig(
     procedure: Procedure,
     faults: tuple[str, ...] = (),
     access: Callable[[Mapping[str, Device], threading.RLock], LockedDevices] = LockedDevices,
+    relayed: bool = False,
+    stale_after: str = "0.5 s",
 ) -> Iterator[Rig]:
-    file = modbus_file(write_bindings(tmp_path, poll_interval="10 ms"), line)
+    file = modbus_file(write_bindings(tmp_path, poll_interval="10 ms", stale_after=stale_after), line)
     clock = WallClock(factor=1.0 / SPEED)
     twin = build_twin(line, procedure, clock=clock, faults=faults)
     lock = threading.RLock()
     server = ModbusTwinServer(file, access(twin.devices, lock), port=0, refresh_s=0.005)
-    with ServerThread(server) as thread, connect_modbus(file.with_endpoint(thread.endpoint)) as equipment:
+    with contextlib.ExitStack() as stack:
+        thread = stack.enter_context(ServerThread(server))
+        relay = stack.enter_context(Relay("127.0.0.1", int(thread.endpoint.rsplit(":", 1)[1]))) if relayed else None
+        endpoint = f"127.0.0.1:{relay.port}" if relay is not None else thread.endpoint
+        equipment = stack.enter_context(connect_modbus(file.with_endpoint(endpoint)))
         devices = {name: equipment.devices.get(name) or Locked(device, lock) for name, device in twin.devices.items()}
-        yield Rig(twin, thread, file.with_endpoint(thread.endpoint), devices, clock, lock)
+        yield Rig(twin, thread, file.with_endpoint(thread.endpoint), devices, clock, lock, relay)
 
 
 def run(r: Rig, procedure: Procedure, line: Line, journal: MemoryJournal) -> RunResult:
@@ -219,7 +228,7 @@ def test_a_pump_that_reads_stopped_one_scan_after_its_command_is_not_a_stopped_p
     procedure = in_chamber_4(example_1_procedure, act.Evacuate("chamber-4", 10.0))
     journal = MemoryJournal()
     late = lambda devices, lock: OneScanLate(devices, lock, scan_s=0.06)  # noqa: E731
-    with rig(tmp_path, line, procedure, access=late) as r:
+    with rig(tmp_path, line, procedure, access=late, stale_after="5 s") as r:  # a loaded machine's stalls: not stale
         link = next(d for d in r.devices.values() if isinstance(d, ModbusDevice)).link
         assert link.settle_s < 0.06 < PLC_SCAN_WALL_S + 2.0 * link.sample_interval_s
         scan_grace_s = (PLC_SCAN_WALL_S + 2.0 * link.sample_interval_s) * SPEED if grace else 0.0
@@ -227,6 +236,43 @@ def test_a_pump_that_reads_stopped_one_scan_after_its_command_is_not_a_stopped_p
         result = run_on_devices(procedure, line, r.devices, r.clock, journal=journal, settings=settings)
     assert result.status == status, result.reasons
     assert grace or "pump rotary-4 stopped while evacuating chamber-4" in result.reasons[0]
+
+
+def test_a_pulled_controller_cable_holds_the_batch_and_plugged_back_the_line_is_made_safe(
+    tmp_path: Path, example_1_procedure: Procedure
+) -> None:
+    """Silence on the wire while the foil is out (no reset: the client's 1 s timeout finds it), then the cable back."""
+    line = chamber_4(tmp_path, UNDER_ARGON)
+    procedure = in_chamber_4(example_1_procedure, *GLOVE_WORK)
+    journal = MemoryJournal()
+    with rig(tmp_path, line, procedure, relayed=True) as r:
+        relay = r.relay
+        assert relay is not None
+
+        def cable_pull() -> None:
+            def opened() -> bool:
+                with r.lock:
+                    return not r.twin.plant.state.containers["source-1"].closed
+
+            wait_for(opened)
+            relay.pull()
+            wait_for(lambda: any(e[1] == "LINK" for e in _alarms(journal)))
+            relay.plug()
+
+        thread = threading.Thread(target=cable_pull, daemon=True)
+        thread.start()
+        try:
+            result = run(r, procedure, line, journal)
+        finally:
+            thread.join(10.0)
+        assert relay.connections >= 2  # the link was made again
+    assert result.status == "held", " | ".join([*result.reasons, *journal.alarm_codes])
+    assert "connection lost" in result.reasons
+    assert any(reason.startswith("connection restored: the line was re-read") for reason in result.reasons)
+    assert [code for code in journal.alarm_codes if code in ("LINK", "MAKE-SAFE")][-1] == "MAKE-SAFE"
+    with r.lock:
+        assert r.twin.true_state().containers["source-1"].closed
+    assert_never_exposed(journal, procedure)
 
 
 def _alarms(journal: MemoryJournal) -> list[tuple[float, str]]:

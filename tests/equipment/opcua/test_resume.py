@@ -30,15 +30,17 @@ runner = CliRunner()
 OPCUA_ENV = {"ANODELINE_OPCUA_PASSWORD": PASSWORD}
 
 
-def _run(peer: Peer, db: str) -> subprocess.Popen[bytes]:
+def _run(peer: Peer, db: str, stderr: Path) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-c", "from anodeline.cli import main; main()", "run", str(PATENT_EXAMPLES[0]),
                "--db", db, "--json", "--devices", peer.endpoint, "--speed", str(SPEED), "--certs", str(peer.certs),
                "--user", USER]  # fmt: skip
     env = {**os.environ, **OPCUA_ENV, "ANODELINE_LEASE_S": "2", "ANODELINE_ANCHOR_LOG": ""}
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr.open("wb"), env=env)
 
 
-def _kill_during(db: str, child: subprocess.Popen[bytes], kind: str, space: str, deadline_s: float = 120.0) -> str:
+def _kill_during(
+    db: str, child: subprocess.Popen[bytes], kind: str, space: str, stderr: Path, deadline_s: float = 120.0
+) -> str:
     """SIGKILL the run once a step of ``kind`` in ``space`` is in flight; the batch id (a hang guard only)."""
     end = time.monotonic() + deadline_s
     while time.monotonic() < end and child.poll() is None:
@@ -55,7 +57,8 @@ def _kill_during(db: str, child: subprocess.Popen[bytes], kind: str, space: str,
             return batches[0].batch_id
         time.sleep(0.01)
     child.kill()
-    pytest.fail(f"no {kind} of {space} in flight within {deadline_s} s (the run exited {child.poll()})")
+    pytest.fail(f"no {kind} of {space} in flight within {deadline_s} s (the run exited {child.poll()}: "
+                f"{stderr.read_text(errors='replace')[-2000:]})")  # fmt: skip
 
 
 def _resume(peer: Peer, db: str, batch: str) -> tuple[int, dict[str, Any]]:
@@ -80,7 +83,8 @@ def test_killed_mid_pump_down_the_batch_resumes_on_the_equipment_complete(peer: 
     """
     db = f"sqlite:///{tmp_path / 'records.sqlite'}"
     _users(db)
-    batch = _kill_during(db, _run(peer, db), "evacuate", "apparatus-1")
+    err = tmp_path / "run.err"
+    batch = _kill_during(db, _run(peer, db, err), "evacuate", "apparatus-1", err)
     code, report = _resume(peer, db, batch)
     assert (code, report["status"], report["verdict"]) == (0, "complete", "pass"), report["reasons"]
     assert report["backend"] == "opcua" and report["endpoint"] == peer.endpoint
@@ -92,7 +96,8 @@ def test_killed_mid_pump_down_the_batch_resumes_on_the_equipment_complete(peer: 
 def test_killed_mid_deposition_the_items_are_quarantined_on_the_equipment(peer: Peer, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'records.sqlite'}"
     _users(db)
-    batch = _kill_during(db, _run(peer, db), "deposit", "apparatus-1")
+    err = tmp_path / "run.err"
+    batch = _kill_during(db, _run(peer, db, err), "deposit", "apparatus-1", err)
     code, report = _resume(peer, db, batch)
     assert (code, report["status"]) == (1, "aborted"), report["reasons"]
     assert "cut off midway" in report["reasons"][0] and "quarantined by erin" in report["reasons"][0]

@@ -122,6 +122,8 @@ class ModbusLink:
         self._lock = threading.Lock()
         self._ids = itertools.count()
         self._connected = False
+        self._losses = 0  # connections lost so far
+        self._losses_told: dict[str, int] = {}  # device → losses its health() has reported (a latch, see health)
         self._closing = False
         self._up_since = time.monotonic()
         self._last_error = "not connected yet"
@@ -252,8 +254,13 @@ class ModbusLink:
             self._refused[device] = why
 
     def health(self, device: DeviceBinding) -> Health | None:
-        """LINK while disconnected; NO-ACK for a refused or overdue command; STALE for a value not read in time."""
+        """LINK while disconnected, and once after a loss the device has not reported yet (an outage shorter than
+        the engine's poll still makes it re-read and make safe); NO-ACK for a refused or overdue command; STALE
+        for a value not read in time."""
         if not self._connected:
+            return Health(code="LINK", reason=CONNECTION_LOST)
+        if self._losses_told.get(device.name, 0) != self._losses:
+            self._losses_told[device.name] = self._losses
             return Health(code="LINK", reason=CONNECTION_LOST)
         now = time.monotonic()
         ack = self.model.ack_timeout
@@ -278,6 +285,8 @@ class ModbusLink:
         if up and not self._connected:
             self._up_since = time.monotonic()
         if not up:
+            if self._connected:
+                self._losses += 1
             with self._lock:
                 self._pending.clear()  # never replayed after a reconnection: the engine re-reads and makes safe
                 self._marks.clear()
@@ -297,8 +306,7 @@ class ModbusLink:
             try:
                 if not await client.connect():
                     raise ConnectionException(f"no answer from {self.endpoint}")
-                self._set_connected(True)
-                delay = self.reconnect_min_s
+                delay = self.reconnect_min_s  # connected once the first poll is answered (_poll)
                 await self._session(client, lost)
             except _LINK_ERRORS as exc:
                 self._last_error = str(exc) or type(exc).__name__
@@ -335,6 +343,8 @@ class ModbusLink:
                 raise ConnectionException("connection closed by the controller")
             for block in self.blocks:
                 await self._read(client, block)
+            if not self._connected:  # a TCP connection is not a controller answering: this is
+                self._set_connected(True)
             self.polls += 1
             self._polled.set()
             await asyncio.sleep(max(self.poll_s - (loop.time() - started), 0.0))

@@ -94,6 +94,8 @@ class Link:
         self._failed: dict[str, str] = {}  # device → why its last command was refused
         self._seq = 0
         self._generation = 0  # connections made so far: a command's answer counts only on its own
+        self._losses = 0  # connections lost so far
+        self._losses_told: dict[str, int] = {}  # device → losses its health() has reported (a latch, see health)
         self._lock = threading.Lock()
         self.connected = False
         self.lost_since: float | None = None
@@ -342,6 +344,7 @@ class Link:
     def _lost(self, why: str) -> None:
         if self.connected:
             log.warning("connection to %s lost (%s)", self.model.endpoint, why)
+            self._losses += 1
         self.connected = False
         self.lost_since = self.lost_since or time.monotonic()
 
@@ -368,7 +371,12 @@ class Link:
         return found
 
     def health(self, device: str, keys: Iterable[str]) -> Health | None:
+        """LINK while disconnected, and once after a loss the device has not reported yet (an outage shorter
+        than the engine's poll still makes it re-read and make safe); STALE; NO-ACK."""
         if not self.connected:
+            return Health(code="LINK", reason="connection lost")
+        if self._losses_told.get(device, 0) != self._losses:
+            self._losses_told[device] = self._losses
             return Health(code="LINK", reason="connection lost")
         now = time.monotonic()
         for key in keys:

@@ -17,7 +17,7 @@ from anodeline.web.security import Context, SignedIn
 router = APIRouter(prefix="/api/batches", tags=["batches"], responses={401: {}, 404: {}})
 
 BatchId = Annotated[str, Path(min_length=1, max_length=64, description="Batch id, e.g. B-1a2b3c4d5e6f")]
-Status = Literal["created", "running", "held", "completed", "aborted"]
+Status = Literal["created", "running", "held", "completed", "stopped", "aborted"]  # records.status.STATUSES
 Verdict = Literal["pass", "fail"]
 
 

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from anodeline.records.auth import PERMISSIONS
 from anodeline.records.search import BatchQuery
+from anodeline.records.status import STATUSES
 from anodeline.web import live, views
 from anodeline.web.routes.api_batches import BatchId, Status, Verdict, list_page
 from anodeline.web.routes.api_prompts import pending_prompts
@@ -26,7 +27,6 @@ from anodeline.web.sparkline import sparkline
 router = APIRouter(include_in_schema=False)
 
 LABELS = {"o2": "O2", "h2o": "H2O", "pressure": "pressure", "dew-point": "dew point"}
-STATUSES = ("created", "running", "held", "completed", "aborted")
 
 
 def fmt(value: float | None, measure: str = "") -> str:
@@ -143,7 +143,7 @@ def batch_rows(
     verdict: Annotated[str, Query(max_length=8)] = "", lot: Annotated[str, Query(max_length=64)] = "",
     since: Annotated[str, Query(max_length=10)] = "", until: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:  # fmt: skip
-    chosen_status: Status | None = status if status in STATUSES else None  # type: ignore[assignment]
+    chosen_status: Status | None = status if status in STATUSES else None
     chosen_verdict: Verdict | None = verdict if verdict in ("pass", "fail") else None  # type: ignore[assignment]
     query = BatchQuery(recipe.strip() or None, chosen_status, chosen_verdict, lot.strip() or None, _day(since),
                        _day(until))  # fmt: skip
@@ -165,7 +165,13 @@ def banner(request: Request, session: SignedIn, context: Context,
 @router.get("/ui/prompts")
 def prompts(request: Request, session: SignedIn, context: Context,
             batch: Annotated[str | None, Query(max_length=64)] = None) -> Response:  # fmt: skip
-    return render(request, context, "_prompts.html", session=session, prompts=pending_prompts(context, batch or None))
+    from anodeline.records.errors import RecordNotFoundError
+
+    try:
+        waiting = pending_prompts(context, batch or None)
+    except RecordNotFoundError:
+        waiting = []
+    return render(request, context, "_prompts.html", session=session, prompts=waiting)
 
 
 @router.get("/ui/trends")

@@ -5,6 +5,12 @@
   const csrf = () => body.dataset.csrf || "";
 
   document.addEventListener("htmx:configRequest", (e) => { e.detail.headers["X-CSRF-Token"] = csrf(); });
+  // a panel being typed into (a refusal's reason) is not replaced under the operator's fingers
+  document.addEventListener("htmx:beforeRequest", (e) => {
+    const target = e.detail.elt;
+    const typing = document.activeElement;
+    if (target && target.id === "prompts" && typing && typing.tagName === "INPUT" && typing.value && target.contains(typing)) e.preventDefault();
+  });
 
   function el(tag, text, cls) {
     const node = document.createElement(tag);
@@ -125,7 +131,7 @@
       }));
     });
     const prompts = document.getElementById("prompts");  // a prompt opened or closed moves the mark too
-    if (prompts && window.htmx && !prompts.contains(document.activeElement)) { window.htmx.trigger(prompts, "refresh"); }
+    if (prompts && window.htmx) { window.htmx.trigger(prompts, "refresh"); }
     const count = document.getElementById("live-updates");
     if (count) count.textContent = String(Number(count.textContent) + 1);
     body.dataset.lastMark = state.mark.join(".");
