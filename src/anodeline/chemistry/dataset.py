@@ -86,7 +86,7 @@ def _row(record: dict[str, str]) -> PatentSample:
         example=int(record["example"]),
         method=record["method"],
         target=record["target"],
-        deposition_temperature_degc=patent_effective_degc(record["method"], setpoint),
+        deposition_temperature_degc=effective_degc_at_default_power(record["method"], setpoint),
         anneal_temperature_degc=_float_or_none(record["anneal_temperature_degc"]),
         sigma25_s_per_cm=float(record["sigma25_s_per_cm"]),
         ea_kj_per_mol=_float_or_none(record["ea_kj_per_mol"]),
@@ -98,7 +98,7 @@ def _row(record: dict[str, str]) -> PatentSample:
     )
 
 
-def patent_effective_degc(method: str, setpoint_degc: float) -> float:
+def effective_degc_at_default_power(method: str, setpoint_degc: float) -> float:
     """The temperature a patent film grew at: its stated setpoint plus plasma heating (sputtering).
 
     The patent states no sputtering power; the rates model's default (100 W, est.) on Example 1's
