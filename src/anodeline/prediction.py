@@ -9,13 +9,16 @@ Ties the models together for one recipe (no new physics here):
 - deposition time of every layer — :mod:`anodeline.physics.deposition.rates` with the
   layer's stated power (sputtering) or the method's default parameters;
 - the cell an electrode like this gives (claims 7, 23, 39) — :mod:`anodeline.cell`;
+- the substrate's thermal history of each electrolyte layer (setpoint, plasma heating at the
+  layer's power, anneal) — :mod:`anodeline.physics.deposition.thermal_history`; the film model
+  sees the effective (plasma-heated, time-averaged) deposition temperature, not the setpoint;
 - the top electrolyte film's thickness map over the substrate, and from it the range of
   area resistance and the electrode's through-film conductance — :mod:`anodeline.film_map`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from anodeline import window
@@ -25,7 +28,9 @@ from anodeline.chemistry.properties import FilmPrediction, predict_film, sigma_a
 from anodeline.errors import ModelDomainError
 from anodeline.film_map import recipe_film_map, substrate_area_cm2
 from anodeline.physics.deposition.film_map import FilmMap
+from anodeline.physics.deposition.heating import DEFAULT_HEATING
 from anodeline.physics.deposition.rates import DEFAULT_PARAMS, deposition_time_s
+from anodeline.physics.deposition.thermal_history import ThermalHistory, thermal_history
 from anodeline.recipe.schema import Layer, Recipe
 
 #: Temperatures at which σ is reported besides 25 °C (cold start, freezing, hot operation).
@@ -45,6 +50,7 @@ class LayerPrediction:
     sigma_at_degc: tuple[tuple[float, float], ...]
     not_predicted: str | None = None  # why an electrolyte's film is not predicted (no data or prior)
     spec_s_per_cm: float | None = None  # the σ25 the recipe asks for (or the claims' floor)
+    thermal: ThermalHistory | None = None  # the substrate's history (electrolyte layers)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -54,6 +60,8 @@ class LayerPrediction:
             "thickness_um": self.thickness_um,
             "deposition_seconds": self.deposition_seconds,
         }
+        if self.thermal is not None:
+            data["thermal_history"] = self.thermal.to_dict()
         if self.not_predicted is not None:
             data.update(sigma25_S_per_cm=None, not_predicted=self.not_predicted)
         if self.film is not None:
@@ -151,7 +159,22 @@ def conductivity_spec_s_per_cm(recipe: Recipe) -> float:
     return float(spec.to("S/cm").magnitude) if spec is not None else window.CONDUCTIVITY_MIN_S_PER_CM
 
 
-def _layer(layer: Layer, spec_s_per_cm: float) -> LayerPrediction:
+def layer_thermal_history(layer: Layer, deposition_s: float, area_cm2: float) -> ThermalHistory:
+    """The substrate's history for ``layer``: setpoint, plasma heating at its power over its time, anneal."""
+    params = DEFAULT_PARAMS
+    if layer.power is not None:
+        params = params.override(power_w=float(layer.power.to("W").magnitude))
+    anneal = _degc(layer.anneal.temperature) if layer.anneal is not None else None
+    anneal_s = float(layer.anneal.duration.to("s").magnitude) if layer.anneal is not None else None
+    heating = replace(DEFAULT_HEATING, substrate_area_cm2=area_cm2)
+    return thermal_history(
+        layer.method, _degc(layer.substrate_temperature), params.sputtering.power_w, deposition_s,
+        anneal, anneal_s, heating,
+    )  # fmt: skip
+
+
+def predict_layer(layer: Layer, spec_s_per_cm: float, area_cm2: float) -> LayerPrediction:
+    """One layer's deposition time and, for an electrolyte, its film at the effective temperature."""
     thickness_um = float(layer.thickness.to("um").magnitude)
     params = DEFAULT_PARAMS
     if layer.power is not None:
@@ -159,23 +182,27 @@ def _layer(layer: Layer, spec_s_per_cm: float) -> LayerPrediction:
     seconds = deposition_time_s(layer.method, layer.kind, thickness_um, params)
     if layer.kind != "solid-electrolyte":
         return LayerPrediction(layer.name, layer.kind, layer.method, thickness_um, seconds, None, ())
-    anneal = _degc(layer.anneal.temperature) if layer.anneal is not None else None
-    anneal_s = float(layer.anneal.duration.to("s").magnitude) if layer.anneal is not None else None
+    history = layer_thermal_history(layer, seconds, area_cm2)
     try:
         film = predict_film(
-            layer.target, layer.method, _degc(layer.substrate_temperature), anneal, thickness_um,
-            deposition_time_s=seconds, anneal_time_s=anneal_s,
+            layer.target, layer.method, history.effective_degc, history.anneal_degc, thickness_um,
+            deposition_time_s=seconds, anneal_time_s=history.anneal_s,
         )  # fmt: skip
     except ModelDomainError as exc:
         reason = f"σ25 not predicted: {exc.message}"
-        return LayerPrediction(layer.name, layer.kind, layer.method, thickness_um, seconds, None, (), reason)
+        return LayerPrediction(
+            layer.name, layer.kind, layer.method, thickness_um, seconds, None, (), reason, thermal=history
+        )
     at = tuple((t, sigma_at(film, t)) for t in REPORT_TEMPERATURES_DEGC)
-    return LayerPrediction(layer.name, layer.kind, layer.method, thickness_um, seconds, film, at, None, spec_s_per_cm)
+    return LayerPrediction(
+        layer.name, layer.kind, layer.method, thickness_um, seconds, film, at, None, spec_s_per_cm, history
+    )
 
 
 def predict_recipe(recipe: Recipe) -> RecipePrediction:
     """Predict every layer and the cell of a (validated) recipe."""
     spec = conductivity_spec_s_per_cm(recipe)
-    layers = tuple(_layer(layer, spec) for layer in recipe.layers)
+    area = substrate_area_cm2(recipe)
+    layers = tuple(predict_layer(layer, spec, area) for layer in recipe.layers)
     cell = estimate_cell(ElectrodeStack.from_recipe(recipe))
-    return RecipePrediction(recipe.recipe, layers, cell, recipe_film_map(recipe), substrate_area_cm2(recipe))
+    return RecipePrediction(recipe.recipe, layers, cell, recipe_film_map(recipe), area)

@@ -24,7 +24,9 @@ def test_fitted_relaxation_is_physical() -> None:
     assert p.relaxation_gain > 0
     assert 0 <= p.anneal_efficiency <= 1
     assert p.ea_slope_kj_per_mol < 0  # higher σ25, lower Ea
-    assert p.heating_range_degc == (25.0, 160.0)
+    # sputtered films on the effective (plasma-heated, ~+20 K at 100 W) axis: 25 → ~45, 150 → ~167 °C
+    low, high = p.heating_range_degc
+    assert 40.0 < low < 46.0 and 160.0 < high < 170.0
 
 
 def test_report_writes_plots_and_loo_table(tmp_path: Path) -> None:

@@ -14,22 +14,35 @@ from anodeline.chemistry.glass import estimate_tg_degc
 from anodeline.chemistry.properties import FilmPrediction, predict_film, sigma_at
 from anodeline.chemistry.systems import SYSTEMS, film_chemistry, unsupported_reason
 from anodeline.errors import ModelDomainError
+from anodeline.physics.deposition.thermal_history import thermal_history
 from anodeline.physics.deposition.transfer import METHODS, UnknownMethodError, film_composition
 
 TABLE_1 = "57Li2S-38SiS2-5(Li2O-P2O5)"
 
 
+def _effective(setpoint_degc: float) -> float:
+    """The film's temperature sputtered at 100 W (the patent's films, est.): setpoint + plasma heating."""
+    return thermal_history("sputtering", setpoint_degc, 100.0, 7200.0).effective_degc
+
+
 def test_room_temperature_sputtering_matches_example_1() -> None:
-    film = predict_film(TABLE_1, "sputtering", 25.0)
-    assert film.sigma25_s_per_cm == pytest.approx(3e-4, rel=0.15)
+    film = predict_film(TABLE_1, "sputtering", _effective(25.0))
+    low, high = film.sigma25_interval_90_s_per_cm
+    assert low < 3e-4 < high and film.sigma25_s_per_cm == pytest.approx(3e-4, rel=0.3)
     assert film.amorphous and film.in_domain and not film.warnings
 
 
+def test_a_sputtered_film_below_the_data_is_flagged() -> None:
+    """No patent film grew below ~45 °C: the plasma heats even a 25 °C setpoint (issue 14 item 4)."""
+    film = predict_film(TABLE_1, "sputtering", 25.0)
+    assert not film.in_domain and any("outside the data" in w for w in film.warnings)
+
+
 def test_heating_raises_sigma25_to_the_tables_plateau() -> None:
-    at_50 = predict_film(TABLE_1, "sputtering", 50.0).sigma25_s_per_cm
-    at_130 = predict_film(TABLE_1, "sputtering", 130.0).sigma25_s_per_cm
-    assert 5e-4 < at_50 < 8e-4
-    assert 1.5e-3 < at_130 < 2.2e-3
+    at_50 = predict_film(TABLE_1, "sputtering", _effective(50.0)).sigma25_s_per_cm
+    at_130 = predict_film(TABLE_1, "sputtering", _effective(130.0)).sigma25_s_per_cm
+    assert 5e-4 < at_50 < 8e-4  # Table 1 sample 1: 7e-4
+    assert 1.5e-3 < at_130 < 2.2e-3  # sample 3: 2.0e-3
 
 
 def test_post_anneal_is_a_little_less_effective_than_hot_deposition() -> None:

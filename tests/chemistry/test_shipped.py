@@ -108,7 +108,7 @@ def test_prediction_reads_the_shipped_parameters_without_fitting(monkeypatch: py
     monkeypatch.setattr(bootstrap, "fit_parameters", no_fit)
     monkeypatch.setattr(transfer, "_fit_method", no_fit)
     try:
-        film = properties.predict_film("57Li2S-38SiS2-5P2O5", "sputtering", 25.0)
+        film = properties.predict_film("57Li2S-38SiS2-5P2O5", "sputtering", 45.0)  # 25 °C + plasma heating
     finally:
         monkeypatch.undo()
         _clear_caches()

@@ -21,7 +21,8 @@ def test_a_morris_study_ranks_power_first_for_cycle_time_and_the_leak_first_for_
     ranking = data["ranking"]
     assert ranking["cycle_time_h"][0]["factor"] == "sputter_power"
     assert ranking["max_o2_ppm"][0]["factor"] == "chamber_leak"
-    assert ranking["sigma25_S_per_cm"][0]["factor"] == "substrate_temperature"
+    # the film's temperature sets σ25: the setpoint and, through plasma heating (issue 14 item 4), the power
+    assert {e["factor"] for e in ranking["sigma25_S_per_cm"][:2]} == {"substrate_temperature", "sputter_power"}
     assert all(e["mu_star"] >= 0.0 for entries in ranking.values() for e in entries)
 
 

@@ -168,3 +168,19 @@ def test_a_container_of_air_opened_in_a_purged_chamber_raises_its_o2() -> None:
     o2 = twin.true_state().atmospheres["chamber-5"].o2_ppm
     assert 500.0 < o2 < 540.0
     assert not twin.true_state().containers["jar"].closed
+
+
+def test_the_thermocouple_reads_the_plasma_heating_while_sputtering() -> None:
+    """Issue 14 item 4: the twin's substrate used to stay at its setpoint under a 100 W plasma."""
+    from anodeline.devices.commands import SourceCommand
+
+    clock = SimClock()
+    twin = build_twin(LINE, PROCEDURE, clock=clock, seed=0)
+    deposit = next(step for step in PROCEDURE.steps if isinstance(step, act.Deposit))
+    heater, gun = twin.devices["system-1/heater"], twin.devices["system-1/sputter-gun"]
+    before = heater.read()["system-1/heater.temperature"].value
+    gun.set(SourceCommand(deposit))
+    during = heater.read()["system-1/heater.temperature"].value
+    assert during - before == pytest.approx(19.7, abs=1.5)  # + thermocouple noise (0.2 K)
+    twin.devices["mains"].set(False)  # the plasma goes with the power
+    assert heater.read()["system-1/heater.temperature"].value < during - 15.0

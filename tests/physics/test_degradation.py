@@ -8,8 +8,11 @@ from hypothesis import strategies as st
 
 from anodeline.errors import ModelInputError
 from anodeline.physics.degradation import (
+    CLEAN_LITHIUM,
+    DEFAULT_LITHIUM,
     YERSAK_DOSE_PPM_S,
     conductivity_retention,
+    dense_film_factor,
     dose_from_partial_pressure_ppm_s,
     dose_ppm_s,
     h2s_released_cm3_per_g,
@@ -25,7 +28,7 @@ regimes = st.sampled_from(["deal-grove", "linear"])
 
 def test_lithium_in_room_air_grows_24_nm_per_minute() -> None:
     assert lithium_rate_nm_per_h(12_000.0) / 60.0 == pytest.approx(24.0)
-    assert lithium_film_nm(dose_ppm_s(12_000.0, 60.0), regime="linear") == pytest.approx(24.0)
+    assert lithium_film_nm(dose_ppm_s(12_000.0, 60.0), params=CLEAN_LITHIUM, regime="linear") == pytest.approx(24.0)
 
 
 @pytest.mark.parametrize(("h2o_ppm", "nm_per_h"), [(38.9, 4.0), (1.0, 0.1)])
@@ -36,13 +39,49 @@ def test_linear_upper_bound_at_dry_air_and_one_ppm(h2o_ppm: float, nm_per_h: flo
 
 def test_deal_grove_is_linear_for_glove_box_doses_and_slower_in_air() -> None:
     day_at_1_ppm = dose_ppm_s(1.0, 86_400.0)
-    assert lithium_film_nm(day_at_1_ppm) == pytest.approx(lithium_film_nm(day_at_1_ppm, regime="linear"), rel=0.05)
+    clean = {"params": CLEAN_LITHIUM}
+    assert lithium_film_nm(day_at_1_ppm, **clean) == pytest.approx(
+        lithium_film_nm(day_at_1_ppm, regime="linear", **clean), rel=0.05
+    )
     hour_in_air = dose_ppm_s(12_000.0, 3600.0)
-    assert lithium_film_nm(hour_in_air) < 0.5 * lithium_film_nm(hour_in_air, regime="linear")
+    assert lithium_film_nm(hour_in_air, **clean) < 0.5 * lithium_film_nm(hour_in_air, regime="linear", **clean)
 
 
 def test_oxygen_counts_far_less_than_water() -> None:
-    assert 0.0 < lithium_film_nm(0.0, o2_dose_ppm_s=1e6) < 0.05 * lithium_film_nm(1e6)
+    grown = lithium_film_nm(0.0, o2_dose_ppm_s=1e6, params=CLEAN_LITHIUM)
+    assert 0.0 < grown < 0.05 * lithium_film_nm(1e6, params=CLEAN_LITHIUM)
+
+
+def test_dry_air_oxygen_no_longer_outweighs_its_water() -> None:
+    """Issue 14 item 5: with r_O2 = 0.01 dry air's O2 counted ~54× its water (−50 °C dew point, 38.9 ppm)."""
+    o2_ppm, h2o_ppm = 209_460.0, 38.9
+    assert DEFAULT_LITHIUM.o2_water_equivalent * o2_ppm < 0.1 * h2o_ppm
+    # dry O2 shows no visible reaction in a day (Markowitz & Boryta 1962): < 10 nm grown at 1 atm
+    day_in_dry_o2 = lithium_film_nm(0.0, o2_dose_ppm_s=1e6 * 86_400.0, params=CLEAN_LITHIUM, regime="linear")
+    assert day_in_dry_o2 < 10.0
+
+
+def test_lithium_starts_from_its_native_film_and_grows_slower_on_it() -> None:
+    """Issue 14 item 5: the surface used to start clean (0 nm); Seo et al. 2022 find a few tens of nm."""
+    assert lithium_film_nm(0.0) == pytest.approx(DEFAULT_LITHIUM.native_film_nm) and lithium_film_nm(0.0) >= 10.0
+    hour_at_10_ppm = dose_ppm_s(10.0, 3600.0)
+    grown_on_native = lithium_film_nm(hour_at_10_ppm) - lithium_film_nm(0.0)
+    assert 0.0 < grown_on_native < lithium_film_nm(hour_at_10_ppm, params=CLEAN_LITHIUM)
+
+
+def test_a_dense_film_is_less_sensitive_than_the_powder_by_its_surface_per_gram() -> None:
+    """Issue 14 item 5: the powder calibration used to be applied to a dense film unchanged."""
+    assert dense_film_factor(None) == 1.0
+    assert dense_film_factor(1.0) == pytest.approx(1.0 / (1.9 * 1.0) / 2.0)  # 0.53 m²/g over 2 m²/g
+    assert dense_film_factor(0.1) == 1.0  # thinner than the powder's grains: as exposed as the powder
+    powder, film = (
+        conductivity_retention(YERSAK_DOSE_PPM_S),
+        conductivity_retention(YERSAK_DOSE_PPM_S, 0.0, film_thickness_um=1.0),
+    )
+    assert powder < 0.5 < film < 1.0
+    assert h2s_released_cm3_per_g(YERSAK_DOSE_PPM_S, film_thickness_um=1.0) < 0.3 * h2s_released_cm3_per_g(
+        YERSAK_DOSE_PPM_S
+    )
 
 
 def test_yersak_point_gives_0_1_cm3_per_g_h2s_and_over_half_conductivity_lost() -> None:

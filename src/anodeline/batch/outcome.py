@@ -1,12 +1,16 @@
 """What a batch made, and whether it passes: the electrode judged against spec and exposure.
 
 The film properties come from the calibrated models (:mod:`anodeline.prediction`), with
-the thickness the thickness monitor (QCM) measured. Damage from the atmosphere met on the
+the thickness the thickness monitor (QCM) measured, grown at the effective temperature of
+the substrate's thermal history (setpoint + plasma heating at the layer's power over the
+procedure's deposition time, then the anneal; ``thermal_history`` in the record). Damage from the atmosphere met on the
 way comes from the exposure ledger's doses through :mod:`anodeline.physics.degradation`:
 
 - σ25 of the electrolyte × ``conductivity_retention(dose)`` — the H2O/O2 dose the
-  electrode met while unsealed after its electrolyte was deposited;
-- the lithium surface film grown from the lithium's whole unsealed dose.
+  electrode met while unsealed after its electrolyte was deposited, for a dense film of the
+  measured thickness (less surface per gram than the calibration powder);
+- the lithium surface film: the foil's native film plus what the lithium's whole unsealed
+  dose grew on it.
 
 The verdict fails, with a reason for each, when: the run did not complete; σ25 is below
 ``spec.min_conductivity`` (or its claims floor, 1e-4 S/cm, when the spec states none) — the
@@ -83,6 +87,8 @@ class Electrode:
     thickness_map: Mapping[str, float] = field(default_factory=dict)
     sigma25_p_meets_spec: float | None = None
     not_predicted: str | None = None
+    #: the top film's substrate history: setpoint, plasma heating, effective temperature, anneal
+    thermal_history: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +104,7 @@ class Electrode:
             "lithium_surface_film_nm": self.lithium_surface_film_nm,
             "thickness_map": dict(self.thickness_map),
             "sigma25_p_meets_spec": self.sigma25_p_meets_spec,
+            "thermal_history": dict(self.thermal_history),
         } | ({"not_predicted": self.not_predicted} if self.not_predicted is not None else {})
 
 
@@ -122,19 +129,23 @@ def electrode_from(
     )
     top = prediction.electrolyte
     film = top.film
+    thickness_um = measured_um.get(top.name, top.thickness_um)
     retention = 1.0
     if electrode_exposure is not None:
-        retention = conductivity_retention(electrode_exposure.h2o_dose_ppm_s, electrode_exposure.o2_dose_ppm_s)
-    surface_nm = 0.0
+        retention = conductivity_retention(
+            electrode_exposure.h2o_dose_ppm_s, electrode_exposure.o2_dose_ppm_s, film_thickness_um=thickness_um
+        )
+    # the foil's native film (Seo et al. 2022, est. 20 nm) plus what its unsealed dose grew on it
+    surface_nm = lithium_film_nm(0.0)
     if lithium_exposure is not None:
         surface_nm = lithium_film_nm(lithium_exposure.h2o_dose_ppm_s, lithium_exposure.o2_dose_ppm_s)
-    thickness_um = measured_um.get(top.name, top.thickness_um)
     mapped = recipe_film_map(recipe, thickness_um)
     thickness_map = {} if mapped is None else _map_summary(mapped)
+    thermal = {} if top.thermal is None else top.thermal.to_dict()
     if film is None:
         return Electrode(
             electrode_id, layers, thickness_um, {}, None, None, retention, None, None, surface_nm, thickness_map,
-            not_predicted=top.not_predicted or "σ25 not predicted",
+            not_predicted=top.not_predicted or "σ25 not predicted", thermal_history=thermal,
         )  # fmt: skip
     p_meets = None
     if retention > 0:
@@ -153,6 +164,7 @@ def electrode_from(
         lithium_surface_film_nm=surface_nm,
         thickness_map=thickness_map,
         sigma25_p_meets_spec=0.0 if p_meets is None else p_meets,
+        thermal_history=thermal,
     )
 
 

@@ -44,8 +44,9 @@ SEED = 14
 N_PARAMETERS = 12
 #: Widening of the noise 1-σ: the smallest at which every scheme of the grouped cross-validation
 #: covers 90 % (:func:`anodeline.chemistry.validation.widening_for`). Chosen on the same CV it is
-#: scored on, so its coverage is optimistic (docs/models/film-properties.md); unwidened: 0.96.
-WIDENING = 0.9
+#: scored on, so its coverage is optimistic (docs/models/film-properties.md); unwidened: 0.99. 0.9 before
+#: the sputtered films moved to their plasma-heated temperatures (issue 14 item 4); 0.7 after.
+WIDENING = 0.7
 
 
 def vector_of(p: ConductivityParameters) -> list[float]:

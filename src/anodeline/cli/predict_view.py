@@ -34,6 +34,17 @@ def print_prediction(result: RecipePrediction, console: Console | None = None) -
         composition = "  ".join(f"{el} {x:.3f}" for el, x in sorted(film.film_fractions.items(), key=lambda kv: -kv[1]))
         low, high = film.sigma25_interval_90_s_per_cm
         table.add_row("composition (at. fraction)", composition)
+        if (history := layer.thermal) is not None:
+            heating = (
+                f"+{history.plasma_rise_k:.1f} K plasma at {history.power_w:g} W"
+                if history.plasma_heated
+                else "no plasma heating modelled"
+            )
+            anneal = "" if history.anneal_degc is None else f"; anneal {history.anneal_degc:g} °C"
+            table.add_row(
+                "substrate temperature",
+                f"{history.effective_degc:.1f} °C effective (setpoint {history.setpoint_degc:g} °C, {heating}){anneal}",
+            )
         table.add_row("σ(25 °C)", f"{film.sigma25_s_per_cm:.2e} S/cm  (90 % interval {low:.1e}–{high:.1e})")
         if layer.spec_s_per_cm is not None and layer.p_meets_spec is not None:
             table.add_row(f"P(σ25 ≥ {layer.spec_s_per_cm:.2g} S/cm)", f"{layer.p_meets_spec:.3f}")

@@ -1,6 +1,7 @@
 """Candidate films and what the model does not know about each.
 
-For each candidate the film model (:func:`anodeline.chemistry.properties.predict_film`)
+For each candidate the film model (:func:`anodeline.chemistry.properties.predict_film`, at the
+effective temperature of a sputtered film at the default 100 W, as ``predict`` will see the recipe)
 gives ln σ25 as a mixture over its bootstrap refits (:mod:`anodeline.chemistry.uncertainty`):
 centres ``c_b`` (parameter uncertainty — large where the data are thin, e.g. below 100 °C)
 around which one film scatters with 1-σ ``s``. ``s`` is the in-domain film-to-film noise
@@ -62,6 +63,7 @@ def candidates(formers: tuple[str, ...] | None = None, methods: tuple[str, ...] 
                admissible: Callable[[Candidate], bool] | None = None) -> list[Candidate]:  # fmt: skip
     """Every supported film on the grid, predicted; a film no data or prior supports, or that
     ``admissible`` refuses (the process window of the recipe it would be made by), is left out."""
+    from anodeline.chemistry.dataset import effective_degc_at_default_power
     from anodeline.chemistry.properties import predict_film
     from anodeline.errors import ModelDomainError
 
@@ -73,7 +75,8 @@ def candidates(formers: tuple[str, ...] | None = None, methods: tuple[str, ...] 
             for method in methods or METHODS:
                 for degc in temperatures:
                     try:
-                        film = predict_film(target, method, degc)
+                        # the recipe states the setpoint; a sputtered film grows plasma-heated above it
+                        film = predict_film(target, method, effective_degc_at_default_power(method, degc))
                     except ModelDomainError:
                         continue
                     dist = film.sigma25_distribution

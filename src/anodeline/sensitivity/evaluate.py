@@ -2,7 +2,8 @@
 
 Outputs (every one from the same models a batch uses, none fitted here):
 
-* ``sigma25_S_per_cm`` — the top film's σ25 (:func:`anodeline.chemistry.properties.predict_film`)
+* ``sigma25_S_per_cm`` — the top film's σ25 (:func:`anodeline.prediction.predict_layer`,
+  at the effective plasma-heated temperature)
   × the sulfide's retention after the water/O2 dose its workpiece met while unsealed
   (:func:`anodeline.physics.degradation.conductivity_retention`; the whole run's dose, a
   slight overestimate against the batch record, which counts from the deposition on);
@@ -19,6 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from anodeline.devices.sim.params import TwinParams
+from anodeline.errors import ModelDomainError
 from anodeline.line.actions import Deposit
 from anodeline.line.config import Line
 from anodeline.physics.degradation import DEFAULT_SULFIDE, conductivity_retention
@@ -67,17 +69,20 @@ def _twin(point: dict[str, float]) -> TwinParams:
 
 def evaluate_point(recipe: Recipe, line: Line, point: dict[str, float], seed: int = 0) -> dict[str, float]:
     """Outputs at ``point`` (factor name → value in the factor's unit); factors left out stay nominal."""
-    from anodeline.chemistry.properties import predict_film
     from anodeline.engine import run_procedure
+    from anodeline.film_map import substrate_area_cm2
+    from anodeline.prediction import conductivity_spec_s_per_cm, predict_layer
     from anodeline.procedure import compile_procedure
 
     varied, plant = _recipe(recipe, point), _line(line, point)
     procedure = compile_procedure(varied, plant)
     result = run_procedure(procedure, plant, seed=seed, twin_params=_twin(point))
     top = [layer for layer in varied.layers if layer.kind == "solid-electrolyte"][-1]
-    anneal = None if top.anneal is None else float(top.anneal.temperature.to("degC").magnitude)
-    film = predict_film(top.target, top.method, float(top.substrate_temperature.to("degC").magnitude), anneal,
-                        float(top.thickness.to("um").magnitude))  # fmt: skip
+    # the film at its effective (plasma-heated) temperature, as predict and the batch see it
+    layer = predict_layer(top, conductivity_spec_s_per_cm(varied), substrate_area_cm2(varied))
+    film = layer.film
+    if film is None:
+        raise ModelDomainError(layer.not_predicted or f"σ25 of {top.target} is not predicted", location=top.name)
     sulfide = replace(
         DEFAULT_SULFIDE,
         conductivity_loss_per_ppm_s=DEFAULT_SULFIDE.conductivity_loss_per_ppm_s * point.get("hydrolysis_rate", 1.0),
@@ -87,7 +92,8 @@ def evaluate_point(recipe: Recipe, line: Line, point: dict[str, float], seed: in
     workpiece = result.exposure.get(deposits[-1].onto) if deposits else None
     retention = 1.0
     if workpiece is not None:
-        retention = conductivity_retention(workpiece.h2o_dose_ppm_s, workpiece.o2_dose_ppm_s, sulfide)
+        retention = conductivity_retention(workpiece.h2o_dose_ppm_s, workpiece.o2_dose_ppm_s, sulfide,
+                                           float(top.thickness.to("um").magnitude))  # fmt: skip
     exposures = list(result.exposure.values())
     return {
         "sigma25_S_per_cm": film.sigma25_s_per_cm * retention,

@@ -221,7 +221,8 @@ class SimDoor(SimDevice):
 
 
 class SimHeater(SimDevice):
-    """A substrate heater with its thermocouple: first-order response to the setpoint."""
+    """A substrate heater with its thermocouple: first-order response to the setpoint, plus the plasma's
+    heating while a sputter source runs in its space (:mod:`anodeline.physics.deposition.thermal_history`)."""
 
     def __init__(self, name: str, plant: Plant, space: str, seed: int = 0) -> None:
         super().__init__(name, plant, seed)
@@ -235,7 +236,7 @@ class SimHeater(SimDevice):
         heater = self.plant.heaters[self.space]
         noise = self.rng.gauss(0.0, self.plant.params.temperature_noise_degc)
         return {
-            f"{self._name}.temperature": self._reading(heater.temperature_degc + noise),
+            f"{self._name}.temperature": self._reading(heater.temperature_degc + heater.plasma_rise_k + noise),
             f"{self._name}.setpoint": self._reading(heater.setpoint_degc),
         }
 

@@ -67,6 +67,8 @@ class SourceRun:
 class HeaterState:
     temperature_degc: float
     setpoint_degc: float
+    #: what a running sputter source adds on the substrate (thermocouple) above the stage, K
+    plasma_rise_k: float = 0.0
 
 
 @dataclass
@@ -271,10 +273,29 @@ class Plant:
         run = self.sources.setdefault(device, SourceRun())
         if deposit is not None and self.powered:
             self.sources[device] = SourceRun(rate_nm_per_s, True, 0.0, deposit)
+            self._plasma(deposit)
             return
         if run.on and run.deposit is not None and self.powered:
             self.apply(run.deposit)
+        if run.deposit is not None and run.deposit.space in self.heaters:
+            self.heaters[run.deposit.space].plasma_rise_k = 0.0
         run.on = False
+
+    def _plasma(self, deposit: act.Deposit) -> None:
+        """A sputter source heats the substrate above its stage: the lumped model's steady rise.
+
+        Its time constant (~1.3 s, docs/models/deposition.md) is far below a poll, so the rise is
+        applied at once; the substrate area is Example 1's 50 cm² (est.: the twin knows no recipe).
+        """
+        from anodeline.physics.deposition.rates import DEFAULT_PARAMS
+        from anodeline.physics.deposition.thermal_history import PLASMA_METHODS, thermal_history
+
+        heater = self.heaters.get(deposit.space)
+        if heater is None or deposit.method not in PLASMA_METHODS:
+            return
+        power = deposit.power_w or DEFAULT_PARAMS.sputtering.power_w
+        history = thermal_history(deposit.method, heater.setpoint_degc, power, 3600.0)
+        heater.plasma_rise_k = history.steady_state_degc - heater.setpoint_degc
 
     def lose_power(self) -> None:
         """Mains gone: pumps, valves, purifiers, heaters and sources stop; doors stay where they are."""
@@ -287,5 +308,6 @@ class Plant:
             self.purifiers_on[space] = False
         for heater in self.heaters.values():
             heater.setpoint_degc = self.params.ambient_degc
+            heater.plasma_rise_k = 0.0
         for run in self.sources.values():
             run.on = False
