@@ -79,3 +79,16 @@ def test_predict_report_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
     blocker.write_text("")
     result = runner.invoke(app, ["predict", str(EX1), "--report", str(blocker)])
     assert result.exit_code == 2 and "cannot write the report" in result.output
+
+
+def test_a_hostile_source_geometry_is_a_located_error_not_a_crash(tmp_path: Path) -> None:
+    text = EX1.read_text().replace(
+        "deposition: {base_pressure: 1.0e-4 Pa}",
+        "deposition: {base_pressure: 1.0e-4 Pa, geometry: {source_offset: 1e200 m, throw_distance: 1e-300 m}}",
+    )
+    assert "1e200" in text
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(text)
+    for command in (["validate", str(hostile)], ["predict", str(hostile)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1 and "MAP001" in result.output and "internal error" not in result.output

@@ -96,3 +96,10 @@ def test_a_farther_source_gives_a_more_uniform_film(width: float, near: float, f
     close = film_map(1.0, width, width / 2, SourceGeometry(throw_distance_m=near))
     far = film_map(1.0, width, width / 2, SourceGeometry(throw_distance_m=near * factor))
     assert far.nonuniformity <= close.nonuniformity
+
+
+def test_a_source_so_far_off_that_no_flux_arrives_is_refused_not_divided_by_zero() -> None:
+    """Adversary: a 1e200 m offset underflowed the centre's thickness to 0 (ZeroDivisionError)."""
+    for geometry in (SourceGeometry(offset_m=1e200), SourceGeometry(offset_m=1e200, rotating=True)):
+        with pytest.raises(ModelInputError, match="no flux reaches"):
+            film_map(1.0, 0.1, 0.05, geometry)

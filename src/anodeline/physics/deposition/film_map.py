@@ -151,7 +151,14 @@ def film_map(nominal_um: float, width_m: float, length_m: float, geometry: Sourc
     step = max(width_m, length_m) / (GRID_POINTS - 1)
     x = _axis(width_m, 2 * max(1, round(width_m / step / 2)) + 1)  # odd: the centre is a grid point
     y = _axis(length_m, 2 * max(1, round(length_m / step / 2)) + 1)
-    scale = nominal_um / profile(0.0, 0.0, geometry)
+    centre = profile(0.0, 0.0, geometry)
+    if not (centre > 0.0 and math.isfinite(centre)):
+        raise ModelInputError(
+            f"no flux reaches the substrate centre (throw distance {geometry.throw_distance_m:g} m, "
+            f"offset {geometry.offset_m:g} m)",
+            hint="bring the source within a few throw distances of the substrate",
+        )
+    scale = nominal_um / centre
     seen: dict[tuple[float, float], float] = {}  # rotation: t depends on the radius only
 
     def at(xi: float, yi: float) -> float:
