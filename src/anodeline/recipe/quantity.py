@@ -141,7 +141,12 @@ MolarEnergy = Annotated[
     _Q, BeforeValidator(_parser("molar_energy")), _FINITE, _positive("J/mol"), _TEXT,
     _schema("molar_energy"),
 ]  # fmt: skip
-Power = Annotated[_Q, BeforeValidator(_parser("power")), _FINITE, _positive("W"), _TEXT, _schema("power")]
+#: A source's power: above 0, at most what a pilot-line gun's supply gives (the procedure files' bound too).
+Power = Annotated[
+    _Q, BeforeValidator(_parser("power")), _FINITE,
+    AfterValidator(Within("W", 0.0, window.SOURCE_POWER_W.high, window.SOURCE_POWER_W.source, low_open=True)),
+    _TEXT, _schema("power"),
+]  # fmt: skip
 Volume = Annotated[_Q, BeforeValidator(_parser("volume")), _FINITE, _positive("m^3"), _TEXT, _schema("volume")]
 VolumetricFlow = Annotated[
     _Q, BeforeValidator(_parser("volumetric_flow")), _FINITE, _positive("m^3/s"), _TEXT,
