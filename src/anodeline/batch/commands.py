@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from anodeline.engine.commands import OperatorCommand
-from anodeline.records import Store
 from anodeline.records.commands import CommandRecord, CommandRefusedError, without_controller
+from anodeline.records.core import StoreCore
 from anodeline.records.status import ENDED
 
 
@@ -34,7 +34,7 @@ class CommandSent:
                 "outcome": self.outcome}  # fmt: skip
 
 
-def send_command(store: Store, batch_id: str, *, verb: str, user: str, reason: str) -> CommandSent:
+def send_command(store: StoreCore, batch_id: str, *, verb: str, user: str, reason: str) -> CommandSent:
     """Queue ``verb`` by ``user`` (already authorised) for ``batch_id``; a batch no live process
     runs takes it at once (:func:`~anodeline.records.commands.without_controller`).
 
@@ -56,7 +56,7 @@ def send_command(store: Store, batch_id: str, *, verb: str, user: str, reason: s
 class RecordsCommands:
     """Commands queued in ``commands`` for one batch (``anodeline batch hold|restart|stop|abort``)."""
 
-    def __init__(self, store: Store, batch_id: str) -> None:
+    def __init__(self, store: StoreCore, batch_id: str) -> None:
         self.store, self.batch_id = store, batch_id
 
     def pending(self) -> Sequence[OperatorCommand]:

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from anodeline.line.actions import Action
-from anodeline.records import Store
+from anodeline.records.core import StoreCore
 from anodeline.records.exposure import ExposureInterval, ExposureLedger
 from anodeline.records.telemetry import TelemetryRecorder, TelemetrySample
 
@@ -35,9 +35,11 @@ MAX_INTERVAL_S = 300.0
 
 
 class RecordsJournal:
-    """Writes what the engine reports into one batch of a :class:`~anodeline.records.Store`."""
+    """Writes what the engine reports into one batch of a :class:`~anodeline.records.core.StoreCore` (either store)."""
 
-    def __init__(self, store: Store, batch_id: str, item_ids: Mapping[str, str], *, write_ahead: bool = True) -> None:
+    def __init__(
+        self, store: StoreCore, batch_id: str, item_ids: Mapping[str, str], *, write_ahead: bool = True
+    ) -> None:
         self.store = store
         self.write_ahead = write_ahead
         self.resumed = False  # a warm restart goes on with a batch already started

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from anodeline.line.actions import Deposit
 from anodeline.procedure.model import Procedure
 from anodeline.recipe.schema import Recipe
-from anodeline.records import Store
+from anodeline.records.core import StoreCore
 from anodeline.records.errors import RecordInputError
 
 
@@ -56,7 +56,7 @@ def check_lot_roles(recipe: Recipe, lots: Mapping[str, str]) -> None:
         )
 
 
-def check_lot_records(store: Store, recipe: Recipe, lots: Mapping[str, str]) -> None:
+def check_lot_records(store: StoreCore, recipe: Recipe, lots: Mapping[str, str]) -> None:
     """Refuse, before the batch is recorded, a lot stored as another material, and an electrode of
     another batch that was not released or was used already (``LOT001``, ``LOT003``)."""
     for role, lot_id in lots.items():
@@ -88,7 +88,7 @@ def lot_roles(recipe: Recipe) -> tuple[str, ...]:
 
 
 def register_materials(
-    store: Store, batch_id: str, recipe: Recipe, procedure: Procedure, lots: Mapping[str, str]
+    store: StoreCore, batch_id: str, recipe: Recipe, procedure: Procedure, lots: Mapping[str, str]
 ) -> BatchMaterials:
     """Register lots and items of ``procedure`` and link them to the electrode they make.
 

@@ -33,15 +33,17 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from anodeline.devices import naming
 from anodeline.devices.protocols import Device, Health, Reading
 from anodeline.errors import AnodelineError
 from anodeline.line import actions as act
 from anodeline.line.errors import InterlockError
-from anodeline.records import Store, prompts
-from anodeline.records.prompts import PromptRecord, PromptRefusedError
+
+if TYPE_CHECKING:  # pragma: no cover - the records' prompts need SQLAlchemy: imported by a manual operator only
+    from anodeline.records import Store
+    from anodeline.records.prompts import PromptRecord
 
 #: Wall seconds between two reads of an open prompt's row.
 CHECK_S: Final = 0.2
@@ -112,6 +114,8 @@ class ManualOperator:
         """Put a manual step to a person: one prompt, open until answered or its deadline."""
         if not isinstance(value, act.Action):
             raise TypeError(f"the operator takes an action, not {value!r}")
+        from anodeline.records import prompts
+
         self._withdraw("replaced by a new prompt")
         step = self._step()
         self.prompt = self.store.write(
@@ -164,6 +168,9 @@ class ManualOperator:
 
     def _at_equipment(self, counts: tuple[float, float]) -> None:
         """Close the open prompt when the equipment counted the task done or refused before a person answered."""
+        from anodeline.records import prompts
+        from anodeline.records.prompts import PromptRefusedError
+
         prompt = self.prompt
         done, refused = counts[0] > self._baseline[0], counts[1] > self._baseline[1]  # False for a NaN
         if prompt is None or not (done or refused):
@@ -181,6 +188,9 @@ class ManualOperator:
 
     # ---- the prompt's row ---------------------------------------------------------------------
     def _check(self) -> None:
+        from anodeline.records import prompts
+        from anodeline.records.prompts import PromptRefusedError
+
         prompt = self.prompt
         if prompt is None or self._clock() - self._checked < CHECK_S:
             return
@@ -229,6 +239,9 @@ class ManualOperator:
             self._baseline = (self._told, self._baseline[1])
 
     def _withdraw(self, reason: str) -> None:
+        from anodeline.records import prompts
+        from anodeline.records.prompts import PromptRefusedError
+
         prompt, self.prompt = self.prompt, None
         if prompt is None:
             return

@@ -29,10 +29,12 @@ from anodeline.line.load import default_line_path
 from anodeline.prediction import predict_recipe
 from anodeline.procedure import can_run, compile_procedure, verify_procedure
 from anodeline.recipe.validate import load_recipe
-from anodeline.records import RecordsError, Store, open_store
-from anodeline.records.connection import make_default_folder, shown
+from anodeline.records.core import StoreCore
+from anodeline.records.direct import open_run_store
+from anodeline.records.errors import RecordsError
 from anodeline.records.lease import LeaseKeeper
 from anodeline.records.lengths import check_batch_strings
+from anodeline.records.urls import make_default_folder, shown
 
 Progress = Callable[[float, int, int, Any], None]
 
@@ -92,12 +94,12 @@ def run_batch(
     faults: Iterable[str] = (),
     lots: Mapping[str, str] | None = None,
     progress: Progress | None = None,
-    store: Store | None = None,
+    store: StoreCore | None = None,
     max_hours: float | None = None,
     actor: str = "anodeline",
     speed: float | None = None,
-    authorize: Callable[[Store], str] | None = None,
-    on_close: Callable[[Store], None] | None = None,
+    authorize: Callable[[Any], str] | None = None,
+    on_close: Callable[[StoreCore], None] | None = None,
     equipment: Any = None,
     clock: Any = None,
     operator: OperatorChoice | None = None,
@@ -163,13 +165,14 @@ def run_batch(
     roles = [f"{role}-lot" for role in lot_roles(recipe)]
     check_batch_strings(recipe.recipe, recipe.route, (lots or {}).values(), [*item_names, *roles, "lithium-foil"])
     owned = store is None
-    if owned:
+    if store is None:  # SQLAlchemy only when needed: users (--as), prompts, a database to create or migrate
         make_default_folder(db_url)
-    store = store or open_store(db_url)
+        store = open_run_store(db_url, direct=authorize is None and not operator.manual)
     migrated = False
     leases = ExitStack()
     try:
-        store.migrate()
+        if not owned:
+            store.migrate()
         migrated = True
         if authorize is not None:
             actor = authorize(store)
@@ -190,6 +193,11 @@ def run_batch(
         wall = time.perf_counter()
         people = None
         if operator.manual:  # manual steps put to people as prompts, answered from any process
+            from anodeline.records.store import Store  # prompts are written through the ORM
+
+            if not isinstance(store, Store):
+                raise BatchRefusedError("manual prompts need a store opened with open_store()",
+                                        hint="pass store=open_store(url), or no store")  # fmt: skip
             people = partial(operator.build, store, batch_id, lambda: journal.current_step)
         try:
             if equipment is None:
@@ -255,7 +263,7 @@ def run_batch(
 
 
 def _finish(
-    store: Store,
+    store: StoreCore,
     batch_id: str,
     status: str,
     judgement: Judgement,

@@ -36,13 +36,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy.engine import URL
-
-from anodeline.records.audit import AuditHead
+from anodeline.records.chain import AuditHead
 from anodeline.records.errors import RecordsError
+from anodeline.records.urls import StoreURL
 
 if TYPE_CHECKING:  # pragma: no cover
-    from anodeline.records.store import Store
+    from anodeline.records.core import StoreCore
 
 ANCHOR_ENV: Final = "ANODELINE_ANCHOR_LOG"
 KEY_ENV: Final = "ANODELINE_AUDIT_KEY"
@@ -80,7 +79,7 @@ class Anchor:
         return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def anchor_path(url: URL, explicit: str | os.PathLike[str] | None = None) -> Path | None:
+def anchor_path(url: StoreURL, explicit: str | os.PathLike[str] | None = None) -> Path | None:
     """Where the anchor log of ``url`` is: ``explicit``, else ``$ANODELINE_ANCHOR_LOG``, else beside a
     SQLite file; None for an in-memory SQLite or a PostgreSQL store with no log configured."""
     chosen = explicit or os.environ.get(ANCHOR_ENV)
@@ -114,7 +113,7 @@ def append_anchor(path: Path, head: AuditHead, *, note: str, key: Any = None) ->
     return anchor
 
 
-def anchor_head(store: Store, note: str, anchor_log: str | None = None) -> None:
+def anchor_head(store: StoreCore, note: str, anchor_log: str | None = None) -> None:
     """Append ``store``'s chain head to its anchor log (when it has one): after every writing act,
     from the CLI or the web app."""
     path = anchor_path(store.url, anchor_log)

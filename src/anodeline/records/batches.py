@@ -1,7 +1,7 @@
 """Batch rows: create, move through the status table, read back as :class:`BatchRecord`.
 
-Functions here take an open :class:`Session` inside the caller's transaction and
-append the audit entry themselves, so a row and its audit entry commit together.
+Functions here run inside the caller's transaction (a :class:`~anodeline.records.bulk.Tx`, either
+store's) and append the audit entry themselves, so a row and its audit entry commit together.
 """
 
 from __future__ import annotations
@@ -9,22 +9,22 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from anodeline.records import audit
-from anodeline.records.canonical import canonical_json, check_time, mapping_json
+from anodeline.records import bulk
+from anodeline.records.bulk import Tx
+from anodeline.records.canonical import canonical_json, check_time, mapping_json, parse_json
+from anodeline.records.chain import Tip
 from anodeline.records.errors import RecordInputError, RecordNotFoundError
-from anodeline.records.models import Batch
 from anodeline.records.status import VERDICTS, check_transition
-from anodeline.records.values import BatchRecord
+from anodeline.records.values import BatchRecord, as_utc
 
 
 def create_batch(
-    session: Session,
+    tx: Tx,
+    tip: Tip,
     *,
     recipe_id: str,
     recipe_snapshot: Mapping[str, Any],
@@ -39,57 +39,52 @@ def create_batch(
     """Insert a batch in status ``created`` with frozen copies of its recipe, line and procedure."""
     if not recipe_id or not route:
         raise RecordInputError("a batch needs a recipe id and a route", hint="e.g. route='two_apparatus'")
-    row = Batch(
-        id=batch_id or f"B-{uuid.uuid4().hex[:12]}",
-        recipe_id=recipe_id,
-        recipe_snapshot=mapping_json(recipe_snapshot),
-        line_snapshot=mapping_json(line_snapshot),
-        route=route,
-        status="created",
-        verdict=None,
-        seed=seed,
-        reasons="[]",
-        created_sim_s=check_time("created sim time", sim_s),
-        created_at=datetime.now(UTC),
-        procedure_snapshot=None if procedure_snapshot is None else mapping_json(procedure_snapshot),
-    )
-    session.add(row)
-    session.flush()
-    payload = {
-        "recipe_id": row.recipe_id,
-        "route": row.route,
-        "seed": row.seed,
-        "sim_s": row.created_sim_s,
-        "recipe_sha256": _sha(row.recipe_snapshot),
-        "line_sha256": _sha(row.line_snapshot),
+    record = BatchRecord(
+        batch_id or f"B-{uuid.uuid4().hex[:12]}", recipe_id, route, "created", None, seed, (),
+        mapping_json(recipe_snapshot), mapping_json(line_snapshot), check_time("created sim time", sim_s),
+        None, None, datetime.now(UTC), None, None,
+        None if procedure_snapshot is None else mapping_json(procedure_snapshot),
+    )  # fmt: skip
+    tx.run(tx.sql.batch_insert, (
+        record.batch_id, record.recipe_id, record.recipe_snapshot, record.line_snapshot, record.route, record.status,
+        None, seed, "[]", record.created_sim_s, tx.sql.timestamp(record.created_at), record.procedure_snapshot,
+    ))  # fmt: skip
+    payload: dict[str, Any] = {
+        "recipe_id": record.recipe_id,
+        "route": record.route,
+        "seed": record.seed,
+        "sim_s": record.created_sim_s,
+        "recipe_sha256": _sha(record.recipe_snapshot),
+        "line_sha256": _sha(record.line_snapshot),
     }
-    if row.procedure_snapshot is not None:  # batches before revision 0002 have none
-        payload["procedure_sha256"] = _sha(row.procedure_snapshot)
-    audit.append(session, actor=actor, kind="batch.create", batch_id=row.id, payload=payload)
-    return BatchRecord.of(row)
+    if record.procedure_snapshot is not None:  # batches before revision 0002 have none
+        payload["procedure_sha256"] = _sha(record.procedure_snapshot)
+    append(tx, tip, actor, "batch.create", record.batch_id, payload)
+    return record
 
 
-def start_batch(session: Session, batch_id: str, *, sim_s: float, actor: str) -> BatchRecord:
+def start_batch(tx: Tx, tip: Tip, batch_id: str, *, sim_s: float, actor: str) -> BatchRecord:
     """``created → running``; stamps the start (simulated and wall clock)."""
-    row = load_batch(session, batch_id, for_update=True)
+    row = get(tx, batch_id, for_update=True)
     check_transition(batch_id, row.status, "running")
-    row.status = "running"
-    row.started_sim_s = check_time("start sim time", sim_s)
-    row.started_at = datetime.now(UTC)
-    audit.append(session, actor=actor, kind="batch.start", batch_id=batch_id, payload={"sim_s": row.started_sim_s})
-    return BatchRecord.of(row)
+    started, at = check_time("start sim time", sim_s), datetime.now(UTC)
+    tx.run(tx.sql.batch_start, ("running", started, tx.sql.timestamp(at), batch_id))
+    append(tx, tip, actor, "batch.start", batch_id, {"sim_s": started})
+    return replace(row, status="running", started_sim_s=started, started_at=at)
 
 
-def set_status(session: Session, row: Batch, wanted: str, *, sim_s: float, actor: str, why: str) -> None:
+def set_status(tx: Tx, tip: Tip, row: BatchRecord, wanted: str, *, sim_s: float, actor: str, why: str) -> BatchRecord:
     """Move a batch between running and held (alarms with hold do this)."""
-    check_transition(row.id, row.status, wanted)
-    before, row.status = row.status, wanted
-    payload = {"from": before, "to": wanted, "sim_s": sim_s, "why": why}
-    audit.append(session, actor=actor, kind="batch.status", batch_id=row.id, payload=payload)
+    check_transition(row.batch_id, row.status, wanted)
+    tx.run(tx.sql.batch_status, (wanted, row.batch_id))
+    payload = {"from": row.status, "to": wanted, "sim_s": sim_s, "why": why}
+    append(tx, tip, actor, "batch.status", row.batch_id, payload)
+    return replace(row, status=wanted)
 
 
 def finish_batch(
-    session: Session,
+    tx: Tx,
+    tip: Tip,
     batch_id: str,
     *,
     sim_s: float,
@@ -107,39 +102,56 @@ def finish_batch(
     """
     if verdict not in VERDICTS:
         raise RecordInputError(f"verdict must be one of {VERDICTS}, got {verdict!r}")
-    row = load_batch(session, batch_id, for_update=True)
+    row = get(tx, batch_id, for_update=True)
     wanted = "stopped" if stopped else "aborted" if aborted else "completed"
     check_transition(batch_id, row.status, wanted)
     ended = check_time("end sim time", sim_s)
     if row.started_sim_s is not None and ended < row.started_sim_s:
         raise RecordInputError(f"batch {batch_id!r} cannot end at {ended} s, before its start at {row.started_sim_s} s")
     reason_list = [str(r) for r in reasons]
-    row.status, row.verdict = wanted, "fail" if aborted or stopped else verdict
-    row.reasons = canonical_json(reason_list)
-    row.ended_sim_s, row.ended_at = ended, datetime.now(UTC)
-    payload: dict[str, Any] = {"status": row.status, "verdict": row.verdict, "reasons": reason_list, "sim_s": ended}
+    final_verdict = "fail" if aborted or stopped else verdict
+    made = None if electrode is None else mapping_json(electrode)
+    at = datetime.now(UTC)
+    tx.run(tx.sql.batch_finish, (wanted, final_verdict, canonical_json(reason_list), ended, tx.sql.timestamp(at),
+                                 made, batch_id))  # fmt: skip
+    payload: dict[str, Any] = {"status": wanted, "verdict": final_verdict, "reasons": reason_list, "sim_s": ended}
     if electrode is not None:
-        row.electrode = mapping_json(electrode)
         payload["electrode"] = dict(electrode)
-    audit.append(session, actor=actor, kind="batch.finish", batch_id=batch_id, payload=payload)
-    return BatchRecord.of(row)
+    append(tx, tip, actor, "batch.finish", batch_id, payload)
+    return replace(row, status=wanted, verdict=final_verdict, reasons=tuple(reason_list), ended_sim_s=ended,
+                    ended_at=at, electrode=row.electrode if made is None else made)  # fmt: skip
 
 
-def load_batch(session: Session, batch_id: str, *, for_update: bool = False) -> Batch:
-    """The batch row or :class:`RecordNotFoundError`; ``for_update`` locks it on PostgreSQL."""
-    stmt = select(Batch).where(Batch.id == batch_id)
-    row = session.execute(stmt.with_for_update() if for_update else stmt).scalar_one_or_none()
+def get(tx: Tx, batch_id: str, *, for_update: bool = False) -> BatchRecord:
+    """The batch ``batch_id`` or :class:`RecordNotFoundError`; ``for_update`` locks it on PostgreSQL."""
+    row = tx.one(tx.sql.batch_row_locked if for_update else tx.sql.batch_row, (batch_id,))
     if row is None:
         raise RecordNotFoundError("batch", batch_id)
-    return row
+    return record_of(row)
 
 
-def list_batches(session: Session, *, status: str | None = None) -> list[BatchRecord]:
+def list_batches(tx: Tx, *, status: str | None = None) -> list[BatchRecord]:
     """Batches oldest first, optionally only those in ``status``."""
-    stmt = select(Batch).order_by(Batch.created_at, Batch.id)
-    if status is not None:
-        stmt = stmt.where(Batch.status == status)
-    return [BatchRecord.of(row) for row in session.execute(stmt).scalars()]
+    if status is None:
+        return [record_of(row) for row in tx.all(tx.sql.batch_rows)]
+    return [record_of(row) for row in tx.all(tx.sql.batch_rows_in, (status,))]
+
+
+def record_of(row: tuple[Any, ...]) -> BatchRecord:
+    """A :class:`BatchRecord` from a row in :data:`~anodeline.records.bulk.BATCH_COLUMNS` order."""
+    (batch_id, recipe_id, route, status, verdict, seed, reasons, recipe, line, created_sim_s, started_sim_s,
+     ended_sim_s, created_at, started_at, ended_at, procedure, electrode) = row  # fmt: skip
+    created = _moment(created_at)
+    assert created is not None
+    return BatchRecord(
+        batch_id, recipe_id, route, status, verdict, seed, tuple(parse_json(reasons)), recipe, line, created_sim_s,
+        started_sim_s, ended_sim_s, created, _moment(started_at), _moment(ended_at), procedure, electrode,
+    )  # fmt: skip
+
+
+def append(tx: Tx, tip: Tip, actor: str, kind: str, batch_id: str | None, payload: Mapping[str, Any]) -> None:
+    """One audit entry for ``payload`` (canonical JSON) in the caller's transaction, from ``tip``."""
+    bulk.insert_audit(tx, [tip.entry(actor, kind, batch_id, canonical_json(dict(payload)))])
 
 
 def sha256_text(text: str) -> str:
@@ -149,3 +161,10 @@ def sha256_text(text: str) -> str:
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _moment(value: Any) -> datetime | None:
+    """A stored wall-clock time (SQLAlchemy's text on SQLite, a datetime on PostgreSQL) as UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return as_utc(value)

@@ -13,17 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
-from sqlalchemy.orm import Session
-
-from anodeline.records import audit, bulk
-from anodeline.records.batches import load_batch
+from anodeline.records import batches
+from anodeline.records.bulk import Tx
+from anodeline.records.chain import Tip
 from anodeline.records.errors import RecordInputError, RecordNotFoundError, RecordRefusedError
-from anodeline.records.models import Command
 from anodeline.records.values import BatchRecord
 
 if TYPE_CHECKING:  # pragma: no cover
-    from anodeline.records.store import Store
+    from anodeline.records.core import StoreCore
 
 VERBS = ("hold", "restart", "stop", "abort")
 
@@ -39,10 +36,6 @@ class CommandRecord:
     taken_at: str | None
     outcome: str | None
 
-    @classmethod
-    def of(cls, row: Command) -> CommandRecord:
-        return cls(row.id, row.batch_id, row.verb, row.user_name, row.reason, row.issued_at, row.taken_at, row.outcome)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.command_id, "verb": self.verb, "user": self.user, "reason": self.reason,
@@ -54,52 +47,44 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def issue(session: Session, batch_id: str, *, verb: str, user: str, reason: str) -> CommandRecord:
+def issue(tx: Tx, tip: Tip, batch_id: str, *, verb: str, user: str, reason: str) -> CommandRecord:
     """Queue ``verb`` for ``batch_id`` by ``user`` because ``reason`` (with its audit entry)."""
     if verb not in VERBS:
         raise RecordInputError(f"command {verb!r} is not one of {', '.join(VERBS)}")
     if not reason.strip():
         raise RecordInputError("a command needs a reason", hint="--reason 'why, in a few words'")
-    load_batch(session, batch_id)
-    row = Command(batch_id=batch_id, verb=verb, user_name=user, reason=reason, issued_at=_now())
-    session.add(row)
-    session.flush()
-    audit.append(
-        session, actor=user, kind="batch.command", batch_id=batch_id,
-        payload={"command_id": row.id, "verb": verb, "user": user, "reason": reason, "issued_at": row.issued_at},
+    batches.get(tx, batch_id)
+    issued = _now()
+    command_id = tx.insert_id(tx.sql.command_insert, (batch_id, verb, user, reason, issued))
+    batches.append(
+        tx, tip, user, "batch.command", batch_id,
+        {"command_id": command_id, "verb": verb, "user": user, "reason": reason, "issued_at": issued},
     )  # fmt: skip
-    return CommandRecord.of(row)
+    return CommandRecord(command_id, batch_id, verb, user, reason, issued, None, None)
 
 
-def take(session: Session, command_id: int, *, outcome: str, actor: str) -> CommandRecord:
+def take(tx: Tx, tip: Tip, command_id: int, *, outcome: str, actor: str) -> CommandRecord:
     """Mark a command taken with ``outcome`` (what the engine, or the command itself, did)."""
-    row = session.get(Command, command_id, with_for_update=True)
+    row = tx.one(tx.sql.command_row, (command_id,))
     if row is None:
         raise RecordNotFoundError("command", command_id)
-    row.taken_at, row.outcome = _now(), outcome
-    audit.append(
-        session, actor=actor, kind="batch.command.taken", batch_id=row.batch_id,
-        payload={"command_id": row.id, "taken_at": row.taken_at, "outcome": outcome},
-    )  # fmt: skip
-    return CommandRecord.of(row)
+    taken = _now()
+    tx.run(tx.sql.command_take, (taken, outcome, command_id))
+    record = CommandRecord(*row)
+    batches.append(tx, tip, actor, "batch.command.taken", record.batch_id,
+                   {"command_id": record.command_id, "taken_at": taken, "outcome": outcome})  # fmt: skip
+    return CommandRecord(record.command_id, record.batch_id, record.verb, record.user, record.reason,
+                         record.issued_at, taken, outcome)  # fmt: skip
 
 
-def pending(connection: Connection, batch_id: str) -> list[CommandRecord]:
-    """The commands of ``batch_id`` not taken yet, oldest first.
-
-    Polled at every step boundary of a running batch: plain SQL on the driver's cursor (an ORM query
-    per step was ~8 % of Example 1's run), in ``CommandRecord``'s column order.
-    """
-    with bulk.cursor(connection) as handle:
-        handle.execute(bulk.statements(connection).pending_commands, (batch_id,))
-        return [CommandRecord(*row) for row in handle.fetchall()]
+def pending(tx: Tx, batch_id: str) -> list[CommandRecord]:
+    """The commands of ``batch_id`` not taken yet, oldest first (polled at every step boundary of a
+    running batch; columns in ``CommandRecord``'s order)."""
+    return [CommandRecord(*row) for row in tx.all(tx.sql.pending_commands, (batch_id,))]
 
 
-def listed(session: Session, batch_id: str) -> list[CommandRecord]:
-    return [
-        CommandRecord.of(r)
-        for r in session.scalars(select(Command).where(Command.batch_id == batch_id).order_by(Command.id))
-    ]
+def listed(tx: Tx, batch_id: str) -> list[CommandRecord]:
+    return [CommandRecord(*row) for row in tx.all(tx.sql.commands_of, (batch_id,))]
 
 
 class CommandRefusedError(RecordRefusedError):
@@ -109,7 +94,7 @@ class CommandRefusedError(RecordRefusedError):
         super().__init__(f"batch {batch_id!r} cannot take {verb}: {why}", rule="CMD001", hint=hint)
 
 
-def without_controller(store: Store, batch: BatchRecord, command: CommandRecord, shown: str) -> str:
+def without_controller(store: StoreCore, batch: BatchRecord, command: CommandRecord, shown: str) -> str:
     """Take ``command`` for a batch no live process runs (held by an earlier run, or interrupted).
 
     ``stop`` ends it ``stopped`` and ``abort`` ``aborted`` in the record (verdict fail, the command as the reason);

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Final
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -24,13 +24,14 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.pool import StaticPool
 
-from anodeline.records.errors import RecordConflictError, RecordsError, SchemaMissingError, StoreUnavailableError
+from anodeline.records.direct import SQLITE_TIMEOUT_S, prepare_sqlite
+from anodeline.records.errors import RecordsError, driver_error, first_line
+from anodeline.records.urls import DEFAULT_URL, make_default_folder, shown
 
-#: One default location for every command, ``make demo`` and the README tour (relative to the working
-#: folder); ``--db`` or ``$ANODELINE_DB`` choose another.
-DEFAULT_URL: Final = "sqlite:///runs/anodeline.sqlite"
+__all__ = ["DEFAULT_URL", "driver_cursor", "make_default_folder", "make_engine", "normalise_url", "shown",
+           "translated_errors"]  # fmt: skip
+
 _CONNECT_TIMEOUT_S: Final = 5
-_MISSING_SCHEMA_MARKERS: Final = ("no such table", "undefinedtable", "does not exist")
 
 
 def normalise_url(url: str | None) -> URL:
@@ -54,23 +55,6 @@ def normalise_url(url: str | None) -> URL:
     return parsed
 
 
-def make_default_folder(url: str | None) -> None:
-    """Create the folder of the default SQLite file (``runs/``) when ``url`` is the default.
-
-    Only the default's: a folder named in a mistyped ``--db`` is not created (the store then says
-    it cannot open the file).
-    """
-    if url is None or url == DEFAULT_URL:
-        from pathlib import Path
-
-        Path(str(make_url(DEFAULT_URL).database)).parent.mkdir(parents=True, exist_ok=True)
-
-
-def shown(url: URL) -> str:
-    """The URL as it may appear in messages and logs: password hidden."""
-    return url.render_as_string(hide_password=True)
-
-
 def make_engine(url: URL, *, echo: bool = False) -> Engine:
     """An engine with the store's connection settings for ``url``'s backend."""
     if url.get_backend_name() == "sqlite":
@@ -84,17 +68,12 @@ def make_engine(url: URL, *, echo: bool = False) -> Engine:
 def _sqlite_engine(url: URL, echo: bool) -> Engine:
     in_memory = url.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {"poolclass": StaticPool} if in_memory else {}
-    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+    connect_args = {"check_same_thread": False, "timeout": SQLITE_TIMEOUT_S}
+    engine = create_engine(url, echo=echo, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
-        cursor = dbapi_connection.cursor()
-        if not in_memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+        prepare_sqlite(dbapi_connection, in_memory=in_memory)  # the sqlite3 store's settings, shared
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -110,31 +89,25 @@ def translated_errors(url: URL) -> Iterator[None]:
         yield
     except RecordsError:
         raise
-    except IntegrityError as exc:
-        raise RecordConflictError(
-            f"the store at {shown(url)} refused the write: {_first_line(exc)}",
-            hint="ids must be unique and refer to rows that exist (batch, item, lot)",
-        ) from exc
-    except (OperationalError, ProgrammingError) as exc:
-        text = _first_line(exc)
-        if any(marker in text.lower() for marker in _MISSING_SCHEMA_MARKERS) and not exc.connection_invalidated:
-            if _is_connect_failure(exc):
-                raise StoreUnavailableError(shown(url), text) from exc
-            raise SchemaMissingError(shown(url), text) from exc
-        if isinstance(exc, OperationalError):
-            raise StoreUnavailableError(shown(url), text) from exc
-        raise RecordsError(f"the store at {shown(url)} failed: {text}") from exc
+    except (IntegrityError, OperationalError, ProgrammingError) as exc:
+        raise driver_error(shown(url), type(exc).__name__, first_line(exc), invalidated=exc.connection_invalidated,
+                           full=str(exc.orig)) from exc  # fmt: skip
     except DBAPIError as exc:
-        raise RecordsError(f"the store at {shown(url)} failed: {_first_line(exc)}") from exc
+        raise driver_error(shown(url), "Error", first_line(exc)) from exc
     except SQLAlchemyError as exc:
         raise RecordsError(f"the store at {shown(url)} failed: {exc}") from exc
 
 
-def _is_connect_failure(exc: DBAPIError) -> bool:
-    # "database "x" does not exist" comes at connect time: the server is there, the database is not.
-    return "database" in str(exc.orig).lower() and "connection" in str(exc.orig).lower()
-
-
-def _first_line(exc: DBAPIError | SQLAlchemyError) -> str:
-    orig = getattr(exc, "orig", None)
-    return (str(orig) if orig is not None else str(exc)).strip().splitlines()[0]
+@contextmanager
+def driver_cursor(connection: Connection) -> Iterator[Any]:
+    """A DB-API cursor inside ``connection``'s transaction; driver errors leave as SQLAlchemy's."""
+    dbapi = connection.dialect.loaded_dbapi
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    handle = raw.cursor()
+    try:
+        yield handle
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(None, None, exc, dbapi.Error) from exc
+    finally:
+        handle.close()

@@ -30,8 +30,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from anodeline.records import bulk
 from anodeline.records.canonical import canonical_json, parse_json
+from anodeline.records.connection import driver_cursor
 from anodeline.records.execution import TELEMETRY_DIGEST, telemetry_digest
 from anodeline.records.models import (
     Alarm,
@@ -352,7 +352,7 @@ def _batch_telemetry(session: Session, batch_id: str) -> list[tuple[str, str, fl
     instead of ~1 s through the ORM)."""
     connection = session.connection()
     mark = "%s" if connection.dialect.name == "postgresql" else "?"
-    with bulk.cursor(connection) as handle:
+    with driver_cursor(connection) as handle:
         handle.execute(f"SELECT batch_id, channel, sim_s, value FROM telemetry WHERE batch_id = {mark} ORDER BY id",
                        (batch_id,))  # fmt: skip
         return list(handle.fetchall())

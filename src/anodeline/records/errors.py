@@ -120,3 +120,36 @@ class RecordRefusedError(AnodelineError, ValueError):
     def __init__(self, message: str, *, rule: str, hint: str = "") -> None:
         self.rule = rule
         super().__init__(message, hint=hint)
+
+
+_MISSING_SCHEMA_MARKERS = ("no such table", "undefinedtable", "does not exist")
+
+
+def driver_error(url: str, kind: str, text: str, *, invalidated: bool = False, full: str = "") -> RecordsError:
+    """The records error for a database failure of ``kind`` (the DB-API class name: ``IntegrityError``,
+    ``OperationalError``, ``ProgrammingError`` or another) whose first line is ``text``, at ``url``.
+
+    One translation for both stores: the SQLAlchemy one (its wrapped exceptions) and the sqlite3 one.
+    ``full``: the whole message, when longer than ``text``.
+    """
+    if kind == "IntegrityError":
+        return RecordConflictError(
+            f"the store at {url} refused the write: {text}",
+            hint="ids must be unique and refer to rows that exist (batch, item, lot)",
+        )
+    if kind in ("OperationalError", "ProgrammingError"):
+        if any(marker in text.lower() for marker in _MISSING_SCHEMA_MARKERS) and not invalidated:
+            # "database "x" does not exist" comes at connect time: the server is there, the database is not
+            whole = (full or text).lower()
+            if "database" in whole and "connection" in whole:
+                return StoreUnavailableError(url, text)
+            return SchemaMissingError(url, text)
+        if kind == "OperationalError":
+            return StoreUnavailableError(url, text)
+    return RecordsError(f"the store at {url} failed: {text}")
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of a driver error's message (of the driver's own exception when wrapped)."""
+    orig = getattr(exc, "orig", None)
+    return (str(orig) if orig is not None else str(exc)).strip().splitlines()[0]

@@ -3,8 +3,8 @@
 Telemetry is written in bulk with one audit entry per write carrying the row count
 and a SHA-256 of the rows (:func:`telemetry_digest`), so the chain covers the data
 without one audit entry per reading. Steps and telemetry, written while the equipment
-waits, go through :mod:`anodeline.records.bulk` (no read, one statement per kind of row);
-alarms go through the ORM.
+waits, are written without a read, one statement per kind of row. Every function runs in the
+caller's transaction (a :class:`~anodeline.records.bulk.Tx`, either store's).
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ import math
 import sys
 from array import array
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, NoReturn
 
-from sqlalchemy import Connection, select
-from sqlalchemy.orm import Session
-
-from anodeline.records import audit, bulk
-from anodeline.records.batches import load_batch, set_status
+from anodeline.records import batches, bulk
+from anodeline.records.bulk import Tx
 from anodeline.records.canonical import canonical_json, check_time, mapping_json
+from anodeline.records.chain import Tip
 from anodeline.records.errors import RecordConflictError, RecordInputError, RecordNotFoundError
-from anodeline.records.models import Alarm, Step, Telemetry
 from anodeline.records.status import ACTIVE, STEP_OUTCOMES, check_active
 from anodeline.records.telemetry import TelemetrySample
 from anodeline.records.values import AlarmRecord, StepRecord
@@ -36,8 +34,8 @@ TELEMETRY_DIGEST = "count-u64le,channels-nul,times-f64le,values-f64le"
 
 
 def record_step(
-    connection: Connection,
-    tip: audit.Tip,
+    tx: Tx,
+    tip: Tip,
     batch_id: str,
     *,
     index: int,
@@ -73,22 +71,18 @@ def record_step(
         }
     )  # fmt: skip
     rows = _telemetry_rows(batch_id, telemetry)
-    sql = bulk.statements(connection)
-    with bulk.cursor(connection) as handle:
-        entries = [tip.entry(actor, "telemetry", batch_id, _telemetry_payload(rows))] if rows else []
-        if rows:
-            bulk.insert_telemetry(handle, sql, rows)
-        step = (batch_id, index, action, record.arguments, record.manual, start, end, outcome, record.readings)
-        if not bulk.inserted_step(handle, sql, (*step, batch_id)):
-            _refuse(connection, batch_id, "record a step")
-        entries.append(tip.entry(actor, "step", batch_id, payload_text))
-        bulk.insert_audit(connection, handle, sql, entries)
+    entries = [tip.entry(actor, "telemetry", batch_id, _telemetry_payload(rows))] if rows else []
+    if rows:
+        bulk.insert_telemetry(tx, rows)
+    step = (batch_id, index, action, record.arguments, record.manual, start, end, outcome, record.readings)
+    if not bulk.inserted_step(tx, (*step, batch_id)):
+        _refuse(tx, batch_id, "record a step")
+    entries.append(tip.entry(actor, "step", batch_id, payload_text))
+    bulk.insert_audit(tx, entries)
     return record
 
 
-def record_telemetry(
-    connection: Connection, tip: audit.Tip, batch_id: str, samples: Sequence[TelemetrySample], *, actor: str
-) -> int:
+def record_telemetry(tx: Tx, tip: Tip, batch_id: str, samples: Sequence[TelemetrySample], *, actor: str) -> int:
     """Bulk-insert kept telemetry samples (see :class:`TelemetryRecorder`); returns the row count.
 
     One read of the batch's status (FOR SHARE on PostgreSQL: it cannot end mid-write), one
@@ -97,14 +91,11 @@ def record_telemetry(
     rows = _telemetry_rows(batch_id, samples)
     if not rows:
         return 0
-    sql = bulk.statements(connection)
-    with bulk.cursor(connection) as handle:
-        handle.execute(sql.status, (batch_id,))
-        found = handle.fetchone()
-        if found is None or found[0] not in ACTIVE:
-            _refuse(connection, batch_id, "record telemetry")
-        bulk.insert_telemetry(handle, sql, rows)
-        bulk.insert_audit(connection, handle, sql, [tip.entry(actor, "telemetry", batch_id, _telemetry_payload(rows))])
+    found = tx.one(tx.sql.status, (batch_id,))
+    if found is None or found[0] not in ACTIVE:
+        _refuse(tx, batch_id, "record telemetry")
+    bulk.insert_telemetry(tx, rows)
+    bulk.insert_audit(tx, [tip.entry(actor, "telemetry", batch_id, _telemetry_payload(rows))])
     return len(rows)
 
 
@@ -141,10 +132,9 @@ def telemetry_digest(rows: Sequence[TelemetryRow], times: array[float] | None = 
     return digest.hexdigest()
 
 
-def _refuse(connection: Connection, batch_id: str, doing: str) -> NoReturn:
+def _refuse(tx: Tx, batch_id: str, doing: str) -> NoReturn:
     """Say why a write for ``batch_id`` was refused: no such batch, or one not running or held."""
-    with Session(bind=connection) as session:
-        check_active(batch_id, load_batch(session, batch_id).status, doing)
+    check_active(batch_id, batches.get(tx, batch_id).status, doing)
     raise RecordConflictError(f"batch {batch_id!r} changed status during the write", hint="retry the write")
 
 
@@ -160,75 +150,78 @@ def _telemetry_rows(batch_id: str, samples: Sequence[TelemetrySample]) -> list[T
     return rows
 
 
-def telemetry(session: Session, batch_id: str, channel: str | None) -> list[TelemetrySample]:
+def telemetry(tx: Tx, batch_id: str, channel: str | None) -> list[TelemetrySample]:
     """A batch's stored telemetry in time order, optionally of one channel."""
-    stmt = select(Telemetry.channel, Telemetry.sim_s, Telemetry.value).where(Telemetry.batch_id == batch_id)
-    if channel is not None:
-        stmt = stmt.where(Telemetry.channel == channel)
-    stmt = stmt.order_by(Telemetry.sim_s, Telemetry.channel, Telemetry.id)
-    return [TelemetrySample(c, t, v) for c, t, v in session.execute(stmt)]
+    p = "%s" if tx.sql.postgresql else "?"
+    where, params = (f"batch_id = {p}", (batch_id,)) if channel is None else (
+        f"batch_id = {p} AND channel = {p}", (batch_id, channel))  # fmt: skip
+    rows = tx.all(f"SELECT channel, sim_s, value FROM telemetry WHERE {where} ORDER BY sim_s, channel, id", params)
+    return [TelemetrySample(c, t, v) for c, t, v in rows]
 
 
-def steps(session: Session, batch_id: str) -> list[StepRecord]:
+def steps(tx: Tx, batch_id: str) -> list[StepRecord]:
     """A batch's steps in index order."""
-    load_batch(session, batch_id)
-    stmt = select(Step).where(Step.batch_id == batch_id).order_by(Step.index)
-    return [StepRecord.of(r) for r in session.execute(stmt).scalars()]
+    batches.get(tx, batch_id)
+    p = "%s" if tx.sql.postgresql else "?"
+    rows = tx.all(
+        'SELECT batch_id, "index", action, arguments, manual, started_sim_s, ended_sim_s, outcome, readings '
+        f'FROM steps WHERE batch_id = {p} ORDER BY "index"',
+        (batch_id,),
+    )
+    return [StepRecord(b, i, a, args, bool(m), s, e, o, r) for b, i, a, args, m, s, e, o, r in rows]
 
 
 def raise_alarm(
-    session: Session, batch_id: str, *, sim_s: float, code: str, message: str, hold: bool, actor: str
+    tx: Tx, tip: Tip, batch_id: str, *, sim_s: float, code: str, message: str, hold: bool, actor: str
 ) -> AlarmRecord:
     """Store an alarm; with ``hold`` a running batch becomes ``held`` until every hold is cleared."""
-    batch = load_batch(session, batch_id, for_update=True)
+    batch = batches.get(tx, batch_id, for_update=True)
     check_active(batch_id, batch.status, "raise an alarm")
     if not code:
         raise RecordInputError("an alarm needs a code such as 'O2_HIGH'")
-    row = Alarm(
-        batch_id=batch_id,
-        raised_sim_s=check_time("alarm time", sim_s),
-        code=code,
-        message=message,
-        hold=bool(hold),
-        cleared_sim_s=None,
-    )
-    session.add(row)
-    session.flush()
-    payload = {"alarm_id": row.id, "code": code, "message": message, "hold": row.hold, "sim_s": row.raised_sim_s}
-    audit.append(session, actor=actor, kind="alarm.raise", batch_id=batch_id, payload=payload)
-    if row.hold and batch.status == "running":
-        set_status(session, batch, "held", sim_s=row.raised_sim_s, actor=actor, why=f"alarm {code}")
-    return AlarmRecord.of(row)
+    raised = check_time("alarm time", sim_s)
+    alarm_id = tx.insert_id(tx.sql.alarm_insert, (batch_id, raised, code, message, bool(hold)))
+    record = AlarmRecord(alarm_id, batch_id, raised, code, message, bool(hold), None)
+    payload = {"alarm_id": alarm_id, "code": code, "message": message, "hold": record.hold, "sim_s": raised}
+    batches.append(tx, tip, actor, "alarm.raise", batch_id, payload)
+    if record.hold and batch.status == "running":
+        batches.set_status(tx, tip, batch, "held", sim_s=raised, actor=actor, why=f"alarm {code}")
+    return record
 
 
-def clear_alarm(session: Session, alarm_id: int, *, sim_s: float, actor: str) -> AlarmRecord:
+def clear_alarm(tx: Tx, tip: Tip, alarm_id: int, *, sim_s: float, actor: str) -> AlarmRecord:
     """Clear an alarm; the batch resumes (``held → running``) when no hold is left active."""
-    row = session.get(Alarm, alarm_id, with_for_update=True)
+    row = tx.one(tx.sql.alarm_row, (alarm_id,))
     if row is None:
         raise RecordNotFoundError("alarm", alarm_id)
-    if row.cleared_sim_s is not None:
-        raise RecordInputError(f"alarm {alarm_id} ({row.code}) was already cleared at {row.cleared_sim_s} s")
+    raised = _alarm(row)
+    if raised.cleared_sim_s is not None:
+        raise RecordInputError(f"alarm {alarm_id} ({raised.code}) was already cleared at {raised.cleared_sim_s} s")
     cleared = check_time("clear time", sim_s)
-    if cleared < row.raised_sim_s:
+    if cleared < raised.raised_sim_s:
         raise RecordInputError(
-            f"alarm {alarm_id} cannot clear at {cleared} s, before it was raised ({row.raised_sim_s} s)"
+            f"alarm {alarm_id} cannot clear at {cleared} s, before it was raised ({raised.raised_sim_s} s)"
         )
-    row.cleared_sim_s = cleared
-    session.flush()
-    payload = {"alarm_id": alarm_id, "code": row.code, "sim_s": cleared}
-    audit.append(session, actor=actor, kind="alarm.clear", batch_id=row.batch_id, payload=payload)
-    batch = load_batch(session, row.batch_id, for_update=True)
-    if batch.status == "held" and not _active_holds(session, row.batch_id):
-        set_status(session, batch, "running", sim_s=cleared, actor=actor, why=f"alarm {row.code} cleared")
-    return AlarmRecord.of(row)
+    tx.run(tx.sql.alarm_clear, (cleared, alarm_id))
+    payload = {"alarm_id": alarm_id, "code": raised.code, "sim_s": cleared}
+    batches.append(tx, tip, actor, "alarm.clear", raised.batch_id, payload)
+    batch = batches.get(tx, raised.batch_id, for_update=True)
+    if batch.status == "held" and not tx.all(tx.sql.active_holds, (raised.batch_id,)):
+        batches.set_status(tx, tip, batch, "running", sim_s=cleared, actor=actor, why=f"alarm {raised.code} cleared")
+    return replace(raised, cleared_sim_s=cleared)
 
 
-def alarms(session: Session, batch_id: str) -> list[AlarmRecord]:
+def alarms(tx: Tx, batch_id: str) -> list[AlarmRecord]:
     """A batch's alarms in the order raised."""
-    stmt = select(Alarm).where(Alarm.batch_id == batch_id).order_by(Alarm.raised_sim_s, Alarm.id)
-    return [AlarmRecord.of(r) for r in session.execute(stmt).scalars()]
+    p = "%s" if tx.sql.postgresql else "?"
+    rows = tx.all(
+        "SELECT id, batch_id, raised_sim_s, code, message, hold, cleared_sim_s FROM alarms "
+        f"WHERE batch_id = {p} ORDER BY raised_sim_s, id",
+        (batch_id,),
+    )
+    return [_alarm(row) for row in rows]
 
 
-def _active_holds(session: Session, batch_id: str) -> int:
-    stmt = select(Alarm.id).where(Alarm.batch_id == batch_id, Alarm.hold.is_(True), Alarm.cleared_sim_s.is_(None))
-    return len(session.execute(stmt).all())
+def _alarm(row: tuple[Any, ...]) -> AlarmRecord:
+    alarm_id, batch_id, raised, code, message, hold, cleared = row
+    return AlarmRecord(int(alarm_id), batch_id, raised, code, message, bool(hold), cleared)

@@ -3,48 +3,46 @@
 A link says a parent item went into a child item (substrate + lithium foil → electrode
 via a target's film; electrode → cell). Lots hang off items, so ``genealogy(electrode)``
 answers "which foil lot?" and ``genealogy(foil)`` answers "which electrodes are at risk?".
+Every function runs in the caller's transaction (a :class:`~anodeline.records.bulk.Tx`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from anodeline.records import audit
+from anodeline.records.batches import append, get
+from anodeline.records.bulk import Tx
 from anodeline.records.canonical import check_time
-from anodeline.records.errors import RecordConflictError, RecordInputError, RecordNotFoundError
+from anodeline.records.chain import Tip
+from anodeline.records.errors import RecordConflictError, RecordInputError, RecordNotFoundError, RecordRefusedError
 from anodeline.records.exposure import ExposureInterval
-from anodeline.records.models import Exposure, Item, ItemLink, Lot
-from anodeline.records.signatures import check_input_electrode
 from anodeline.records.values import ExposureRecord, Genealogy, GenealogyNode, ItemRecord, LotRecord
 
 
-def find_lot(session: Session, lot_id: str) -> LotRecord | None:
-    row = session.get(Lot, lot_id)
-    return None if row is None else LotRecord.of(row)
+def find_lot(tx: Tx, lot_id: str) -> LotRecord | None:
+    row = tx.one(tx.sql.lot_row, (lot_id,))
+    return None if row is None else LotRecord(*row)
 
 
-def find_item(session: Session, item_id: str) -> ItemRecord | None:
-    row = session.get(Item, item_id)
-    return None if row is None else ItemRecord.of(row)
+def find_item(tx: Tx, item_id: str) -> ItemRecord | None:
+    row = tx.one(tx.sql.item_row, (item_id,))
+    return None if row is None else _item(row)
 
 
-def register_lot(session: Session, lot_id: str, *, material: str, supplier: str, note: str, actor: str) -> LotRecord:
+def register_lot(tx: Tx, tip: Tip, lot_id: str, *, material: str, supplier: str, note: str, actor: str) -> LotRecord:
     """Store a supplier lot (``material`` e.g. ``lithium_foil``, ``cu_substrate``, ``li2s_sis2_target``)."""
     if not lot_id or not material:
         raise RecordInputError("a lot needs an id and a material")
-    row = Lot(id=lot_id, material=material, supplier=supplier, note=note)
-    session.add(row)
-    session.flush()
+    tx.run(tx.sql.lot_insert, (lot_id, material, supplier, note))
     payload = {"lot_id": lot_id, "material": material, "supplier": supplier, "note": note}
-    audit.append(session, actor=actor, kind="lot.register", batch_id=None, payload=payload)
-    return LotRecord.of(row)
+    append(tx, tip, actor, "lot.register", None, payload)
+    return LotRecord(lot_id, material, supplier, note)
 
 
 def register_item(
-    session: Session,
+    tx: Tx,
+    tip: Tip,
     item_id: str,
     *,
     kind: str,
@@ -57,17 +55,8 @@ def register_item(
     """Store an item, optionally from a lot and/or made in a batch."""
     if not item_id or not kind:
         raise RecordInputError("an item needs an id and a kind (substrate, lithium_foil, target, electrode, cell)")
-    row = Item(
-        id=item_id,
-        kind=kind,
-        lot_id=lot_id,
-        batch_id=batch_id,
-        air_sensitive=bool(air_sensitive),
-        created_sim_s=check_time("item creation time", sim_s),
-    )
-    session.add(row)
-    session.flush()
-    record = ItemRecord.of(row)
+    record = ItemRecord(item_id, kind, lot_id, batch_id, bool(air_sensitive), check_time("item creation time", sim_s))
+    tx.run(tx.sql.item_insert, (item_id, kind, lot_id, batch_id, record.air_sensitive, record.created_sim_s))
     payload = {
         "item_id": item_id,
         "kind": kind,
@@ -75,54 +64,78 @@ def register_item(
         "air_sensitive": record.air_sensitive,
         "sim_s": record.created_sim_s,
     }
-    audit.append(session, actor=actor, kind="item.register", batch_id=batch_id, payload=payload)
+    append(tx, tip, actor, "item.register", batch_id, payload)
     return record
 
 
-def link(session: Session, parent_id: str, child_id: str, *, batch_id: str | None, actor: str) -> None:
+def link(tx: Tx, tip: Tip, parent_id: str, child_id: str, *, batch_id: str | None, actor: str) -> None:
     """Record that ``parent_id`` went into ``child_id``; refuses self-links and cycles."""
     for item_id in (parent_id, child_id):
-        if session.get(Item, item_id) is None:
+        if find_item(tx, item_id) is None:
             raise RecordNotFoundError("item", item_id)
-    if parent_id == child_id or parent_id in _reach(session, child_id, down=True):
+    if parent_id == child_id or parent_id in _reach(tx, child_id, down=True):
         raise RecordConflictError(
             f"linking {parent_id!r} → {child_id!r} would make {parent_id!r} its own ancestor",
             hint="a genealogy runs one way: lots → parts → electrode → cell",
         )
-    check_input_electrode(session, parent_id, into_batch=batch_id)  # an electrode goes on only once released
-    session.add(ItemLink(parent_id=parent_id, child_id=child_id, batch_id=batch_id))
-    session.flush()
-    payload = {"parent_id": parent_id, "child_id": child_id}
-    audit.append(session, actor=actor, kind="item.link", batch_id=batch_id, payload=payload)
+    check_input_electrode(tx, parent_id, into_batch=batch_id)  # an electrode goes on only once released
+    tx.run(tx.sql.link_insert, (parent_id, child_id, batch_id))
+    append(tx, tip, actor, "item.link", batch_id, {"parent_id": parent_id, "child_id": child_id})
 
 
-def genealogy(session: Session, item_id: str) -> Genealogy:
+def check_input_electrode(tx: Tx, item_id: str, *, into_batch: str | None) -> None:
+    """Refuse an electrode as an input of another batch unless its batch was released (``LOT001``)
+    and it has not gone into anything else yet (``LOT003``)."""
+    item = find_item(tx, item_id)
+    made_in = item.batch_id if item is not None and item.kind == "electrode" else None
+    if made_in is None or made_in == into_batch:
+        return
+    if tx.one(tx.sql.released, (made_in,)) is None:
+        try:
+            batch = get(tx, made_in)
+            state = f"{batch.status}, verdict {batch.verdict}"
+        except RecordNotFoundError:
+            state = "unknown"
+        raise RecordRefusedError(
+            f"electrode {item_id!r} of batch {made_in!r} ({state}) was not released: it cannot be an input lot",
+            rule="LOT001",
+            hint=f"a qa user releases it with 'anodeline sign {made_in} --meaning release --as USER' "
+            "(a completed batch with a passing verdict)",
+        )
+    used = tx.one(tx.sql.used_as_parent, (item_id,))
+    if used is not None:
+        raise RecordRefusedError(f"electrode {item_id!r} already went into {used[0]!r}", rule="LOT003",
+                                 hint="an electrode is one physical part: it goes into one thing")  # fmt: skip
+
+
+def genealogy(tx: Tx, item_id: str) -> Genealogy:
     """The item's ancestry tree (parents, their parents…) and descent tree (children…)."""
-    if session.get(Item, item_id) is None:
+    if find_item(tx, item_id) is None:
         raise RecordNotFoundError("item", item_id)
-    up = _edges(session, item_id, down=False)
-    down = _edges(session, item_id, down=True)
-    items = _items(session, {item_id} | _all(up) | _all(down))
+    up = _edges(tx, item_id, down=False)
+    down = _edges(tx, item_id, down=True)
+    items = _items(tx, {item_id} | _all(up) | _all(down))
     return Genealogy(_tree(item_id, up, items, ()), _tree(item_id, down, items, ()))
 
 
-def items_from_lot(session: Session, lot_id: str) -> list[ItemRecord]:
+def items_from_lot(tx: Tx, lot_id: str) -> list[ItemRecord]:
     """Every item of a lot and everything made from them (the recall list)."""
-    if session.get(Lot, lot_id) is None:
+    if find_lot(tx, lot_id) is None:
         raise RecordNotFoundError("lot", lot_id)
-    roots = set(session.execute(select(Item.id).where(Item.lot_id == lot_id)).scalars())
+    mark = "%s" if tx.sql.postgresql else "?"
+    roots = {r[0] for r in tx.all(f"SELECT id FROM items WHERE lot_id = {mark}", (lot_id,))}
     found = set(roots)
     for root in roots:
-        found |= _reach(session, root, down=True)
-    records = _items(session, found)
+        found |= _reach(tx, root, down=True)
+    records = _items(tx, found)
     return sorted(records.values(), key=lambda i: (i.created_sim_s, i.item_id))
 
 
 def record_exposure(
-    session: Session, interval: ExposureInterval, *, batch_id: str | None, actor: str
+    tx: Tx, tip: Tip, interval: ExposureInterval, *, batch_id: str | None, actor: str
 ) -> ExposureRecord:
     """Store one closed interval of an item's exposure ledger."""
-    if session.get(Item, interval.item_id) is None:
+    if find_item(tx, interval.item_id) is None:
         raise RecordNotFoundError("item", interval.item_id)
     start, end = check_time("exposure start", interval.start_s), check_time("exposure end", interval.end_s)
     if end < start:
@@ -130,36 +143,42 @@ def record_exposure(
     values = (interval.max_o2_ppm, interval.max_h2o_ppm, interval.o2_dose_ppm_s, interval.h2o_dose_ppm_s)
     for name, value in zip(("max O2", "max H2O", "O2 dose", "H2O dose"), values, strict=True):
         check_time(f"exposure {name}", value)  # finite and ≥ 0, like a time
-    row = Exposure(
-        item_id=interval.item_id, batch_id=batch_id, space=interval.space, start_s=start, end_s=end,
-        max_o2_ppm=values[0], max_h2o_ppm=values[1], o2_dose_ppm_s=values[2], h2o_dose_ppm_s=values[3],
-    )  # fmt: skip
-    session.add(row)
-    session.flush()
-    record = ExposureRecord.of(row)
+    record = ExposureRecord(interval.item_id, batch_id, interval.space, start, end, *values)
+    tx.run(tx.sql.exposure_insert, (record.item_id, batch_id, record.space, start, end, *values))
     payload = {
         "item_id": record.item_id, "space": record.space, "start_s": start, "end_s": end,
         "max_o2_ppm": values[0], "max_h2o_ppm": values[1], "o2_dose_ppm_s": values[2], "h2o_dose_ppm_s": values[3],
     }  # fmt: skip
-    audit.append(session, actor=actor, kind="exposure", batch_id=batch_id, payload=payload)
+    append(tx, tip, actor, "exposure", batch_id, payload)
     return record
 
 
-def exposures(session: Session, item_id: str) -> list[ExposureRecord]:
+def exposures(tx: Tx, item_id: str) -> list[ExposureRecord]:
     """An item's exposure intervals in time order."""
-    stmt = select(Exposure).where(Exposure.item_id == item_id).order_by(Exposure.start_s, Exposure.id)
-    return [ExposureRecord.of(r) for r in session.execute(stmt).scalars()]
+    mark = "%s" if tx.sql.postgresql else "?"
+    rows = tx.all(
+        "SELECT item_id, batch_id, space, start_s, end_s, max_o2_ppm, max_h2o_ppm, o2_dose_ppm_s, h2o_dose_ppm_s "
+        f"FROM exposures WHERE item_id = {mark} ORDER BY start_s, id",
+        (item_id,),
+    )
+    return [ExposureRecord(*row) for row in rows]
 
 
-def _edges(session: Session, start: str, *, down: bool) -> dict[str, list[str]]:
+def _item(row: tuple[Any, ...]) -> ItemRecord:
+    item_id, kind, lot_id, batch_id, air_sensitive, created_sim_s = row
+    return ItemRecord(item_id, kind, lot_id, batch_id, bool(air_sensitive), created_sim_s)
+
+
+def _edges(tx: Tx, start: str, *, down: bool) -> dict[str, list[str]]:
     """Breadth-first adjacency from ``start``: item → its children (down) or parents (up)."""
-    src, dst = (ItemLink.parent_id, ItemLink.child_id) if down else (ItemLink.child_id, ItemLink.parent_id)
+    template = tx.sql.children if down else tx.sql.parents
     adjacency: dict[str, list[str]] = defaultdict(list)
     frontier, seen = {start}, {start}
     while frontier:
-        pairs = session.execute(select(src, dst).where(src.in_(frontier)).order_by(dst)).all()
+        batch = sorted(frontier)
+        rows = tx.all(tx.sql.marks(template, len(batch)), batch)
         frontier = set()
-        for a, b in pairs:
+        for a, b in sorted(rows, key=lambda r: r[1]):
             adjacency[a].append(b)
             if b not in seen:
                 seen.add(b)
@@ -167,18 +186,22 @@ def _edges(session: Session, start: str, *, down: bool) -> dict[str, list[str]]:
     return adjacency
 
 
-def _reach(session: Session, start: str, *, down: bool) -> set[str]:
-    return _all(_edges(session, start, down=down))
+def _reach(tx: Tx, start: str, *, down: bool) -> set[str]:
+    return _all(_edges(tx, start, down=down))
 
 
 def _all(adjacency: dict[str, list[str]]) -> set[str]:
     return {b for targets in adjacency.values() for b in targets}
 
 
-def _items(session: Session, ids: set[str]) -> dict[str, ItemRecord]:
+def _items(tx: Tx, ids: set[str]) -> dict[str, ItemRecord]:
     if not ids:
         return {}
-    return {r.id: ItemRecord.of(r) for r in session.execute(select(Item).where(Item.id.in_(ids))).scalars()}
+    wanted = sorted(ids)
+    mark = "%s" if tx.sql.postgresql else "?"
+    rows = tx.all(f"SELECT id, kind, lot_id, batch_id, air_sensitive, created_sim_s FROM items WHERE id IN "
+                  f"({', '.join([mark] * len(wanted))})", wanted)  # fmt: skip
+    return {row[0]: _item(row) for row in rows}
 
 
 def _tree(

@@ -15,16 +15,13 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import Connection, delete, insert, select, update
-
-from anodeline.records.models import Base
+from anodeline.records.bulk import Tx
 
 if TYPE_CHECKING:  # pragma: no cover
-    from anodeline.records.store import Store
+    from anodeline.records.core import StoreCore
 
-_TABLE = Base.metadata.tables["leases"]
 #: Default time-to-live of a lease in seconds (``$ANODELINE_LEASE_S`` changes it).
 DEFAULT_TTL_S: Final = 10.0
 #: Statuses of the record in which a batch needs a live controller.
@@ -93,14 +90,11 @@ def shown_status(status: str, lease: LeaseRecord | None, now: float | None = Non
 # ---- rows ------------------------------------------------------------------------------------
 
 
-def acquire(connection: Connection, batch_id: str, owner: str, ttl: float) -> LeaseRecord:
+def acquire(tx: Tx, batch_id: str, owner: str, ttl: float) -> LeaseRecord:
     """Take the lease of ``batch_id`` for this process (replacing a dead or released one)."""
     now = time.time()
-    row = {
-        "batch_id": batch_id, "owner": owner[:128], "pid": os.getpid(), "host": socket.gethostname()[:255],
-        "acquired_at": now, "expires_at": now + ttl, "released": False,
-    }  # fmt: skip
-    current = read(connection, batch_id)
+    record = LeaseRecord(batch_id, owner[:128], os.getpid(), socket.gethostname()[:255], now, now + ttl, False)
+    current = read(tx, batch_id)
     if current is not None and current.alive(now) and current.pid != os.getpid():
         from anodeline.records.errors import RecordConflictError
 
@@ -109,41 +103,35 @@ def acquire(connection: Connection, batch_id: str, owner: str, ttl: float) -> Le
             f"until {time.strftime('%H:%M:%S', time.gmtime(current.expires_at))} UTC",
             hint="send it a command ('anodeline batch hold …') instead; resume only an interrupted batch",
         )
-    connection.execute(delete(_TABLE).where(_TABLE.c.batch_id == batch_id))
-    connection.execute(insert(_TABLE), row)
-    return LeaseRecord(**row)  # type: ignore[arg-type]
+    tx.run(tx.sql.lease_delete, (batch_id,))
+    tx.run(tx.sql.lease_insert, (record.batch_id, record.owner, record.pid, record.host, record.acquired_at,
+                                 record.expires_at, record.released))  # fmt: skip
+    return record
 
 
-def renew(connection: Connection, batch_id: str, ttl: float) -> bool:
+def renew(tx: Tx, batch_id: str, ttl: float) -> bool:
     """Push the expiry of this process's lease forward; False when the lease is no longer ours."""
-    result = connection.execute(
-        update(_TABLE)
-        .where(_TABLE.c.batch_id == batch_id, _TABLE.c.pid == os.getpid(), _TABLE.c.released.is_(False))
-        .values(expires_at=time.time() + ttl)
-    )
-    return bool(result.rowcount)
+    return bool(tx.run(tx.sql.lease_renew, (time.time() + ttl, batch_id, os.getpid())))
 
 
-def release(connection: Connection, batch_id: str) -> None:
-    connection.execute(
-        update(_TABLE).where(_TABLE.c.batch_id == batch_id, _TABLE.c.pid == os.getpid()).values(released=True)
-    )
+def release(tx: Tx, batch_id: str) -> None:
+    tx.run(tx.sql.lease_release, (batch_id, os.getpid()))
 
 
-def read(connection: Connection, batch_id: str) -> LeaseRecord | None:
-    row = connection.execute(select(_TABLE).where(_TABLE.c.batch_id == batch_id)).first()
+def read(tx: Tx, batch_id: str) -> LeaseRecord | None:
+    row = tx.one(tx.sql.lease_row, (batch_id,))
     return None if row is None else _of(row)
 
 
-def read_all(connection: Connection) -> dict[str, LeaseRecord]:
-    return {r.batch_id: _of(r) for r in connection.execute(select(_TABLE)).all()}
+def read_all(tx: Tx) -> dict[str, LeaseRecord]:
+    return {str(r[0]): _of(r) for r in tx.all(tx.sql.lease_rows)}
 
 
-def _of(row: object) -> LeaseRecord:
-    m = row._mapping  # type: ignore[attr-defined]
+def _of(row: tuple[Any, ...]) -> LeaseRecord:
+    batch_id, owner, pid, host, acquired_at, expires_at, released = row
     return LeaseRecord(
-        str(m["batch_id"]), str(m["owner"]), int(m["pid"]), str(m["host"]), float(m["acquired_at"]),
-        float(m["expires_at"]), bool(m["released"]),
+        str(batch_id), str(owner), int(pid), str(host), float(acquired_at), float(expires_at),
+        bool(released),
     )  # fmt: skip
 
 
@@ -154,7 +142,7 @@ class LeaseKeeper:
     tried again at the next tick, so one slow write does not lose the lease.
     """
 
-    def __init__(self, store: Store, batch_id: str, owner: str, ttl: float | None = None) -> None:
+    def __init__(self, store: StoreCore, batch_id: str, owner: str, ttl: float | None = None) -> None:
         self.store, self.batch_id, self.owner = store, batch_id, owner
         self.ttl = ttl if ttl is not None else ttl_s()
         self._stop = threading.Event()

@@ -25,9 +25,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from anodeline.records import audit
-from anodeline.records.batches import load_batch
 from anodeline.records.errors import RecordInputError, RecordNotFoundError, RecordRefusedError
 from anodeline.records.models import Prompt
+from anodeline.records.orm import load_batch
 
 #: How a prompt closes: done by the person, refused by them (with a reason), not answered by its deadline,
 #: or withdrawn by the batch (it ended, e.g. aborted on a device fault, while the prompt was open).

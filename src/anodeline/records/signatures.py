@@ -23,11 +23,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from anodeline.records import audit
-from anodeline.records.batches import load_batch, sha256_text
+from anodeline.records.batches import sha256_text
 from anodeline.records.canonical import canonical_json
 from anodeline.records.errors import RecordRefusedError
 from anodeline.records.execution import telemetry_digest
-from anodeline.records.models import Alarm, Batch, Exposure, Item, ItemLink, Signature, Step, Telemetry
+from anodeline.records.models import Alarm, Exposure, Item, ItemLink, Signature, Step, Telemetry
+from anodeline.records.orm import load_batch
 from anodeline.records.status import ENDED
 from anodeline.records.users import UserRecord
 
@@ -148,32 +149,3 @@ def released(session: Session, batch_id: str) -> bool:
 
 def released_batches(session: Session) -> set[str]:
     return set(session.execute(select(Signature.batch_id).where(Signature.meaning == "release")).scalars())
-
-
-def electrode_batch(session: Session, item_id: str) -> str | None:
-    """The batch that made ``item_id`` if it is an electrode, else None."""
-    row = session.get(Item, item_id)
-    if row is None or row.kind != "electrode":
-        return None
-    return row.batch_id
-
-
-def check_input_electrode(session: Session, item_id: str, *, into_batch: str | None) -> None:
-    """Refuse an electrode as an input of another batch unless its batch was released (``LOT001``)
-    and it has not gone into anything else yet (``LOT003``)."""
-    made_in = electrode_batch(session, item_id)
-    if made_in is None or made_in == into_batch:
-        return
-    if not released(session, made_in):
-        batch = session.get(Batch, made_in)
-        state = f"{batch.status}, verdict {batch.verdict}" if batch is not None else "unknown"
-        raise RecordRefusedError(
-            f"electrode {item_id!r} of batch {made_in!r} ({state}) was not released: it cannot be an input lot",
-            rule="LOT001",
-            hint=f"a qa user releases it with 'anodeline sign {made_in} --meaning release --as USER' "
-            "(a completed batch with a passing verdict)",
-        )
-    used = session.execute(select(ItemLink.child_id).where(ItemLink.parent_id == item_id).limit(1)).first()
-    if used is not None:
-        raise RecordRefusedError(f"electrode {item_id!r} already went into {used[0]!r}", rule="LOT003",
-                                 hint="an electrode is one physical part: it goes into one thing")  # fmt: skip

@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
-
+from anodeline.records.bulk import Tx
 from anodeline.records.canonical import canonical_json, check_time
-from anodeline.records.models import Base
 
-_TABLE = Base.metadata.tables["step_journal"]
 PHASES = ("intent", "done")
 
 
@@ -36,7 +33,7 @@ class JournalEntry:
 
 
 def write(
-    connection: Connection,
+    tx: Tx,
     batch_id: str,
     *,
     index: int,
@@ -48,23 +45,15 @@ def write(
     """Insert one journal row inside the caller's transaction."""
     if phase not in PHASES:
         raise ValueError(f"step-journal phase must be one of {PHASES}, got {phase!r}")
-    connection.execute(
-        insert(_TABLE),
-        {
-            "batch_id": batch_id, "index": int(index), "phase": phase, "action": canonical_json(dict(action)),
-            "outcome": outcome, "sim_s": check_time("journal time", sim_s),
-            "recorded_at": datetime.now(UTC).isoformat(timespec="microseconds"),
-        },
-    )  # fmt: skip
+    tx.run(tx.sql.journal_insert, (
+        batch_id, int(index), phase, canonical_json(dict(action)), outcome, check_time("journal time", sim_s),
+        datetime.now(UTC).isoformat(timespec="microseconds"),
+    ))  # fmt: skip
 
 
-def entries(connection: Connection, batch_id: str) -> list[JournalEntry]:
+def entries(tx: Tx, batch_id: str) -> list[JournalEntry]:
     """The journal of ``batch_id`` in the order written."""
-    rows = connection.execute(
-        select(_TABLE.c.index, _TABLE.c.phase, _TABLE.c.action, _TABLE.c.outcome, _TABLE.c.sim_s, _TABLE.c.recorded_at)
-        .where(_TABLE.c.batch_id == batch_id)
-        .order_by(_TABLE.c.id)
-    ).all()
+    rows = tx.all(tx.sql.journal_rows, (batch_id,))
     return [JournalEntry(int(r[0]), str(r[1]), str(r[2]), r[3], float(r[4]), str(r[5])) for r in rows]
 
 

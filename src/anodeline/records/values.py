@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from anodeline.records import models as m
 from anodeline.records.canonical import parse_json
+
+if TYPE_CHECKING:  # pragma: no cover - the ORM rows, for the ``of`` constructors (no SQLAlchemy at run time)
+    from anodeline.records import models as m
 
 
 def as_utc(value: datetime | None) -> datetime | None:
