@@ -86,6 +86,17 @@ def test_run_on_a_database_at_head_imports_no_alembic_pint_numpy_or_pymatgen(tmp
     assert "rich" in modules["top"]  # the progress view and the report, for people
 
 
+def test_run_json_on_a_sqlite_database_at_head_imports_no_sqlalchemy(tmp_path: Path) -> None:
+    """A SQLite file already at the schema's head is written through sqlite3 (records/direct.py): no
+    SQLAlchemy (≈ 1.2 G instructions with its ORM and the models); creating it takes SQLAlchemy and Alembic."""
+    db = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    first = loaded("run", EX1, "--db", db, "--json")
+    assert {"sqlalchemy", "alembic"} <= set(first["top"])
+    modules = loaded("run", EX1, "--db", db, "--json")
+    unwanted = {"sqlalchemy", "alembic", "psycopg", "greenlet"}
+    assert not unwanted & set(modules["top"]), sorted(unwanted & set(modules["top"]))
+
+
 def test_run_json_imports_no_rich(tmp_path: Path) -> None:
     """``run --json`` is for programs: no progress view, no rich (its import is ~5 % of the run)."""
     db = f"sqlite:///{tmp_path / 'records.sqlite'}"

@@ -10,15 +10,18 @@ import pytest
 from sqlalchemy import text
 
 from anodeline.records import ExposureInterval, Store, TelemetrySample, open_store
+from anodeline.records.direct import open_direct
 
 WORKERS = 16
 STEPS = 12
 
 
-def _one_batch(url: str, number: int) -> str:
+def _one_batch(url: str, number: int, mixed: bool = False) -> str:
     """What one batch run writes, in its order: create, materials, steps with telemetry, an alarm
-    that holds and clears, exposures as they close, the finish with the electrode."""
-    with open_store(url) as s:
+    that holds and clears, exposures as they close, the finish with the electrode. ``mixed``: every
+    other process writes through sqlite3 (:class:`~anodeline.records.direct.DirectStore`, as ``run`` does)."""
+    direct = open_direct(url) if mixed and number % 2 else None
+    with direct or open_store(url) as s:
         batch = s.create_batch(recipe_id=f"r-{number}", recipe_snapshot={"n": number}, line_snapshot={},
                                route="coat_lithium_base", procedure_snapshot={"steps": STEPS}).batch_id  # fmt: skip
         s.register_lot(f"{batch}/substrate-lot", material="Cu foil")
@@ -38,12 +41,12 @@ def _one_batch(url: str, number: int) -> str:
         return batch
 
 
-def _all_at_once(url: str) -> None:
+def _all_at_once(url: str, mixed: bool = False) -> None:
     with open_store(url) as s:
         s.migrate()
     pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("fork"))
     with pool:
-        made = list(pool.map(_one_batch, [url] * WORKERS, range(WORKERS)))  # re-raises the first failure
+        made = list(pool.map(_one_batch, [url] * WORKERS, range(WORKERS), [mixed] * WORKERS))  # re-raises a failure
     with open_store(url) as s:
         _check(s, made)
 
@@ -66,6 +69,11 @@ def _check(s: Store, made: list[str]) -> None:
 
 def test_sixteen_batches_at_once_into_one_sqlite_file(tmp_path: object) -> None:
     _all_at_once(f"sqlite:///{tmp_path}/shared.sqlite")
+
+
+def test_sixteen_batches_at_once_into_one_sqlite_file_by_both_stores(tmp_path: object) -> None:
+    """Half the processes write through sqlite3, half through SQLAlchemy: one audit sequence still."""
+    _all_at_once(f"sqlite:///{tmp_path}/shared.sqlite", mixed=True)
 
 
 def test_sixteen_batches_at_once_into_one_postgresql_database(store_url: str) -> None:

@@ -14,6 +14,19 @@ from tests.conftest import EXAMPLES
 LONG = "L" * 65  # lot and item ids are VARCHAR(64)
 
 
+def test_the_written_out_lengths_are_the_models_columns() -> None:
+    """records/lengths.py says the sizes without SQLAlchemy; a column added or resized in models.py
+    without it fails here."""
+    from anodeline.records.lengths import LENGTHS
+    from anodeline.records.models import Base
+
+    sized = {
+        table.name: {c.name: getattr(c.type, "length", None) for c in table.columns if getattr(c.type, "length", None)}
+        for table in Base.metadata.sorted_tables
+    }
+    assert {name: columns for name, columns in sized.items() if columns} == LENGTHS
+
+
 def test_a_lot_id_over_its_column_size_is_refused_and_nothing_written(store: Store) -> None:
     with pytest.raises(RecordInputError, match=r"lots.id .* 65 characters long; the store keeps at most 64"):
         store.register_lot(LONG, material="Cu foil")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Protocol
+from urllib.parse import quote
 
 #: One default location for every command, ``make demo`` and the README tour (relative to the working
 #: folder); ``--db`` or ``$ANODELINE_DB`` choose another.
@@ -39,7 +40,7 @@ class SqliteURL:
         return "sqlite"
 
     def render_as_string(self, hide_password: bool = True) -> str:
-        return _PREFIX + self.database
+        return _PREFIX + quote(self.database, safe=" +/")  # SQLAlchemy's quoting of the database
 
 
 def plain_sqlite_file(url: str | None) -> SqliteURL | None:
