@@ -35,9 +35,14 @@ class TelemetrySample:
 
 @dataclass(slots=True)
 class _ChannelState:
-    last_kept: TelemetrySample | None = None
-    pending: TelemetrySample | None = None
-    last_seen_s: float = -math.inf
+    """A channel's filter state, as plain floats: a :class:`TelemetrySample` is made only for a sample
+    that is kept (an engine poll offers some forty readings, about half of them kept)."""
+
+    kept_s: float  # time and value of the last kept sample
+    kept_value: float
+    last_seen_s: float
+    pending_s: float | None = None  # the last seen, unkept sample (None: there is none)
+    pending_value: float = 0.0
 
 
 @dataclass
@@ -63,20 +68,21 @@ class TelemetryRecorder:
     def offer(self, channel: str, sim_s: float, value: float) -> list[TelemetrySample]:
         """Feed one reading; return the samples to store now (zero, one or two, in time order)."""
         sample = self._checked(channel, sim_s, value)
-        state = self._channels.setdefault(channel, _ChannelState())
-        state.last_seen_s = sample.sim_s
-        if state.last_kept is None:
-            state.last_kept = sample
+        state = self._channels.get(channel)
+        if state is None:  # the first of its channel
+            self._channels[channel] = _ChannelState(sample.sim_s, sample.value, sample.sim_s)
             return [sample]
+        state.last_seen_s = sample.sim_s
         kept: list[TelemetrySample] = []
-        if state.pending is not None and sample.sim_s - state.last_kept.sim_s > self.max_interval_s:
-            kept.append(state.pending)
-            state.last_kept, state.pending = state.pending, None
-        if self._worth_keeping(channel, state.last_kept, sample):
+        if state.pending_s is not None and sample.sim_s - state.kept_s > self.max_interval_s:
+            kept.append(TelemetrySample(channel, state.pending_s, state.pending_value))
+            state.kept_s, state.kept_value, state.pending_s = state.pending_s, state.pending_value, None
+        band = self.deadbands.get(channel, self.deadband)
+        if abs(sample.value - state.kept_value) > band or sample.sim_s - state.kept_s >= self.max_interval_s:
             kept.append(sample)
-            state.last_kept, state.pending = sample, None
+            state.kept_s, state.kept_value, state.pending_s = sample.sim_s, sample.value, None
         else:
-            state.pending = sample
+            state.pending_s, state.pending_value = sample.sim_s, sample.value
         return kept
 
     def offer_poll(self, sim_s: float, readings: Mapping[str, float]) -> list[TelemetrySample]:
@@ -100,22 +106,18 @@ class TelemetryRecorder:
                 kept.extend(self.offer(channel, t, value))  # raises the located error
                 continue
             state.last_seen_s = t
-            sample = TelemetrySample(channel, t, v)
-            last = state.last_kept
-            if last is None:  # pragma: no cover - a channel's state is made with its first kept sample
-                state.last_kept = sample
-                kept.append(sample)
-                continue
-            pending = state.pending
-            if pending is not None and t - last.sim_s > max_interval:
-                kept.append(pending)
-                state.last_kept = last = pending
-                state.pending = None
-            if abs(v - last.value) > bands.get(channel, default) or t - last.sim_s >= max_interval:
-                kept.append(sample)
-                state.last_kept, state.pending = sample, None
+            last_s = state.kept_s
+            pending_s = state.pending_s
+            if pending_s is not None and t - last_s > max_interval:
+                kept.append(TelemetrySample(channel, pending_s, state.pending_value))
+                state.kept_s = last_s = pending_s
+                state.kept_value = state.pending_value
+                state.pending_s = None
+            if abs(v - state.kept_value) > bands.get(channel, default) or t - last_s >= max_interval:
+                kept.append(TelemetrySample(channel, t, v))
+                state.kept_s, state.kept_value, state.pending_s = t, v, None
             else:
-                state.pending = sample
+                state.pending_s, state.pending_value = t, v
         return kept
 
     def offer_many(self, samples: Iterable[TelemetrySample]) -> list[TelemetrySample]:
@@ -128,15 +130,11 @@ class TelemetryRecorder:
     def flush(self) -> list[TelemetrySample]:
         """Keep each channel's last seen sample if it is not kept yet (end of run)."""
         kept = []
-        for state in self._channels.values():
-            if state.pending is not None:
-                kept.append(state.pending)
-                state.last_kept, state.pending = state.pending, None
+        for channel, state in self._channels.items():
+            if state.pending_s is not None:
+                kept.append(TelemetrySample(channel, state.pending_s, state.pending_value))
+                state.kept_s, state.kept_value, state.pending_s = state.pending_s, state.pending_value, None
         return sorted(kept, key=lambda s: (s.sim_s, s.channel))
-
-    def _worth_keeping(self, channel: str, last: TelemetrySample, sample: TelemetrySample) -> bool:
-        band = self.deadbands.get(channel, self.deadband)
-        return abs(sample.value - last.value) > band or sample.sim_s - last.sim_s >= self.max_interval_s
 
     def _checked(self, channel: str, sim_s: float, value: float) -> TelemetrySample:
         if not channel:
