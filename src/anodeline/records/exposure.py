@@ -37,13 +37,24 @@ class ExposureInterval:
         return self.end_s - self.start_s
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    sim_s: float
-    space: str
-    o2_ppm: float
-    h2o_ppm: float
-    sealed: bool
+class _Open:
+    """The open interval while it grows (one update per reading, no object made): an
+    :class:`ExposureInterval` is made when it closes or is asked for."""
+
+    __slots__ = ("end_s", "h2o_dose_ppm_s", "max_h2o_ppm", "max_o2_ppm", "o2_dose_ppm_s", "space", "start_s")
+
+    def __init__(self, space: str, start_s: float, o2_ppm: float, h2o_ppm: float) -> None:
+        self.space, self.start_s, self.end_s = space, start_s, start_s
+        self.max_o2_ppm, self.max_h2o_ppm = o2_ppm, h2o_ppm
+        self.o2_dose_ppm_s = self.h2o_dose_ppm_s = 0.0
+
+    def interval(self, item_id: str) -> ExposureInterval:
+        return ExposureInterval(item_id, self.space, self.start_s, self.end_s, self.max_o2_ppm, self.max_h2o_ppm,
+                                self.o2_dose_ppm_s, self.h2o_dose_ppm_s)  # fmt: skip
+
+
+#: The last reading: simulated s, space, O2 ppm, H2O ppm, sealed.
+_Reading = tuple[float, str, float, float, bool]
 
 
 class ExposureLedger:
@@ -52,30 +63,31 @@ class ExposureLedger:
     def __init__(self, item_id: str) -> None:
         self.item_id = item_id
         self._closed: list[ExposureInterval] = []
-        self._open: ExposureInterval | None = None
+        self._open: _Open | None = None
         self._last: _Reading | None = None
 
     def observe(self, sim_s: float, space: str, o2_ppm: float, h2o_ppm: float, *, sealed: bool = False) -> None:
         """Record the atmosphere around the item at ``sim_s`` (times must not go back)."""
-        reading = self._checked(sim_s, space, o2_ppm, h2o_ppm, sealed)
+        t, o2, h2o = self._checked(sim_s, space, o2_ppm, h2o_ppm)
+        sealed = bool(sealed)
         last, interval = self._last, self._open
-        same_state = last is not None and (last.space, last.sealed) == (reading.space, reading.sealed)
-        if last is not None and interval is not None:  # one new interval per reading (this runs at every poll)
-            o2_end = reading.o2_ppm if same_state else last.o2_ppm
-            h2o_end = reading.h2o_ppm if same_state else last.h2o_ppm
-            dt = reading.sim_s - last.sim_s
-            self._open = ExposureInterval(
-                interval.item_id, interval.space, interval.start_s, reading.sim_s,
-                max(interval.max_o2_ppm, reading.o2_ppm) if same_state else interval.max_o2_ppm,
-                max(interval.max_h2o_ppm, reading.h2o_ppm) if same_state else interval.max_h2o_ppm,
-                interval.o2_dose_ppm_s + 0.5 * dt * (last.o2_ppm + o2_end),
-                interval.h2o_dose_ppm_s + 0.5 * dt * (last.h2o_ppm + h2o_end),
-            )  # fmt: skip
+        same_state = last is not None and last[1] == space and last[4] == sealed
+        if last is not None and interval is not None:  # the open interval grows to this reading (every poll)
+            last_t, _, last_o2, last_h2o, _ = last
+            o2_end = o2 if same_state else last_o2
+            h2o_end = h2o if same_state else last_h2o
+            dt = t - last_t
+            interval.end_s = t
+            if same_state:
+                interval.max_o2_ppm = max(interval.max_o2_ppm, o2)
+                interval.max_h2o_ppm = max(interval.max_h2o_ppm, h2o)
+            interval.o2_dose_ppm_s = interval.o2_dose_ppm_s + 0.5 * dt * (last_o2 + o2_end)
+            interval.h2o_dose_ppm_s = interval.h2o_dose_ppm_s + 0.5 * dt * (last_h2o + h2o_end)
             if not same_state:
                 self._close_open()
         if not same_state:
-            self._start(reading)
-        self._last = reading
+            self._open = None if sealed else _Open(space, t, o2, h2o)
+        self._last = (t, space, o2, h2o, sealed)
 
     def close(self) -> list[ExposureInterval]:
         """End the open interval (if any) at the last reading and return all intervals."""
@@ -94,7 +106,7 @@ class ExposureLedger:
     @property
     def intervals(self) -> list[ExposureInterval]:
         """Closed intervals plus the open one so far, in time order."""
-        return [*self._closed, *([self._open] if self._open is not None else [])]
+        return [*self._closed, *([self._open.interval(self.item_id)] if self._open is not None else [])]
 
     @property
     def o2_dose_ppm_s(self) -> float:
@@ -104,26 +116,18 @@ class ExposureLedger:
     def h2o_dose_ppm_s(self) -> float:
         return sum(i.h2o_dose_ppm_s for i in self.intervals)
 
-    def _start(self, reading: _Reading) -> None:
-        if reading.sealed:
-            self._open = None
-            return
-        self._open = ExposureInterval(
-            self.item_id, reading.space, reading.sim_s, reading.sim_s, reading.o2_ppm, reading.h2o_ppm, 0.0, 0.0
-        )
-
     def _close_open(self) -> None:
         if self._open is not None:
-            self._closed.append(self._open)
+            self._closed.append(self._open.interval(self.item_id))
             self._open = None
 
-    def _checked(self, sim_s: float, space: str, o2_ppm: float, h2o_ppm: float, sealed: bool) -> _Reading:
-        values = t, o2, h2o = float(sim_s), float(o2_ppm), float(h2o_ppm)
+    def _checked(self, sim_s: float, space: str, o2_ppm: float, h2o_ppm: float) -> tuple[float, float, float]:
+        t, o2, h2o = float(sim_s), float(o2_ppm), float(h2o_ppm)
         if not (space and 0.0 <= t < _INF and 0.0 <= o2 < _INF and 0.0 <= h2o < _INF):  # NaN fails too
             raise RecordInputError(
                 f"item {self.item_id}: exposure readings need a space and finite times/ppm ≥ 0, "
                 f"got t={sim_s!r}, space={space!r}, O2={o2_ppm!r}, H2O={h2o_ppm!r}"
             )
-        if self._last is not None and values[0] < self._last.sim_s:
-            raise RecordInputError(f"item {self.item_id}: time went back from {self._last.sim_s} s to {values[0]} s")
-        return _Reading(values[0], space, values[1], values[2], bool(sealed))
+        if self._last is not None and t < self._last[0]:
+            raise RecordInputError(f"item {self.item_id}: time went back from {self._last[0]} s to {t} s")
+        return t, o2, h2o
