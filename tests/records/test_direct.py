@@ -62,6 +62,21 @@ def test_only_a_plain_sqlite_file_at_head_opens_directly(tmp_path: Path) -> None
         assert open_direct(other) is None, other  # fmt: skip
 
 
+def test_a_file_that_is_not_a_database_is_left_to_the_sqlalchemy_store(tmp_path: Path) -> None:
+    """Hostile files: text, an empty file, a directory — never opened directly; the store that opens
+    them says what is wrong (a RecordsError, not a sqlite3 traceback)."""
+    from anodeline.records.errors import RecordsError
+
+    text, empty, folder = tmp_path / "notes.sqlite", tmp_path / "empty.sqlite", tmp_path / "dir.sqlite"
+    text.write_text("not a database\n" * 100)
+    empty.touch()
+    folder.mkdir()
+    for path in (text, empty, folder):
+        assert open_direct(f"sqlite:///{path}") is None, path
+    with pytest.raises(RecordsError, match="not a database"):
+        open_run_store(f"sqlite:///{text}")
+
+
 def test_open_run_store_migrates_a_new_database_then_writes_directly(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'r.sqlite'}"
     with open_run_store(url) as first:
