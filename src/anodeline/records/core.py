@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -49,6 +49,8 @@ class StoreCore:
     """A batch-record store's common part; see the module's text."""
 
     url: StoreURL
+    #: True when every transaction goes through one connection (reads then take the store's lock too).
+    _one_connection = False
 
     def __init__(self, url: StoreURL) -> None:
         self.url = url
@@ -354,8 +356,9 @@ class StoreCore:
     # ---- plumbing -----------------------------------------------------------------------------
 
     def _query(self, work: Callable[[Tx], T]) -> T:
-        """``work`` in one transaction that writes nothing."""
-        with self._translated(), self._lock, self._tx(False) as tx:
+        """``work`` in one transaction that writes nothing (under the store's lock only when the store has
+        one connection: a pooled store's readers do not wait for its writer)."""
+        with self._translated(), self._lock if self._one_connection else nullcontext(), self._tx(False) as tx:
             return work(tx)
 
     def _plain(self, work: Callable[[Tx], T], *, durable: bool = False) -> T:

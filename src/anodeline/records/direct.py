@@ -63,6 +63,8 @@ class DirectStore(StoreCore):
     """A SQLite file at :data:`HEAD_REVISION`, on one sqlite3 connection (shared by the lease's thread
     under the store's lock)."""
 
+    _one_connection = True
+
     def __init__(self, url: SqliteURL, connection: sqlite3.Connection) -> None:
         super().__init__(url)
         self._connection = connection
