@@ -101,8 +101,29 @@ class Statements:
         self.parents = "SELECT child_id, parent_id FROM item_links WHERE child_id IN ({marks}) ORDER BY parent_id"
         self.used_as_parent = f"SELECT child_id FROM item_links WHERE parent_id = {p} LIMIT 1"
         self.released = f"SELECT id FROM signatures WHERE batch_id = {p} AND meaning = 'release' LIMIT 1"
+        self.lot_items = f"SELECT id FROM items WHERE lot_id = {p}"
+        self.items_in = f"SELECT {_ITEM_COLUMNS} FROM items WHERE id IN ({{marks}})"
+        self.exposures_of = (
+            f"SELECT {', '.join(_EXPOSURE_COLUMNS)} FROM exposures WHERE item_id = {p} ORDER BY start_s, id"
+        )
         self.exposure_insert = (
             f"INSERT INTO exposures ({', '.join(_EXPOSURE_COLUMNS)}) VALUES ({_values(p, len(_EXPOSURE_COLUMNS))})"
+        )
+        # ---- what a batch did (read back)
+        self.steps_of = (
+            'SELECT batch_id, "index", action, arguments, manual, started_sim_s, ended_sim_s, outcome, readings '
+            f'FROM steps WHERE batch_id = {p} ORDER BY "index"'
+        )
+        self.telemetry_of = (
+            f"SELECT channel, sim_s, value FROM telemetry WHERE batch_id = {p} ORDER BY sim_s, channel, id"
+        )
+        self.telemetry_of_channel = (
+            f"SELECT channel, sim_s, value FROM telemetry WHERE batch_id = {p} AND channel = {p} "
+            "ORDER BY sim_s, channel, id"
+        )
+        self.alarms_of = (
+            "SELECT id, batch_id, raised_sim_s, code, message, hold, cleared_sim_s FROM alarms "
+            f"WHERE batch_id = {p} ORDER BY raised_sim_s, id"
         )
         # ---- alarms
         self.alarm_insert = (

@@ -152,22 +152,17 @@ def _telemetry_rows(batch_id: str, samples: Sequence[TelemetrySample]) -> list[T
 
 def telemetry(tx: Tx, batch_id: str, channel: str | None) -> list[TelemetrySample]:
     """A batch's stored telemetry in time order, optionally of one channel."""
-    p = "%s" if tx.sql.postgresql else "?"
-    where, params = (f"batch_id = {p}", (batch_id,)) if channel is None else (
-        f"batch_id = {p} AND channel = {p}", (batch_id, channel))  # fmt: skip
-    rows = tx.all(f"SELECT channel, sim_s, value FROM telemetry WHERE {where} ORDER BY sim_s, channel, id", params)
+    if channel is None:
+        rows = tx.all(tx.sql.telemetry_of, (batch_id,))
+    else:
+        rows = tx.all(tx.sql.telemetry_of_channel, (batch_id, channel))
     return [TelemetrySample(c, t, v) for c, t, v in rows]
 
 
 def steps(tx: Tx, batch_id: str) -> list[StepRecord]:
     """A batch's steps in index order."""
     batches.get(tx, batch_id)
-    p = "%s" if tx.sql.postgresql else "?"
-    rows = tx.all(
-        'SELECT batch_id, "index", action, arguments, manual, started_sim_s, ended_sim_s, outcome, readings '
-        f'FROM steps WHERE batch_id = {p} ORDER BY "index"',
-        (batch_id,),
-    )
+    rows = tx.all(tx.sql.steps_of, (batch_id,))
     return [StepRecord(b, i, a, args, bool(m), s, e, o, r) for b, i, a, args, m, s, e, o, r in rows]
 
 
@@ -213,12 +208,7 @@ def clear_alarm(tx: Tx, tip: Tip, alarm_id: int, *, sim_s: float, actor: str) ->
 
 def alarms(tx: Tx, batch_id: str) -> list[AlarmRecord]:
     """A batch's alarms in the order raised."""
-    p = "%s" if tx.sql.postgresql else "?"
-    rows = tx.all(
-        "SELECT id, batch_id, raised_sim_s, code, message, hold, cleared_sim_s FROM alarms "
-        f"WHERE batch_id = {p} ORDER BY raised_sim_s, id",
-        (batch_id,),
-    )
+    rows = tx.all(tx.sql.alarms_of, (batch_id,))
     return [_alarm(row) for row in rows]
 
 

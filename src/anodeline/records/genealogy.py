@@ -122,8 +122,7 @@ def items_from_lot(tx: Tx, lot_id: str) -> list[ItemRecord]:
     """Every item of a lot and everything made from them (the recall list)."""
     if find_lot(tx, lot_id) is None:
         raise RecordNotFoundError("lot", lot_id)
-    mark = "%s" if tx.sql.postgresql else "?"
-    roots = {r[0] for r in tx.all(f"SELECT id FROM items WHERE lot_id = {mark}", (lot_id,))}
+    roots = {r[0] for r in tx.all(tx.sql.lot_items, (lot_id,))}
     found = set(roots)
     for root in roots:
         found |= _reach(tx, root, down=True)
@@ -155,12 +154,7 @@ def record_exposure(
 
 def exposures(tx: Tx, item_id: str) -> list[ExposureRecord]:
     """An item's exposure intervals in time order."""
-    mark = "%s" if tx.sql.postgresql else "?"
-    rows = tx.all(
-        "SELECT item_id, batch_id, space, start_s, end_s, max_o2_ppm, max_h2o_ppm, o2_dose_ppm_s, h2o_dose_ppm_s "
-        f"FROM exposures WHERE item_id = {mark} ORDER BY start_s, id",
-        (item_id,),
-    )
+    rows = tx.all(tx.sql.exposures_of, (item_id,))
     return [ExposureRecord(*row) for row in rows]
 
 
@@ -198,9 +192,7 @@ def _items(tx: Tx, ids: set[str]) -> dict[str, ItemRecord]:
     if not ids:
         return {}
     wanted = sorted(ids)
-    mark = "%s" if tx.sql.postgresql else "?"
-    rows = tx.all(f"SELECT id, kind, lot_id, batch_id, air_sensitive, created_sim_s FROM items WHERE id IN "
-                  f"({', '.join([mark] * len(wanted))})", wanted)  # fmt: skip
+    rows = tx.all(tx.sql.marks(tx.sql.items_in, len(wanted)), wanted)
     return {row[0]: _item(row) for row in rows}
 
 
