@@ -10,7 +10,7 @@ checks them without SQLAlchemy; ``tests/records/test_lengths.py`` compares the t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
 from anodeline.records.errors import RecordInputError
 
@@ -50,15 +50,24 @@ LENGTHS: Final[dict[str, dict[str, int]]] = {
 }
 
 
-def check_lengths(table: str, **values: str | None) -> None:
-    """Raise :class:`RecordInputError` if a value is longer than its column of ``table`` allows."""
-    sizes = LENGTHS[table]
-    for name, value in values.items():
-        length = sizes.get(name)
+def check_lengths(table: str | Any, **values: str | None) -> None:
+    """Raise :class:`RecordInputError` if a value is longer than its column of ``table`` allows.
+
+    ``table``: a table name (sizes from :data:`LENGTHS`, no SQLAlchemy) or an ORM model class (sizes from
+    its columns, for the modules that write through the ORM).
+    """
+    sizes: dict[str, int | None]
+    if isinstance(table, str):
+        name, sizes = table, dict(LENGTHS[table])
+    else:
+        name = table.__tablename__
+        sizes = {c.name: getattr(c.type, "length", None) for c in table.__table__.columns}
+    for column, value in values.items():
+        length = sizes.get(column)
         if value is not None and length is not None and len(value) > length:
             shown = value if len(value) <= 40 else value[:40] + "…"
             raise RecordInputError(
-                f"{table}.{name} {shown!r} is {len(value)} characters long; the store keeps at most {length}",
+                f"{name}.{column} {shown!r} is {len(value)} characters long; the store keeps at most {length}",
                 hint=f"use a shorter value (at most {length} characters)",
             )
 
