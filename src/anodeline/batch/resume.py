@@ -12,8 +12,13 @@ A batch whose controlling process died shows as ``interrupted`` (records/lease.p
    ``cannot resume`` and the batch ends safely with its items quarantined (a recorded decision);
    any other step is simply re-checked by the engine from what the sensors read and commanded again
    (door, valve, pump and gas steps are idempotent);
-4. re-verifies the rest of the procedure air-free from the reconciled state, then goes on from the
-   first step not done, recording into the same batch.
+4. reads the line once and runs again each done step whose effect lasts only while its device
+   runs and that the sensors no longer confirm — a pump-down whose pump reads stopped (it died with
+   the process, or make-safe isolated it) or whose gauge reads above its target
+   (:mod:`anodeline.engine.lasting`); the re-run is journalled ``redone`` and named in the
+   ``RESUMED`` alarm;
+5. re-verifies the rest of the procedure — the re-runs, then the steps not done — air-free from the
+   reconciled state, then goes on, recording into the same batch.
 
 ``cold``: abandon safely instead — make-safe every sensitive item, quarantine the items, end the
 batch aborted with the decision as its reason.
@@ -105,7 +110,8 @@ def resume_batch(
     """
     from anodeline.engine import SimClock
     from anodeline.engine.commands import remaining_refusal
-    from anodeline.engine.run import continue_on_devices, continue_on_twin
+    from anodeline.engine.lasting import Rerun, held_by_a_device, not_confirmed, read_line
+    from anodeline.engine.run import continue_on_devices, continue_on_twin, rebuild_twin
     from anodeline.equipment.record import check_same_equipment, split_snapshot
     from anodeline.line.config import Line
     from anodeline.line.machine import Machine
@@ -142,7 +148,16 @@ def resume_batch(
     item_ids = {it.name: f"{batch_id}/{it.name}" for c in procedure.materials for it in c.items}
     flying = procedure.steps[state_of.flying.index] if state_of.flying is not None else None
     why_not = cannot_resume(flying, apparatus) if flying is not None else None
-    refusal = None if (cold or why_not) else remaining_refusal(machine, state, procedure.steps[state_of.done :])
+    clock = SimClock(start_s=state_of.sim_s) if equipment is None else _wall_clock(equipment, state_of.sim_s)
+    twin_seed = (batch.seed or 0) if seed is None else seed
+    twin = None if (cold or why_not or equipment is not None) else rebuild_twin(line, procedure, state, clock=clock,
+                                                                              seed=twin_seed)  # fmt: skip
+    reruns: tuple[Rerun, ...] = ()
+    if not (cold or why_not):  # what the sensors no longer confirm of the steps done is done again
+        readings = read_line(twin.devices if twin is not None else equipment.devices)
+        reruns = not_confirmed(line, procedure.steps, held_by_a_device(line, procedure.steps, state_of.done), readings)
+    remaining = [*(r.action for r in reruns), *procedure.steps[state_of.done :]]
+    refusal = None if (cold or why_not) else remaining_refusal(machine, state, remaining)
     decision = None
     if cold:
         decision = f"cold restart by {actor}: abandoned at step {state_of.done}; items quarantined"
@@ -155,11 +170,12 @@ def resume_batch(
     journal.resumed = True
     for layer, (um, at) in state_of.films.items():
         journal.deposited_um[layer], journal.deposited_at[layer] = um, at
-    clock = SimClock(start_s=state_of.sim_s) if equipment is None else _wall_clock(equipment, state_of.sim_s)
     wall = time.perf_counter()
     with LeaseKeeper(store, batch_id, owner=actor):
         flown = state_of.flying
         note = f"in flight: step {flown.index} {procedure.steps[flown.index].describe()}" if flown else "none in flight"
+        if reruns:
+            note += "; re-run: " + "; ".join(r.describe() for r in reruns)
         store.raise_alarm(batch_id, sim_s=state_of.sim_s, code="RESUMED",
                           message=f"resumed by {actor} from step {state_of.done} ({note})"
                           + (f"; decision: {decision}" if decision else ""))  # fmt: skip
@@ -171,11 +187,11 @@ def resume_batch(
             if equipment is not None:
                 result = continue_on_devices(procedure, line, state, state_of.done, equipment.devices, clock,
                                              journal=journal, settings=equipment.engine_settings(),
-                                             commands=commands)  # fmt: skip
+                                             commands=commands, reruns=tuple(r.index for r in reruns))  # fmt: skip
             else:
                 result = continue_on_twin(
-                    procedure, line, state, state_of.done, clock=clock,
-                    seed=(batch.seed or 0) if seed is None else seed, journal=journal, commands=commands,
+                    procedure, line, state, state_of.done, clock=clock, seed=twin_seed, journal=journal,
+                    commands=commands, twin=twin, reruns=tuple(r.index for r in reruns),
                 )  # fmt: skip
             exposures = _exposures(store, journal, item_ids)
             electrode = None
