@@ -182,6 +182,12 @@ def test_a_location_not_answered_in_time_abandons_the_batch(tmp_path: Path) -> N
     db = f"sqlite:///{tmp_path / 'records.sqlite'}"
     _users(db)
     batch = killed_before_step(db, MOVE, in_flight=True)
+    env = {"ANODELINE_PASSWORD": PASSWORDS["erin"], "ANODELINE_ANCHOR_LOG": ""}
+    for hostile in (["--prompt-timeout", "nan"], ["--prompt-timeout", "-1"], ["--operator", "robot"]):
+        refused = runner.invoke(app, ["resume", batch, "--as", "erin", "--db", db, *hostile], env=env)
+        assert refused.exit_code == 2 and "error:" in refused.output and "Traceback" not in refused.output
+    with open_store(db) as store:
+        assert store.shown_status(store.get_batch(batch)) == "interrupted" and not store.alarms(batch)
     child = _resume_in_a_process(db, batch, "--prompt-timeout", "1")
     out, _err = child.communicate(timeout=120)
     report = json.loads(out)
