@@ -38,6 +38,12 @@ def test_the_last_pump_down_of_a_space_not_filled_since_is_held_by_its_pump(
     assert held_by_a_device(fig1, example_1.steps, done) == expected
 
 
+def test_a_door_opened_after_a_pump_down_ends_what_the_pump_held(fig1: Line) -> None:
+    steps = [act.Evacuate("apparatus-1", 1e-4), act.OpenDoor("inlet-2"), act.CloseDoor("inlet-2")]
+    assert held_by_a_device(fig1, steps, 1) == [0]
+    assert held_by_a_device(fig1, steps, 3) == []
+
+
 @pytest.mark.parametrize(
     ("readings", "why"),
     [

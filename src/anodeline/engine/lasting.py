@@ -41,14 +41,18 @@ def held_by_a_device(line: Line, steps: Sequence[act.Action], done: int) -> list
     """The steps among ``steps[:done]`` whose effect still stands in the plan and lasts only while a device runs.
 
     The last pump-down of each space with a pump, unless a later done step filled the space (a
-    backfill ends what the pump held).
+    backfill ends what the pump held) or opened a door of it (the gas of two spaces shares one
+    volume: what the step made is gone either way, and the steps after it were planned from that).
     """
     last: dict[str, int] = {}
     for index, action in enumerate(steps[:done]):
-        if isinstance(action, act.Evacuate) and line.spaces[action.space].pump:
+        if isinstance(action, act.Evacuate) and action.space in line.spaces and line.spaces[action.space].pump:
             last[action.space] = index
         elif isinstance(action, act.Backfill):
             last.pop(action.space, None)
+        elif isinstance(action, act.OpenDoor) and action.door in line.doors:
+            for side in line.doors[action.door].between:
+                last.pop(side, None)
     return sorted(last.values())
 
 
