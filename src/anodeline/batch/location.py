@@ -38,6 +38,8 @@ KIND: Final = "confirm-location"
 SIMULATED: Final = "simulated operator"
 #: Wall seconds between two reads of the open prompt's row while a person is asked.
 POLL_S: Final = 0.2
+#: The deadline of a prompt the simulated operator answers at once (it never waits on it).
+SIMULATED_TIMEOUT_S: Final = 60.0
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def _open(store: Store, batch_id: str, q: LocationQuestion, timeout_s: float) ->
 
 def ask_the_twin(store: Store, batch_id: str, q: LocationQuestion, truth: LineState) -> LocationAnswer:
     """The simulated operator: the twin's ground truth ``truth`` answers, recorded on a prompt."""
-    prompt = _open(store, batch_id, q, timeout_s=60.0)
+    prompt = _open(store, batch_id, q, timeout_s=SIMULATED_TIMEOUT_S)
     where = located(truth, q.name)
     confirmed = where == q.where
     reason = f"the twin's ground truth: {q.name} is in {where}"
