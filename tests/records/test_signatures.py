@@ -87,3 +87,47 @@ def test_an_unreleased_electrode_is_refused_as_an_input_and_a_released_one_goes_
     with pytest.raises(RecordRefusedError, match="already went into") as again:
         store.link("B-1/electrode", "B-2/other", batch_id="B-2")
     assert again.value.rule == "LOT003"
+
+
+def _with_a_prompt_and_a_command(s: Store, batch: str = "B-1") -> str:
+    from anodeline.records import prompts
+
+    new_batch(s, batch)
+    s.write(lambda x: prompts.open_prompt(x, batch, step=0, kind="load", instructions="load storage-1",
+                                          item="storage-1", timeout_s=600.0, actor="engine"))  # fmt: skip
+    s.write(lambda x: prompts.answer(x, batch, 0, answer="confirmed", user="op1"))
+    command = s.issue_command(batch, verb="hold", user="op1", reason="analyser to check")
+    s.take_command(command.command_id, outcome="held")
+    s.finish_batch(batch, sim_s=50, verdict="pass")
+    return batch
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE prompts SET answer = 'refused', reason = 'not done'",  # an answer rewritten after signing
+        "UPDATE prompts SET user_name = 'op2'",
+        "DELETE FROM prompts",
+        "UPDATE commands SET reason = 'routine'",
+        "UPDATE commands SET outcome = 'refused: not held'",
+        "DELETE FROM commands",
+    ],
+)
+def test_a_prompt_answer_or_a_command_edited_after_signing_changes_the_content_hash(store: Store, edit: str) -> None:
+    _users(store)
+    batch = _with_a_prompt_and_a_command(store)
+    sig = store.sign(batch, user=ENGINEER, meaning="review")
+    assert store.content_sha256(batch) == sig.content_sha256
+    tamper(store, edit)
+    assert store.content_sha256(batch) != sig.content_sha256
+
+
+def test_a_prompt_added_behind_the_store_s_back_changes_the_hash_of_a_batch_without_any(store: Store) -> None:
+    """A batch without prompts hashes as before they were hashed; adding one still shows."""
+    _users(store)
+    batch = _finished(store)
+    sig = store.sign(batch, user=ENGINEER, meaning="review")
+    tamper(store, "INSERT INTO prompts (batch_id, step, item, kind, instructions, opened_at, deadline, answered_at, "
+                  "answer, user_name, reason) VALUES ('B-1', 0, NULL, 'load', 'x', '2026-12-01T00:00:00+00:00', "
+                  "'2026-12-01T01:00:00+00:00', NULL, NULL, NULL, NULL)")  # fmt: skip
+    assert store.content_sha256(batch) != sig.content_sha256

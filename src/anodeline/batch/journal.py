@@ -81,8 +81,11 @@ class RecordsJournal:
         self, sim_s: float, index: int, action: Action, outcome: str, readings: Mapping[str, float]
     ) -> None:
         self._advance(sim_s)
-        if outcome == "interrupted":  # a hold cut short by a suspender: the SUSPEND alarm that follows records
-            if self.write_ahead:  # it, and the step's row is written when the repeated attempt ends
+        # ``interrupted``: a hold cut short by a suspender — the SUSPEND alarm that follows records it, and the
+        # step's row is written when the repeated attempt ends; ``redone``: a done step run again on resume (its
+        # row is the first run's; the RESUMED alarm names the re-run and why)
+        if outcome in ("interrupted", "redone"):
+            if self.write_ahead:
                 self.store.journal_done(
                     self.batch_id, index=index, action=action.to_dict(), sim_s=sim_s, outcome=outcome
                 )

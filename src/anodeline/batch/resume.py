@@ -12,8 +12,13 @@ A batch whose controlling process died shows as ``interrupted`` (records/lease.p
    ``cannot resume`` and the batch ends safely with its items quarantined (a recorded decision);
    any other step is simply re-checked by the engine from what the sensors read and commanded again
    (door, valve, pump and gas steps are idempotent);
-4. re-verifies the rest of the procedure air-free from the reconciled state, then goes on from the
-   first step not done, recording into the same batch.
+4. reads the line once and runs again each done step whose effect lasts only while its device
+   runs and that the sensors no longer confirm — a pump-down whose pump reads stopped (it died with
+   the process, or make-safe isolated it) or whose gauge reads above its target
+   (:mod:`anodeline.engine.lasting`); the re-run is journalled ``redone`` and named in the
+   ``RESUMED`` alarm;
+5. re-verifies the rest of the procedure — the re-runs, then the steps not done — air-free from the
+   reconciled state, then goes on, recording into the same batch.
 
 ``cold``: abandon safely instead — make-safe every sensitive item, quarantine the items, end the
 batch aborted with the decision as its reason.
@@ -33,8 +38,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from anodeline.batch import location
 from anodeline.batch.commands import RecordsCommands
 from anodeline.batch.journal import RecordsJournal
+from anodeline.batch.operator import OperatorChoice
 from anodeline.batch.outcome import electrode_from, judge, summarise
 from anodeline.batch.runner import BatchRefusedError, BatchReport, _finish
 from anodeline.errors import AnodelineError
@@ -97,15 +104,20 @@ def resume_batch(
     cold: bool = False,
     seed: int | None = None,
     equipment: Any = None,
+    operator: OperatorChoice | None = None,
 ) -> BatchReport:
     """Resume (or, ``cold``, abandon) the interrupted ``batch_id`` on a twin rebuilt from its journal.
 
     ``equipment`` (connected, :class:`anodeline.equipment.backend.Equipment`): the batch ran on it
     and goes on there; required for such a batch, refused for a twin batch or another server.
+    ``operator``: who confirms where the item of a step in flight that moved one is
+    (:mod:`anodeline.batch.location`): the twin's ground truth (simulated, the default) or a person
+    (``manual``: a prompt, waited for on the wall clock).
     """
     from anodeline.engine import SimClock
     from anodeline.engine.commands import remaining_refusal
-    from anodeline.engine.run import continue_on_devices, continue_on_twin
+    from anodeline.engine.lasting import Rerun, held_by_a_device, not_confirmed, read_line
+    from anodeline.engine.run import continue_on_devices, continue_on_twin, rebuild_twin
     from anodeline.equipment.record import check_same_equipment, split_snapshot
     from anodeline.line.config import Line
     from anodeline.line.machine import Machine
@@ -123,10 +135,7 @@ def resume_batch(
     line_data, recorded = split_snapshot(batch.line_data)
     check_same_equipment(batch_id, recorded, equipment)
     actor = authorize(store)
-    from anodeline.records import prompts
-
-    why = f"the process that asked died; the batch was resumed by {actor}" + (" (cold)" if cold else "")
-    store.write(lambda s: prompts.withdraw_open(s, batch_id, actor=actor, reason=why))  # nobody waits for them
+    operator = operator or OperatorChoice()
     recipe = Recipe.model_validate(batch.recipe_data)
     line = Line.model_validate(line_data)
     procedure = compile_procedure(recipe, line)
@@ -142,7 +151,28 @@ def resume_batch(
     item_ids = {it.name: f"{batch_id}/{it.name}" for c in procedure.materials for it in c.items}
     flying = procedure.steps[state_of.flying.index] if state_of.flying is not None else None
     why_not = cannot_resume(flying, apparatus) if flying is not None else None
-    refusal = None if (cold or why_not) else remaining_refusal(machine, state, procedure.steps[state_of.done :])
+    asked = None  # where the item the step in flight moved is: the sensors cannot tell (batch/location.py)
+    if not (cold or why_not) and flying is not None and state_of.flying is not None:
+        asked = location.question(state_of.flying.index, flying, state)
+    if asked is not None and equipment is not None and not operator.manual:
+        raise ResumeRefusedError(
+            f"batch {batch_id!r}: step {asked.step} moved {asked.name}, and on equipment no ground truth says "
+            "where it is: a person confirms it", hint="resume with --operator manual (the default on equipment)"
+        )  # fmt: skip
+    from anodeline.records import prompts
+
+    why = f"the process that asked died; the batch was resumed by {actor}" + (" (cold)" if cold else "")
+    store.write(lambda s: prompts.withdraw_open(s, batch_id, actor=actor, reason=why))  # nobody waits for them
+    clock = SimClock(start_s=state_of.sim_s) if equipment is None else _wall_clock(equipment, state_of.sim_s)
+    twin_seed = (batch.seed or 0) if seed is None else seed
+    twin = None if (cold or why_not or equipment is not None) else rebuild_twin(line, procedure, state, clock=clock,
+                                                                              seed=twin_seed)  # fmt: skip
+    reruns: tuple[Rerun, ...] = ()
+    if not (cold or why_not):  # what the sensors no longer confirm of the steps done is done again
+        readings = read_line(twin.devices if twin is not None else equipment.devices)
+        reruns = not_confirmed(line, procedure.steps, held_by_a_device(line, procedure.steps, state_of.done), readings)
+    remaining = [*(r.action for r in reruns), *procedure.steps[state_of.done :]]
+    refusal = None if (cold or why_not) else remaining_refusal(machine, state, remaining)
     decision = None
     if cold:
         decision = f"cold restart by {actor}: abandoned at step {state_of.done}; items quarantined"
@@ -155,11 +185,22 @@ def resume_batch(
     journal.resumed = True
     for layer, (um, at) in state_of.films.items():
         journal.deposited_um[layer], journal.deposited_at[layer] = um, at
-    clock = SimClock(start_s=state_of.sim_s) if equipment is None else _wall_clock(equipment, state_of.sim_s)
     wall = time.perf_counter()
-    with LeaseKeeper(store, batch_id, owner=actor):
+    with LeaseKeeper(store, batch_id, owner=actor):  # held while a person is asked: the prompt waits
+        if asked is not None and decision is None:
+            if operator.manual:
+                answer = location.ask_a_person(store, batch_id, asked, timeout_s=operator.timeout_s,
+                                               notify=operator.notify)  # fmt: skip
+            else:
+                truth = twin.true_state() if twin is not None else state
+                answer = location.ask_the_twin(store, batch_id, asked, truth)
+            if not answer.confirmed:
+                decision = (f"where {asked.name} is after step {asked.step} in flight was not confirmed "
+                            f"({answer.text}); items quarantined by {actor}")  # fmt: skip
         flown = state_of.flying
         note = f"in flight: step {flown.index} {procedure.steps[flown.index].describe()}" if flown else "none in flight"
+        if reruns:
+            note += "; re-run: " + "; ".join(r.describe() for r in reruns)
         store.raise_alarm(batch_id, sim_s=state_of.sim_s, code="RESUMED",
                           message=f"resumed by {actor} from step {state_of.done} ({note})"
                           + (f"; decision: {decision}" if decision else ""))  # fmt: skip
@@ -171,11 +212,11 @@ def resume_batch(
             if equipment is not None:
                 result = continue_on_devices(procedure, line, state, state_of.done, equipment.devices, clock,
                                              journal=journal, settings=equipment.engine_settings(),
-                                             commands=commands)  # fmt: skip
+                                             commands=commands, reruns=tuple(r.index for r in reruns))  # fmt: skip
             else:
                 result = continue_on_twin(
-                    procedure, line, state, state_of.done, clock=clock,
-                    seed=(batch.seed or 0) if seed is None else seed, journal=journal, commands=commands,
+                    procedure, line, state, state_of.done, clock=clock, seed=twin_seed, journal=journal,
+                    commands=commands, twin=twin, reruns=tuple(r.index for r in reruns),
                 )  # fmt: skip
             exposures = _exposures(store, journal, item_ids)
             electrode = None

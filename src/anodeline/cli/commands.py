@@ -118,6 +118,19 @@ def resume(
             help="Clock seconds per wall second of the equipment (a twin server's --speed; 1 on hardware).",
         ),
     ] = None,
+    operator: Annotated[
+        str | None,
+        typer.Option(
+            "--operator",
+            show_default="manual on equipment, else simulated",
+            help="Who confirms where the item of a step in flight that moved one is: 'simulated' (the twin's "
+            "ground truth) or 'manual' (a prompt a person answers with 'anodeline confirm'; --refuse abandons).",
+        ),
+    ] = None,
+    prompt_timeout: Annotated[
+        float,
+        typer.Option("--prompt-timeout", help="Wall seconds a person has to answer; then the batch is abandoned."),
+    ] = 1800.0,
 ) -> None:
     """Warm restart of an interrupted batch (its process died): reconcile, re-verify, go on; engineer.
 
@@ -125,6 +138,7 @@ def resume(
     """
     from anodeline.batch.resume import resume_batch
     from anodeline.cli.app import settled
+    from anodeline.cli.batch import _operator_choice
     from anodeline.cli.output import EXIT_FAIL
     from anodeline.equipment.record import split_snapshot
 
@@ -140,9 +154,11 @@ def resume(
             equipment = reconnect_equipment(line_data, recorded, devices, bindings or [], speed, certs, user)
         elif devices or bindings:
             usage_error(f"batch {batch} ran on the in-process twin", "leave out --devices and --bindings")
+        # only the location question is put to people on resume, on the wall clock itself: no --speed needed
+        people = _operator_choice(operator, prompt_timeout, 1.0, recorded is not None)
         try:
             report = resume_batch(
-                store, batch, cold=cold, equipment=equipment,
+                store, batch, cold=cold, equipment=equipment, operator=people,
                 authorize=lambda s: acting_user(s, as_user, "resume", batch_id=batch, anchor_log=anchor_log).name,
             )  # fmt: skip
         finally:

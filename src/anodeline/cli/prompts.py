@@ -92,5 +92,7 @@ def confirm(
         return
     verb = "refused" if refuse else "confirmed"
     typer.echo(f"{verb} step {step} of {batch} ({prompt.instructions}) by {user.full_name} ({user.name}, {user.role})")
-    if refuse:
+    if refuse and prompt.kind == "confirm-location":
+        typer.echo("  the resume abandons the batch: made safe, its items quarantined (a recorded decision)")
+    elif refuse:
         typer.echo("  the batch holds (PROMPT-REFUSED); an engineer restarts it to be asked again, or stop/abort it")

@@ -27,8 +27,9 @@ class Journal(Protocol):
     def step_started(self, sim_s: float, index: int, action: Action) -> None: ...
 
     def step_finished(self, sim_s: float, index: int, action: Action, outcome: str, readings: dict[str, float]) -> None:
-        """``outcome``: ``ok``, ``failed`` (the batch aborts) or ``interrupted`` (a hold cut short by a
-        suspender; the same step starts again after the hold)."""
+        """``outcome``: ``ok``, ``failed`` (the batch aborts), ``interrupted`` (a hold cut short by a
+        suspender; the same step starts again after the hold) or ``redone`` (a step done before a crash,
+        run again on resume because the sensors no longer confirm its effect: :mod:`anodeline.engine.lasting`)."""
 
     def telemetry(self, sim_s: float, readings: Mapping[str, float]) -> None:
         """Every channel's reading of one poll at ``sim_s`` (one call per poll, not per channel)."""

@@ -64,21 +64,37 @@ def continue_on_twin(
     progress: Progress | None = None,
     settings: EngineSettings | None = None,
     commands: Commands | None = None,
+    twin: Twin | None = None,
+    reruns: tuple[int, ...] = (),
 ) -> RunResult:
     """Go on with ``procedure`` from step ``first_step`` on a twin rebuilt in ``state`` (a warm restart).
 
     The twin's plant is set to ``state`` (what the journal says the line was after the steps done);
     the engine believes the same, reads the sensors at its first poll, and checks every step as usual.
+    ``twin``: the one :func:`rebuild_twin` made (its sensors read by the caller to reconcile);
+    ``reruns``: done steps to run again first (:mod:`anodeline.engine.lasting`).
     """
     journal = journal or NullJournal()
-    twin = build_twin(line, procedure, clock=clock, seed=seed)
-    twin.plant.state = state
+    twin = twin or rebuild_twin(line, procedure, state, clock=clock, seed=seed)
     engine = Engine(
         procedure, line, twin.devices, clock, journal, progress=progress, settings=settings, commands=commands
     )
-    engine.belief = engine.observed = state
-    engine.first_step = first_step
+    _resumed(engine, state, first_step, reruns)
     return _run(engine, clock, journal, seed, (), twin.true_state)
+
+
+def rebuild_twin(line: Line, procedure: Procedure, state: LineState, *, clock: Clock, seed: int = 0) -> Twin:
+    """A fresh twin whose plant is in ``state`` (every pump, valve, source and heater off: they died with the
+    process that ran them)."""
+    twin = build_twin(line, procedure, clock=clock, seed=seed)
+    twin.plant.state = state
+    return twin
+
+
+def _resumed(engine: Engine, state: LineState, first_step: int, reruns: tuple[int, ...]) -> None:
+    engine.belief = engine.observed = engine.resumed_from = state
+    engine.first_step = first_step
+    engine.reruns = reruns
 
 
 def run_on_devices(
@@ -109,13 +125,14 @@ def continue_on_devices(
     journal: Journal | None = None,
     settings: EngineSettings | None = None,
     commands: Commands | None = None,
+    reruns: tuple[int, ...] = (),
 ) -> RunResult:
     """Go on with ``procedure`` from ``first_step`` on equipment (a warm restart): the engine believes ``state``
-    (the journal's), reads the devices at its first poll, and checks every step as usual."""
+    (the journal's), reads the devices at its first poll, and checks every step as usual; ``reruns``: done
+    steps to run again first (:mod:`anodeline.engine.lasting`)."""
     journal = journal or NullJournal()
     engine = Engine(procedure, line, devices, clock, journal, settings=settings, commands=commands)
-    engine.belief = engine.observed = state
-    engine.first_step = first_step
+    _resumed(engine, state, first_step, reruns)
     return _run(engine, clock, journal, 0, (), lambda: engine.observed)
 
 

@@ -9,6 +9,7 @@ after protecting every sensitive item it can. States follow :mod:`anodeline.engi
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +90,11 @@ class Engine:
         self.procedure, self.line, self.devices, self.clock, self.journal = procedure, line, devices, clock, journal
         self.commands: Commands = commands or NoCommands()
         self.first_step = 0  # a resumed batch starts at the first step its journal does not show done
+        #: Done steps a resume runs again first (their effect not confirmed by the sensors, :mod:`.lasting`);
+        #: journalled ``redone``, not counted as steps executed.
+        self.reruns: tuple[int, ...] = ()
+        #: The line as the journal left it (a resumed batch): what a step in flight began from.
+        self.resumed_from: LineState | None = None
         self.progress = progress
         self.settings = settings or EngineSettings()
         given = self.settings.max_run_s
@@ -302,12 +308,14 @@ class Engine:
     def run(self) -> Steps:
         """The batch, as a clock process."""
         steps = self.procedure.steps
-        index, started, t0, interrupted = self.first_step, False, self.clock.now, False
+        plan = [*self.reruns, *range(self.first_step, len(steps))]  # step indices, in the order run
+        at, index, started, t0, interrupted = 0, self.first_step, False, self.clock.now, False
         self.batch.to("running", f"procedure {self.procedure.name} on {self.line.line}")
         try:
             self._start_purifiers()
-            while index < len(steps):
-                action = steps[index]
+            while at < len(plan):
+                index = plan[at]
+                action, redo = steps[index], at < len(self.reruns)
                 if self.clock.now - t0 > self.max_run_s:
                     raise DeviceFaultError("TIMEOUT", self._over_time(index))
                 observed = self.poll()
@@ -327,14 +335,19 @@ class Engine:
                     if not (yield from self._hold("SUSPEND", f"above the ceiling: {why}", spaces, action)):
                         return
                     continue
+                resumed = redo or self._first_resumed(index)
+                if resumed and isinstance(action, act.Evacuate):
+                    observed = self._pumped_from(observed, action)
                 refusal, predicted = self.check(observed, action)
-                if refusal is not None and self._met_already(index, observed, action):
+                if refusal is not None and resumed and not redo and self._met_already(observed, action):
                     self.journal.step_started(self.clock.now, index, action)
                     self.belief = observed
                     self.steps_executed += 1
                     self.journal.step_finished(self.clock.now, index, action, "ok", dict(self.readings))
-                    index += 1
+                    at += 1
                     continue
+                if refusal is not None and resumed:
+                    refusal, predicted = self._restart_pump(observed, action, refusal, predicted)
                 if refusal is not None:
                     text = f"step {index} {action.describe()} refused: {refusal.rule} {refusal.reason}"
                     exposed = set(tripped(self.ceiling.policy, observed))  # make those safe too, at once
@@ -359,10 +372,11 @@ class Engine:
                     continue
                 self.belief = predicted
                 interrupted = False
-                self.steps_executed += 1
-                self.journal.step_finished(self.clock.now, index, action, "ok", dict(self.readings))
+                self.steps_executed += 0 if redo else 1
+                self.journal.step_finished(self.clock.now, index, action, "redone" if redo else "ok",
+                                           dict(self.readings))  # fmt: skip
                 started = False
-                index += 1
+                at += 1
             self.poll()
             self.batch.to("complete", "every step done")
         except DeviceFaultError as fault:
@@ -370,23 +384,59 @@ class Engine:
                 self.journal.step_finished(self.clock.now, index, steps[index], "failed", dict(self.readings))
             yield from self._abort(fault)
 
-    def _met_already(self, index: int, observed: LineState, action: act.Action) -> bool:
+    def _first_resumed(self, index: int) -> bool:
+        """``index`` is a resumed batch's first step not done (the step in flight when its process died)."""
+        return index == self.first_step and self.first_step > 0 and not self.steps_executed
+
+    def _met_already(self, observed: LineState, action: act.Action) -> bool:
         """A resumed batch's first step that the equipment finished while nobody drove it: done, not refused.
 
         On equipment the plant goes on when the controlling process dies: a pump left running takes
         its space below the step's target (the Machine would refuse to evacuate *up* to it, ACT005),
-        a valve left open fills it. The step's aim is met; the engine goes on from what it reads.
+        a valve left open fills it. The step's aim is met; the engine goes on from what it reads. A
+        pump-down counts only while its pump still reads running: a vacuum nothing holds is lost
+        (:meth:`_restart_pump` runs the step again instead).
         """
-        if index != self.first_step or self.first_step == 0 or self.steps_executed:
-            return False
         atmosphere = observed.atmospheres.get(getattr(action, "space", ""))
         if atmosphere is None:
             return False
         if isinstance(action, act.Evacuate):
-            return atmosphere.pressure_pa <= action.pressure_pa
+            pump = self.line.spaces[action.space].pump or ""
+            running = self.readings.get(f"{pump}.running", 0.0) >= 0.5
+            return running and atmosphere.pressure_pa <= action.pressure_pa
         if isinstance(action, act.Backfill):
             return atmosphere.pressure_pa >= action.pressure_pa * execute.BACKFILL_AIM and atmosphere.gas == action.gas
         return False
+
+    def _pumped_from(self, observed: LineState, action: act.Evacuate) -> LineState:
+        """A resumed pump-down is checked with the walls' water as it was when the pump-down began.
+
+        The Machine keeps the H2O a space held before its pump-down as the walls' water, which comes
+        back on the next fill (``wall_h2o``, :func:`anodeline.line.transitions.backfill`). A dew point
+        read half-way down is the walls' water coming off into a thinning gas — the residual gas of a
+        pumped space is mostly water (O'Hanlon, *A User's Guide to Vacuum Technology*, §4.3) — not
+        what they hold: taken as the reference, a fill after the deposition would read tens of ppm
+        (AIR001). The journal's line, before the step, says what the walls held.
+        """
+        before = self.resumed_from
+        space = action.space
+        if before is None or space in observed.wall_h2o or space not in before.atmospheres:
+            return observed
+        return observed.with_wall_h2o(space, before.wall_h2o.get(space, before.atmospheres[space].h2o_ppm))
+
+    def _restart_pump(
+        self, observed: LineState, action: act.Action, refusal: InterlockError, predicted: LineState
+    ) -> tuple[InterlockError | None, LineState]:
+        """A resumed pump-down whose space is already at its target but whose pump is not confirmed running:
+        run it again — pump on, wait for the gauge — checked as a pump-down to the pressure read now
+        (the Machine refuses one *up* to the target, ACT005). Other refusals stand."""
+        if not isinstance(action, act.Evacuate) or refusal.rule != "ACT005":
+            return refusal, predicted
+        pressure = observed.atmospheres[action.space].pressure_pa
+        if not 0.0 < pressure <= action.pressure_pa:
+            return refusal, predicted
+        again, held = self.check(observed, dataclasses.replace(action, pressure_pa=pressure))
+        return (refusal, predicted) if again is not None else (None, held)
 
     def _over_time(self, index: int) -> str:
         limit_h = self.max_run_s / 3600.0

@@ -167,15 +167,18 @@ def expire(session: Session, prompt_id: int, *, actor: str, now: datetime | None
                   moment=moment, actor=actor)  # fmt: skip
 
 
-def answer_at_equipment(session: Session, prompt_id: int, *, answer: str, reason: str) -> PromptRecord:
+def answer_at_equipment(
+    session: Session, prompt_id: int, *, answer: str, reason: str, actor: str = "equipment"
+) -> PromptRecord:
     """Close an open prompt with what the equipment reports (its operator counted the task done, or
-    refused it): no person answered here, so no user is named and ``reason`` says where it came from."""
+    refused it) — or, ``actor`` ``simulated operator``, what the twin's ground truth says: no person
+    answered here, so no user is named and ``reason`` says where it came from."""
     if answer not in ("confirmed", "refused"):
         raise RecordInputError(f"the equipment answers 'confirmed' or 'refused', not {answer!r}")
     row = session.get(Prompt, prompt_id)
     if row is None:
         raise RecordNotFoundError("prompt", prompt_id)
-    return _close(session, row, answer=answer, user=None, reason=reason, moment=datetime.now(UTC), actor="equipment")
+    return _close(session, row, answer=answer, user=None, reason=reason, moment=datetime.now(UTC), actor=actor)
 
 
 def withdraw(session: Session, prompt_id: int, *, actor: str, reason: str) -> PromptRecord:

@@ -3,10 +3,11 @@
 A signature holds the signer's printed name, the date and time (UTC) and its meaning
 (``review``, ``approve``, ``release``) — §11.50(a) — and is linked to the record it signs
 (§11.70) by the SHA-256 of the batch's content at signing time (:func:`content_sha256`): the
-batch row with its snapshots' hashes and electrode, steps, telemetry, alarms, items, links and
-exposures. The signature and its audit entry commit together, so it cannot be removed or
-copied onto another record without ``audit verify`` naming it; ``record`` recomputes the
-content hash and says whether the record changed since it was signed.
+batch row with its snapshots' hashes and electrode, steps, telemetry, alarms, items, links,
+exposures, and the prompts with their answers and the ISA-88 commands with their outcomes. The
+signature and its audit entry commit together, so it cannot be removed or copied onto another
+record without ``audit verify`` naming it; ``record`` recomputes the content hash and says
+whether the record changed since it was signed.
 
 Release — the electrode may be used downstream — needs a ``qa`` signer (the role is checked by
 :mod:`anodeline.records.auth`), a completed batch and a passing verdict; a batch is released once.
@@ -27,7 +28,7 @@ from anodeline.records.batches import sha256_text
 from anodeline.records.canonical import canonical_json
 from anodeline.records.errors import RecordRefusedError
 from anodeline.records.execution import telemetry_digest
-from anodeline.records.models import Alarm, Exposure, Item, ItemLink, Signature, Step, Telemetry
+from anodeline.records.models import Alarm, Command, Exposure, Item, ItemLink, Prompt, Signature, Step, Telemetry
 from anodeline.records.orm import load_batch
 from anodeline.records.status import ENDED
 from anodeline.records.users import UserRecord
@@ -88,6 +89,19 @@ def content_sha256(session: Session, batch_id: str) -> str:
                    Exposure.max_h2o_ppm, Exposure.o2_dose_ppm_s, Exposure.h2o_dose_ppm_s)
             .where(Exposure.batch_id == batch_id))),
     }  # fmt: skip
+    prompts = [list(r) for r in session.execute(
+        select(Prompt.id, Prompt.step, Prompt.item, Prompt.kind, Prompt.instructions, Prompt.opened_at,
+               Prompt.deadline, Prompt.answered_at, Prompt.answer, Prompt.user_name, Prompt.reason)
+        .where(Prompt.batch_id == batch_id).order_by(Prompt.id))]  # fmt: skip
+    commands = [list(r) for r in session.execute(
+        select(Command.id, Command.verb, Command.user_name, Command.reason, Command.issued_at, Command.taken_at,
+               Command.outcome).where(Command.batch_id == batch_id).order_by(Command.id))]  # fmt: skip
+    # Only when there are any: the hash of a batch without prompts or commands is the one signed before they
+    # were hashed (a row added behind the store's back still changes it, and so does one deleted).
+    if prompts:
+        content["prompts"] = prompts
+    if commands:
+        content["commands"] = commands
     rows = [
         (batch_id, c, t, v)
         for c, t, v in session.execute(
