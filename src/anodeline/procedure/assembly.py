@@ -13,8 +13,9 @@ tightens to the assembly's dew point (:func:`anodeline.line.policy.policy_for`);
 separator and positive electrode are moved into the cell container in stacking order, the
 electrolyte after them; the container is closed (sealed) and taken out.
 
-The chamber must be a glove chamber with a load port, a supply of the recipe's gas and an H2O or
-dew-point meter that shows the dew point is met while the cell is open (FIT004 otherwise).
+The chamber must be a glove chamber with a load port and an H2O or dew-point meter that can hold the
+recipe's gas at half the dew point's water (what every purge aims at, :data:`steps.TARGET_SHARE`): its
+fill gas that dry, or its circulating purifier's steady state (FIT004 otherwise).
 """
 
 from __future__ import annotations
@@ -52,28 +53,56 @@ def _humidity_metered(line: Line, space: str) -> bool:
     return any(s.space == space and s.measures in ("h2o", "dew-point") for s in line.sensors.values())
 
 
+def driest_h2o_ppm(line: Line, space: str, gas: str) -> float:
+    """The least H2O a chamber can hold in ``gas``: its fill gas's, or its circulating purifier's steady state.
+
+    inf when the chamber has no supply of ``gas``.
+    """
+    from anodeline.line.machine import Machine
+    from anodeline.line.transitions import fill_gas
+    from anodeline.physics.atmosphere import glovebox
+    from anodeline.physics.atmosphere.state import inert
+
+    if line.supply_for(space, gas) is None:
+        return float("inf")
+    fill = fill_gas(Machine(line), space, gas)
+    config = line.spaces[space]
+    purifier = line.purifiers.get(config.purifier or "")
+    if purifier is None:
+        return fill.h2o_ppm
+    box = glovebox.GloveBoxParams(
+        volume_m3=config.volume_m3, purifier_flow_m3_per_h=purifier.flow_m3_per_h,
+        o2_removal=purifier.o2_removal, h2o_removal=purifier.h2o_removal,
+    )  # fmt: skip
+    held = glovebox.steady_state(inert(gas, fill.o2_ppm, fill.h2o_ppm), box)
+    return min(fill.h2o_ppm, held.h2o_ppm)
+
+
 def assembly_chamber(line: Line, recipe: Recipe, prefer: str = "") -> str:
     """The glove chamber the cell is assembled in: ``prefer`` (where the electrode came out) when it qualifies.
 
     Raises :class:`AssemblyChamberError` when no glove chamber has a load port, a supply of the recipe's
     gas and an H2O or dew-point meter.
     """
+    from anodeline.physics.atmosphere.humidity import frost_point_to_ppmv
+
     assert recipe.assembly is not None
     gas = recipe.atmosphere.gas
+    dew = float(recipe.assembly.dew_point.to("degC").magnitude)
+    aim_ppm = sb.TARGET_SHARE * frost_point_to_ppmv(dew)  # what a purge aims at, as for every chamber
     fit = [
         name
         for name, space in line.spaces.items()
         if space.kind == "glove-chamber"
         and line.load_port(name) is not None
-        and line.supply_for(name, gas) is not None
         and _humidity_metered(line, name)
+        and driest_h2o_ppm(line, name, gas) <= aim_ppm
     ]
     if not fit:
-        dew = float(recipe.assembly.dew_point.to("degC").magnitude)
         raise AssemblyChamberError(
             f"line {line.line!r} has no glove chamber to assemble the cell in at a dew point of {dew:g} °C "
-            f"(one with a load port, a {gas} supply and an H2O or dew-point meter)",
-            hint="fit a glove chamber's sensors with an H2O or dew-point meter and a supply of the recipe's gas, "
+            f"(one with a load port, an H2O or dew-point meter and {gas} held at {aim_ppm:.3g} ppm H2O or less)",
+            hint="fit the chamber with a circulating purifier or its gas supply with a point-of-use purifier, "
             "or choose another line (--line)",
         )
     return prefer if prefer in fit else fit[0]

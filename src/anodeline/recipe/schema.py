@@ -9,9 +9,9 @@ reported with its claim number instead of a generic schema message.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from anodeline.recipe.quantity import (
     Conductivity,
@@ -26,6 +26,7 @@ from anodeline.recipe.quantity import (
     Temperature,
     Voltage,
     Volume,
+    Within,
 )
 from anodeline.units import Q_
 
@@ -131,12 +132,18 @@ class Spec(_Model):
     max_thickness_nonuniformity: Fraction | None = None
 
 
+#: A cell component's thickness: above 0, at most 1 mm (est.: thicker coatings, collectors or separators are not
+#: wound or stacked in a lithium cell).
+CellLayer = Annotated[Length, AfterValidator(Within("mm", 0.0, 1.0, "est. (a lithium cell's layers are under 1 mm)",
+                                                    low_open=True))]  # fmt: skip
+
+
 class PositiveElectrode(_Model):
     """The cathode the electrode is assembled against (Example 1: LiCoO2 + C in a PAN gel, 300 µm on 20 µm Al)."""
 
     active: Literal["LiCoO2"] = "LiCoO2"
-    coating: Length = Field(default_factory=lambda: Q_(300.0, "um"))
-    collector: Length = Field(default_factory=lambda: Q_(20.0, "um"))
+    coating: CellLayer = Field(default_factory=lambda: Q_(300.0, "um"))
+    collector: CellLayer = Field(default_factory=lambda: Q_(20.0, "um"))
     collector_material: str = "Al"
 
 
@@ -144,7 +151,7 @@ class Separator(_Model):
     """The porous polymer film between the electrodes (Example 1 names no thickness: 25 µm est.)."""
 
     material: str = "porous polymer"
-    thickness: Length = Field(default_factory=lambda: Q_(25.0, "um"))
+    thickness: CellLayer = Field(default_factory=lambda: Q_(25.0, "um"))
 
 
 class CellElectrolyte(_Model):

@@ -72,6 +72,6 @@ def enough_lithium(recipe: Recipe) -> Iterator[Finding]:
     if cell.n_p_ratio < 1.0:
         yield Finding(
             "assembly.positive_electrode.coating",
-            f"n/p = {cell.n_p_ratio:.2f}: {cell.lithium_capacity_mah_per_cm2:.2f} mAh/cm² of lithium against "
-            f"{cell.areal_capacity_mah_per_cm2:.2f} mAh/cm² of cathode",
+            f"n/p = {cell.n_p_ratio:.2f}: {cell.lithium_capacity_mah_per_cm2:.3g} mAh/cm² of lithium against "
+            f"{cell.areal_capacity_mah_per_cm2:.3g} mAh/cm² of cathode",
         )

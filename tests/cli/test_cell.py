@@ -1,0 +1,83 @@
+"""`anodeline run` on examples/patent/example-01-cell.yaml: Example 1 through assembly and the cell test."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from anodeline.cli import app
+from anodeline.records import open_store
+from tests.conftest import CELL_EXAMPLE, PATENT_EXAMPLES
+from tests.golden import path as golden_path
+
+runner = CliRunner()
+pytest.importorskip("pybamm")  # the 'cell' extra; '.[dev]' installs it
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
+    db = f"sqlite:///{tmp_path_factory.mktemp('cell') / 'records.sqlite'}"
+    result = runner.invoke(app, ["run", str(CELL_EXAMPLE), "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    return db, json.loads(result.stdout)
+
+
+def test_run_json_has_the_cell_beside_the_patents_values(run: tuple[str, dict[str, Any]]) -> None:
+    _, data = run
+    assert (data["status"], data["verdict"]) == ("complete", "pass")
+    cell = data["cell"]
+    assert cell["id"] == f"{data['batch']}/cell"
+    assert cell["patent"]["capacity_ah"] == 0.5 and cell["patent"]["energy_density_wh_per_l"] == 490.0
+    assert "patent Example 1" in cell["patent"]["source"]
+    # measured on the twin (PyBaMM) within the stated 25 % of the volumetric model, which meets the patent
+    assert cell["volumetric_model"]["capacity_ah"] == pytest.approx(0.5, rel=0.01)
+    assert cell["volumetric_model"]["energy_density_wh_per_l"] == pytest.approx(490, rel=0.01)
+    assert 0.75 * 0.5 <= cell["capacity_ah"] < 0.5
+    assert cell["energy_wh"] == pytest.approx(cell["capacity_ah"] * cell["test"]["mean_voltage_v"], rel=1e-3)
+    assert 0.75 * 490 <= cell["energy_density_wh_per_l"] < 490
+    assert cell["n_p_ratio"] > 1.0
+    assert cell["test"]["protocol"] == {"charge_to_v": 4.2, "current_a": 0.1, "discharge_to_v": 3.5,
+                                        "cycles_stated": 100, "cycles_simulated": 1}  # fmt: skip
+
+
+def test_the_cell_is_recorded_with_its_genealogy_and_discharge_curve(run: tuple[str, dict[str, Any]]) -> None:
+    db, data = run
+    batch = data["batch"]
+    with open_store(db) as store:
+        family = store.genealogy(f"{batch}/cell")
+        parents = family.ancestry.ids()
+        assert {f"{batch}/electrode", f"{batch}/positive-electrode", f"{batch}/separator",
+                f"{batch}/electrolyte", f"{batch}/base"} <= parents  # fmt: skip
+        assert f"{batch}/cell" in store.genealogy(f"{batch}/electrode").descent.ids()
+        curve = store.telemetry(batch, "cell.voltage_v")
+        assert len(curve) == len(data["cell"]["test"]["curve"])
+        assert curve[0].value > curve[-1].value == pytest.approx(3.5, abs=1e-3)
+        assert curve[0].sim_s >= data["simulated_seconds"]  # tested after the line made and sealed it
+        made = store.get_batch(batch).electrode
+        assert made is not None and json.loads(made)["cell"]["capacity_ah"] == data["cell"]["capacity_ah"]
+
+
+def test_the_plain_example_1_has_no_cell() -> None:
+    assert PATENT_EXAMPLES[0].name == "example-01.yaml"
+    assert "cell" not in json.loads(golden_path(PATENT_EXAMPLES[0], PATENT_EXAMPLES[0].parents[1] / "lines" /
+                                                "fig1.yaml").read_text())  # fmt: skip
+
+
+def test_without_pybamm_the_run_stops_with_one_line_before_recording(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pybamm" else real(name, *a))
+    db = tmp_path / "records.sqlite"
+    result = runner.invoke(app, ["run", str(CELL_EXAMPLE), "--db", f"sqlite:///{db}", "--json"])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "needs PyBaMM" in errors[0]
+    assert "anodeline[cell]" in result.output
+    assert "Traceback" not in result.output
+    assert not db.exists()  # refused before the store was opened

@@ -1,0 +1,127 @@
+"""Cell assembly (claims 7, 23, 39): the steps are in the procedure, in a dew-point chamber, proven air-free."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from anodeline.documents.source import read_yaml
+from anodeline.line import actions as act
+from anodeline.line.config import Line
+from anodeline.line.load import load_line
+from anodeline.line.policy import policy_for
+from anodeline.physics.atmosphere.humidity import frost_point_to_ppmv
+from anodeline.procedure import can_run, compile_procedure, verify_procedure
+from anodeline.procedure.assembly import CELL, AssemblyChamberError, assembly_chamber, driest_h2o_ppm
+from anodeline.recipe.fit import fit_violations
+from anodeline.recipe.schema import Recipe
+from anodeline.recipe.validate import load_recipe, validate_text
+from tests.conftest import CELL_EXAMPLE, LINE_NAMES, LINES
+
+CELL_TEXT = CELL_EXAMPLE.read_text()
+
+
+@pytest.fixture(scope="module")
+def recipe() -> Recipe:
+    return load_recipe(CELL_EXAMPLE)
+
+
+def _line_with_wet_argon(tmp_path: Path) -> Line:
+    """Fig. 1 without circulating purifiers, its argon's point-of-use purifier letting 4 ppm H2O through."""
+    data = yaml.safe_load((LINES / "fig1.yaml").read_text())
+    data["supplies"]["argon"]["purifier"]["h2o_out"] = "4 ppm"
+    data.pop("purifiers")
+    for space in data["spaces"].values():
+        space.pop("purifier", None)
+    path = tmp_path / "wet-argon.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return load_line(path)
+
+
+@pytest.mark.parametrize("line_name", LINE_NAMES)
+def test_the_assembly_steps_follow_the_electrode_and_verify_air_free(recipe: Recipe, line_name: str) -> None:
+    line = load_line(LINES / f"{line_name}.yaml")
+    procedure = compile_procedure(recipe, line)
+    moves = [s for s in procedure.steps if isinstance(s, act.Move) and s.to == CELL]
+    # the electrode out of its storage container, then stacked with separator and positive electrode,
+    # then the electrolyte dropwise
+    assert [m.item for m in moves] == ["base", "separator", "positive-electrode", "electrolyte"]
+    last_deposit = max(i for i, s in enumerate(procedure.steps) if isinstance(s, act.Deposit))
+    first_move = procedure.steps.index(moves[0])
+    assert first_move > last_deposit
+    sealed = procedure.steps.index(act.CloseContainer(CELL))
+    assert sealed > procedure.steps.index(moves[-1])
+    assert any(isinstance(s, act.Unload) and s.container == CELL for s in procedure.steps[sealed:])
+    assert all("claim 7" in procedure.note(procedure.steps.index(m)) for m in moves)
+    verdict = verify_procedure(procedure, line)
+    assert verdict.air_free, verdict.failure
+
+
+def test_the_assembly_chamber_is_where_the_electrode_came_out(recipe: Recipe) -> None:
+    line = load_line(LINES / "fig1.yaml")
+    assert assembly_chamber(line, recipe, prefer="chamber-5") == "chamber-5"
+    procedure = compile_procedure(recipe, line)
+    (load,) = [s for s in procedure.steps if isinstance(s, act.Load) and s.container == CELL]
+    assert load.space == "chamber-5"
+
+
+def test_the_policy_holds_the_items_to_the_assembly_dew_point(recipe: Recipe) -> None:
+    line = load_line(LINES / "fig1.yaml")
+    assert policy_for(line, recipe).max_h2o_ppm <= frost_point_to_ppmv(-60.0)
+    drier = load_recipe_text(CELL_TEXT.replace("dew_point: -60 degC", "dew_point: -70 degC"))
+    policy = policy_for(line, drier)
+    assert policy.max_h2o_ppm == pytest.approx(frost_point_to_ppmv(-70.0))  # 2.6 ppm
+    procedure = compile_procedure(drier, line)
+    assert procedure.policy.max_h2o_ppm == pytest.approx(2.584, rel=1e-3)
+    assert verify_procedure(procedure, line).air_free
+
+
+def test_a_recipe_without_assembly_compiles_as_before() -> None:
+    line = load_line(LINES / "fig1.yaml")
+    plain = load_recipe(CELL_EXAMPLE.parent / "example-01.yaml")
+    procedure = compile_procedure(plain, line)
+    assert not any(isinstance(s, act.Move) and s.to == CELL for s in procedure.steps)
+    cell = compile_procedure(load_recipe(CELL_EXAMPLE), line)
+    assert cell.steps[: len(procedure.steps) - 2] == procedure.steps[: len(procedure.steps) - 2]
+
+
+def test_a_line_without_a_dry_enough_chamber_is_refused(tmp_path: Path) -> None:
+    line = _line_with_wet_argon(tmp_path)
+    # 4 ppm argon holds -60 °C (half of 10.7 ppm) but not -65 °C (half of 5.4 ppm)
+    assert verify_procedure(compile_procedure(load_recipe(CELL_EXAMPLE), line), line).air_free
+    text = CELL_TEXT.replace("dew_point: -60 degC", "dew_point: -65 degC")
+    recipe = load_recipe_text(text)
+    with pytest.raises(AssemblyChamberError, match="no glove chamber to assemble the cell in"):
+        compile_procedure(recipe, line)
+    reason = can_run(recipe, line)
+    assert reason is not None and "dew point of -65 °C" in reason
+    # the same recipe without assembly still runs there
+    assert can_run(load_recipe(CELL_EXAMPLE.parent / "example-01.yaml"), line) is None
+    # validate --line: a located violation at the recipe's dew point
+    (violation,) = fit_violations(recipe, line, read_yaml(text).source_map)
+    assert violation.code == "FIT004" and violation.path == "assembly.dew_point"
+    assert text.splitlines()[violation.line - 1].strip().startswith("dew_point: -65 degC")
+
+
+def test_the_shipped_lines_hold_minus_80_degc(recipe: Recipe) -> None:
+    for name in LINE_NAMES:
+        line = load_line(LINES / f"{name}.yaml")
+        chambers = [n for n, space in line.spaces.items() if space.kind == "glove-chamber"]
+        assert all(driest_h2o_ppm(line, n, "Ar") <= 0.1 for n in chambers)
+        assert driest_h2o_ppm(line, chambers[0], "Kr") == float("inf")  # no krypton supply
+
+
+def test_a_dew_point_above_minus_60_is_refused_at_its_line() -> None:
+    text = CELL_TEXT.replace("dew_point: -60 degC", "dew_point: -40 degC")
+    report = validate_text(text)
+    assert not report.valid
+    (violation,) = [v for v in report.violations if v.code == "ASM001"]
+    assert text.splitlines()[violation.line - 1].strip() == "dew_point: -40 degC"
+
+
+def load_recipe_text(text: str) -> Recipe:
+    report = validate_text(text)
+    assert report.recipe is not None and report.valid, report.violations
+    return report.recipe
