@@ -81,3 +81,15 @@ def test_without_pybamm_the_run_stops_with_one_line_before_recording(
     assert "anodeline[cell]" in result.output
     assert "Traceback" not in result.output
     assert not db.exists()  # refused before the store was opened
+
+
+def test_the_human_report_shows_the_cell_beside_the_model_and_the_patent(run: tuple[str, dict[str, Any]]) -> None:
+    from rich.console import Console
+
+    from anodeline.cli.run_view import _print_cell
+
+    console = Console(record=True, width=120)
+    _print_cell(run[1]["cell"], console)
+    text = console.export_text()
+    assert "patent (stated)" in text and "volumetric model" in text and "measured (twin, PyBaMM)" in text
+    assert f"{run[1]['cell']['capacity_ah']:.3f}" in text and "490" in text and "n/p ratio 1.03" in text
