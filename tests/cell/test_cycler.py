@@ -89,3 +89,13 @@ def test_a_missing_pybamm_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) ->
         require_pybamm()
     assert "needs PyBaMM" in caught.value.message and "anodeline[cell]" in caught.value.hint
     assert "\n" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "protocol",
+    [TestProtocol(3.6, 0.1, 3.5), TestProtocol(4.3, 100.0, 3.5), TestProtocol(4.3, 0.1, 4.29)],
+    ids=["charge-below-the-as-assembled-voltage", "100-A", "cut-off-above-the-charged-voltage"],
+)
+def test_a_protocol_the_cell_cannot_follow_is_one_clear_error(protocol: TestProtocol) -> None:
+    with pytest.raises(CellTestError, match="did not complete charge, hold and discharge"):
+        run_cell_test(EXAMPLE_1_ELECTRODE, EXAMPLE_1_CELL, protocol, SIGMA25)

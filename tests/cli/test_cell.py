@@ -93,3 +93,15 @@ def test_the_human_report_shows_the_cell_beside_the_model_and_the_patent(run: tu
     text = console.export_text()
     assert "patent (stated)" in text and "volumetric model" in text and "measured (twin, PyBaMM)" in text
     assert f"{run[1]['cell']['capacity_ah']:.3f}" in text and "490" in text and "n/p ratio 1.03" in text
+
+
+def test_a_protocol_the_cell_cannot_follow_leaves_it_recorded_and_untested(tmp_path: Path) -> None:
+    recipe = tmp_path / "low-charge.yaml"
+    recipe.write_text(CELL_EXAMPLE.read_text().replace("charge_to: 4.2 V", "charge_to: 3.6 V"))
+    result = runner.invoke(app, ["run", str(recipe), "--db", f"sqlite:///{tmp_path / 'r.sqlite'}", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["status"], data["verdict"]) == ("complete", "pass")  # the electrode is fine
+    cell = data["cell"]
+    assert cell["capacity_ah"] is None and cell["test"] is None
+    assert cell["note"].startswith("not tested: the cell test did not complete")

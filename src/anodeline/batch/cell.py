@@ -73,7 +73,7 @@ def assess_cell(
     store: Store, batch_id: str, recipe: Recipe, electrode: Electrode | None, sim_s: float, *, on_twin: bool
 ) -> CellOutcome:
     """Run the twin's cell test on the batch's cell (when it can) and record its discharge curve."""
-    from anodeline.cell.cycler import TestProtocol, run_cell_test
+    from anodeline.cell.cycler import CellTestError, TestProtocol, run_cell_test
 
     assert recipe.assembly is not None
     stack = ElectrodeStack.from_recipe(recipe)
@@ -86,7 +86,10 @@ def assess_cell(
         return CellOutcome(cell, None, volumetric, estimate.n_p_ratio, "no cycler device on this line: test the cell")
     if electrode is None or electrode.sigma25_s_per_cm is None:
         return CellOutcome(cell, None, volumetric, estimate.n_p_ratio, "not tested: the film's σ25 is not known")
-    result = run_cell_test(stack, design, TestProtocol.from_assembly(recipe.assembly), electrode.sigma25_s_per_cm)
+    try:
+        result = run_cell_test(stack, design, TestProtocol.from_assembly(recipe.assembly), electrode.sigma25_s_per_cm)
+    except CellTestError as exc:  # the electrode and the cell are made and recorded; only the test failed
+        return CellOutcome(cell, None, volumetric, estimate.n_p_ratio, f"not tested: {exc.message}")
     current = result.protocol.current_a
     samples = [TelemetrySample(VOLTAGE_CHANNEL, sim_s + q / current * 3600.0, v) for q, v in result.curve]
     store.record_telemetry(batch_id, samples)

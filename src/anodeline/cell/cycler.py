@@ -209,10 +209,13 @@ def run_cell_test(
     pybamm = _import_pybamm()
     started = time.perf_counter()
     current = protocol.current_a
+    # each step may last three times the volumetric model's capacity at the test current (PyBaMM's own
+    # default limit would cut a slow test short)
+    hours = 3.0 * estimate_cell(electrode, design).capacity_ah / current
     experiment = pybamm.Experiment([(
-        f"Charge at {current:.6g} A until {protocol.charge_to_v:.6g} V",
-        f"Hold at {protocol.charge_to_v:.6g} V until {HOLD_END_FRACTION * current:.6g} A",
-        f"Discharge at {current:.6g} A until {protocol.discharge_to_v:.6g} V",
+        f"Charge at {current:.6g} A for {hours:.6g} hours or until {protocol.charge_to_v:.6g} V",
+        f"Hold at {protocol.charge_to_v:.6g} V for {hours:.6g} hours or until {HOLD_END_FRACTION * current:.6g} A",
+        f"Discharge at {current:.6g} A for {hours:.6g} hours or until {protocol.discharge_to_v:.6g} V",
     )])  # fmt: skip
     model = pybamm.lithium_ion.DFN({"working electrode": "positive", "contact resistance": "true"})
     values = parameter_values(electrode, design, protocol, contact_ohm, pybamm)
@@ -224,16 +227,23 @@ def run_cell_test(
             f"PyBaMM could not simulate the cell test: {exc}",
             hint="check the assembly's test protocol and cell design (docs/assembly.md)",
         ) from None
-    if len(steps) < 3:
+    try:
+        ended = [step.termination for step in steps]
+        charged = steps[1]["Discharge capacity [A.h]"].entries[-1] - steps[0]["Discharge capacity [A.h]"].entries[0]
+        discharge = steps[2]
+        q = discharge["Discharge capacity [A.h]"].entries
+        v = discharge["Voltage [V]"].entries
+        t = discharge["Time [s]"].entries
+    except Exception:  # a step PyBaMM skipped (EmptySolution) or never reached
+        ended = [str(getattr(step, "termination", "skipped")) for step in steps]
         raise CellTestError(
-            f"the cell test stopped at step {len(steps)} of 3 ({steps[-1].termination if steps else 'no step'})",
-            hint="the cell cannot be charged to the test voltage at this current: lower the current",
-        )
-    charged = steps[1]["Discharge capacity [A.h]"].entries[-1] - steps[0]["Discharge capacity [A.h]"].entries[0]
-    discharge = steps[2]
-    q = discharge["Discharge capacity [A.h]"].entries
-    v = discharge["Voltage [V]"].entries
-    t = discharge["Time [s]"].entries
+            f"the cell test did not complete charge, hold and discharge (steps ended: {', '.join(ended) or 'none'})",
+            hint="the cell cannot reach the test voltages at this current: check charge_to (above the "
+            "as-assembled ~3.7 V), discharge_to and the current",
+        ) from None
+    if "Voltage" not in str(ended[0]):  # the time limit, not the charge voltage, ended the charge
+        raise CellTestError(f"the charge did not reach {protocol.charge_to_v:g} V (it ended on {ended[0]})",
+                            hint="lower the current or the charge voltage")  # fmt: skip
     q = q - q[0]
     capacity = float(q[-1])
     energy = float(sum(0.5 * (v[i] + v[i + 1]) * (q[i + 1] - q[i]) for i in range(len(q) - 1)))
