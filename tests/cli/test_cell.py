@@ -105,3 +105,46 @@ def test_a_protocol_the_cell_cannot_follow_leaves_it_recorded_and_untested(tmp_p
     cell = data["cell"]
     assert cell["capacity_ah"] is None and cell["test"] is None
     assert cell["note"].startswith("not tested: the cell test did not complete")
+
+
+def test_a_cell_batch_killed_during_assembly_resumes_to_its_cell_test(tmp_path: Path) -> None:
+    """kill -9 while the cell is being assembled; ``resume`` finishes the assembly and tests the cell."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.cli.test_crash import PASSWORDS, _users
+
+    db = f"sqlite:///{tmp_path / 'crash.sqlite'}"
+    _users(db)
+    command = [sys.executable, "-c", "from anodeline.cli import main; main()", "run", str(CELL_EXAMPLE),
+               "--db", db, "--json", "--speed", "4000"]  # fmt: skip
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env={**os.environ, "ANODELINE_LEASE_S": "2"})  # fmt: skip
+    end = time.monotonic() + 120.0
+    batch = ""
+    while time.monotonic() < end and child.poll() is None:  # until the first assembly step is journalled
+        try:
+            with open_store(db) as store:
+                batches = store.list_batches()
+                if batches and any(e.index >= 38 for e in store.step_journal(batches[0].batch_id)):
+                    batch = batches[0].batch_id
+                    break
+        except Exception:
+            pass
+        time.sleep(0.05)
+    if child.poll() is not None or not batch:
+        child.kill()
+        pytest.skip("the run ended before its assembly could be interrupted (a slow or loaded machine)")
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    env = {"ANODELINE_PASSWORD": PASSWORDS["erin"], "ANODELINE_ANCHOR_LOG": ""}
+    resumed = runner.invoke(app, ["resume", batch, "--as", "erin", "--db", db, "--json"], env=env)
+    report = json.loads(resumed.stdout)
+    assert (report["status"], report["verdict"]) == ("complete", "pass"), report["reasons"]
+    assert 0.75 * 0.5 <= report["cell"]["capacity_ah"] < 0.5
+    with open_store(db) as store:
+        assert store.telemetry(batch, "cell.voltage_v")
+        assert f"{batch}/electrode" in store.genealogy(f"{batch}/cell").ancestry.ids()
