@@ -148,3 +148,16 @@ def test_a_cell_batch_killed_during_assembly_resumes_to_its_cell_test(tmp_path: 
     with open_store(db) as store:
         assert store.telemetry(batch, "cell.voltage_v")
         assert f"{batch}/electrode" in store.genealogy(f"{batch}/cell").ancestry.ids()
+
+
+def test_record_shows_the_cell_its_parts_exposure_and_its_test(run: tuple[str, dict[str, Any]]) -> None:
+    db, data = run
+    result = runner.invoke(app, ["record", data["batch"], "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["genealogy"]["cell"]["id"] == f"{data['batch']}/cell"
+    exposed = {e["item"].split("/")[-1] for e in record["exposure"]}
+    assert {"base", "positive-electrode", "separator", "electrolyte"} <= exposed  # the parts met the chamber too
+    assert record["electrode"]["cell"]["energy_density_wh_per_l"] == data["cell"]["energy_density_wh_per_l"]
+    human = runner.invoke(app, ["record", data["batch"], "--db", db])
+    assert human.exit_code == 0 and "patent (stated)" in human.output and "/cell from" in human.output

@@ -130,6 +130,8 @@ def print_record(data: dict[str, Any], console: Console | None = None) -> None:
                 f"Ea {electrode['ea_kj_per_mol']:.1f} kJ/mol, "
                 f"{'amorphous' if electrode['amorphous'] else 'crystalline'}"
             )
+        if isinstance(electrode.get("cell"), dict):  # a recipe with an assembly section (batch/cell.py)
+            _print_cell(electrode["cell"], console)
     steps = Table("#", "action", "start", "end", "outcome", "arguments", title="steps", title_justify="left")
     for s in data["steps"]:
         args = ", ".join(f"{k}={v}" for k, v in s["arguments"].items())
@@ -145,6 +147,9 @@ def print_record(data: dict[str, Any], console: Console | None = None) -> None:
         console.print(f"alarm {alarm['code']} at {_hms(alarm['raised_s'])}: {alarm['message']}")
     if data["genealogy"]:
         console.print(f"genealogy: {data['genealogy']['electrode']} from lots {', '.join(data['genealogy']['lots'])}")
+        cell = data["genealogy"].get("cell")
+        if cell:
+            console.print(f"genealogy: {cell['id']} from {data['genealogy']['electrode']} and the cell parts")
     exposure = Table(
         "item", "space", "from", "to", "max O2", "max H2O", "H2O dose", title="exposure ledger", title_justify="left"
     )
