@@ -125,3 +125,23 @@ def load_recipe_text(text: str) -> Recipe:
     report = validate_text(text)
     assert report.recipe is not None and report.valid, report.violations
     return report.recipe
+
+
+@pytest.mark.parametrize(
+    ("example", "line_name", "claim"),
+    [("example-05.yaml", "fig1", "claim 23"), ("two-apparatus-01.yaml", "two-apparatus", "claim 39"),
+     ("example-17b.yaml", "single-port", "claim 7")],
+)  # fmt: skip
+def test_each_route_assembles_under_its_own_claim(example: str, line_name: str, claim: str) -> None:
+    text = (CELL_EXAMPLE.parent / example).read_text()
+    recipe = load_recipe_text(text.replace("\nstorage:", "\nassembly: {}\nstorage:", 1) if "\nstorage:" in text
+                              else text + "\nassembly: {}\n")  # fmt: skip
+    line = load_line(LINES / f"{line_name}.yaml")
+    procedure = compile_procedure(recipe, line)
+    sealed = procedure.steps.index(act.CloseContainer(CELL))
+    assert procedure.note(sealed).startswith(claim)
+    moved = [s.item for s in procedure.steps if isinstance(s, act.Move) and s.to == CELL]
+    assert (
+        moved[0] == procedure.steps[[i for i, s in enumerate(procedure.steps) if isinstance(s, act.Deposit)][-1]].onto
+    )
+    assert verify_procedure(procedure, line).air_free
