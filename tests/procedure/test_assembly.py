@@ -145,3 +145,19 @@ def test_each_route_assembles_under_its_own_claim(example: str, line_name: str, 
         moved[0] == procedure.steps[[i for i, s in enumerate(procedure.steps) if isinstance(s, act.Deposit)][-1]].onto
     )
     assert verify_procedure(procedure, line).air_free
+
+
+def test_the_verifier_refuses_an_assembly_in_an_unpurged_chamber(recipe: Recipe) -> None:
+    from dataclasses import replace
+
+    line = load_line(LINES / "fig1.yaml")
+    procedure = compile_procedure(recipe, line)
+    loaded = next(i for i, s in enumerate(procedure.steps) if isinstance(s, act.Load) and s.container == CELL)
+    # drop the assembly chamber's evacuate/backfill cycles: the storage container is opened in the air it got
+    # from its load port
+    steps = tuple(s for i, s in enumerate(procedure.steps)
+                  if i <= loaded or not isinstance(s, act.Evacuate | act.Backfill))  # fmt: skip
+    verdict = verify_procedure(replace(procedure, steps=steps, notes=()), line)
+    assert not verdict.air_free
+    assert verdict.failure is not None and verdict.failure.rule == "CONT001"  # opened in air: refused
+    assert verdict.failure.step == steps.index(act.OpenContainer("storage-1"), loaded)
