@@ -54,6 +54,9 @@ def test_without_assembly_a_recipe_has_none() -> None:
         ("thickness: 25 um", "thickness: 0 um", "SCH006", "assembly.separator.thickness"),
         ("active: LiCoO2", "active: LiFePO4", "SCH004", "assembly.positive_electrode.active"),
         ("volume: 10 mL", "volume: 0 mL", "SCH006", "assembly.container.volume"),
+        ("volume: 10 mL", "volume: 1e300 L", "SCH006", "assembly.container.volume"),
+        ("discharge_current: 100 mA", "discharge_current: 1e-300 A", "SCH006", "assembly.test.discharge_current"),
+        ("cycles: 100", "cycles: true", "SCH004", "assembly.test.cycles"),
         ("salt: LiPF6", "salts: LiPF6", "SCH002", "assembly.electrolyte.salts"),
     ],
 )

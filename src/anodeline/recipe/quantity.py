@@ -165,9 +165,9 @@ Voltage = Annotated[
     AfterValidator(Within("V", 0.0, 10.0, "physics (a lithium cell lies between 0 and ~5 V vs Li)", low_open=True)),
     _TEXT, _schema("voltage"),
 ]  # fmt: skip
-#: A test current: above 0, at most 100 A (a single laboratory cell).
+#: A test current: 0.1 mA to 100 A (est.: a cycler channel's range for a single assembled cell).
 Current = Annotated[
     _Q, BeforeValidator(_parser("current")), _FINITE,
-    AfterValidator(Within("A", 0.0, 100.0, "est. (a single assembled test cell)", low_open=True)),
+    AfterValidator(Within("A", 1e-4, 100.0, "est. (a cycler channel for a single assembled cell)")),
     _TEXT, _schema("current"),
 ]  # fmt: skip

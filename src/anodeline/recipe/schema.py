@@ -165,7 +165,10 @@ class CellContainer(_Model):
     """What the stack is sealed in (Example 1: a stainless-steel container)."""
 
     material: str = "stainless steel"
-    volume: Volume = Field(default_factory=lambda: Q_(10.0, "mL"))
+    #: its gas volume, at most 10 L (est.: a sealed laboratory cell)
+    volume: Annotated[Volume, AfterValidator(Within("L", 0.0, 10.0, "est. (a sealed laboratory cell)"))] = Field(
+        default_factory=lambda: Q_(10.0, "mL")
+    )
 
 
 class CellTest(_Model):
@@ -174,7 +177,7 @@ class CellTest(_Model):
     charge_to: Voltage = Field(default_factory=lambda: Q_(4.2, "V"))
     discharge_current: Current = Field(default_factory=lambda: Q_(100.0, "mA"))
     discharge_to: Voltage = Field(default_factory=lambda: Q_(3.5, "V"))
-    cycles: int = Field(default=1, ge=1, le=10_000)
+    cycles: int = Field(default=1, ge=1, le=10_000, strict=True)
 
 
 class Assembly(_Model):
