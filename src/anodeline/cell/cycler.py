@@ -212,17 +212,21 @@ def run_cell_test(
     # each step may last three times the volumetric model's capacity at the test current (PyBaMM's own
     # default limit would cut a slow test short)
     hours = 3.0 * estimate_cell(electrode, design).capacity_ah / current
-    experiment = pybamm.Experiment([(
-        f"Charge at {current:.6g} A for {hours:.6g} hours or until {protocol.charge_to_v:.6g} V",
-        f"Hold at {protocol.charge_to_v:.6g} V for {hours:.6g} hours or until {HOLD_END_FRACTION * current:.6g} A",
-        f"Discharge at {current:.6g} A for {hours:.6g} hours or until {protocol.discharge_to_v:.6g} V",
-    )])  # fmt: skip
-    model = pybamm.lithium_ion.DFN({"working electrode": "positive", "contact resistance": "true"})
-    values = parameter_values(electrode, design, protocol, contact_ohm, pybamm)
+    #: what PyBaMM raises for a cell or protocol it cannot simulate (its own, the experiment parser's
+    #: ValueError, casadi's RuntimeError, an empty solution's IndexError)
+    failures = (pybamm.SolverError, pybamm.ModelError, ValueError, RuntimeError, ArithmeticError, IndexError)
     try:
+        experiment = pybamm.Experiment([(
+            f"Charge at {current:.6g} A for {hours:.6g} hours or until {protocol.charge_to_v:.6g} V",
+            f"Hold at {protocol.charge_to_v:.6g} V for {hours:.6g} hours or until "
+            f"{HOLD_END_FRACTION * current:.6g} A",
+            f"Discharge at {current:.6g} A for {hours:.6g} hours or until {protocol.discharge_to_v:.6g} V",
+        )])  # fmt: skip
+        model = pybamm.lithium_ion.DFN({"working electrode": "positive", "contact resistance": "true"})
+        values = parameter_values(electrode, design, protocol, contact_ohm, pybamm)
         solution = pybamm.Simulation(model, parameter_values=values, experiment=experiment).solve()
         steps = solution.cycles[0].steps
-    except Exception as exc:  # PyBaMM raises its own and numpy/casadi errors alike
+    except failures as exc:
         raise CellTestError(
             f"PyBaMM could not simulate the cell test: {exc}",
             hint="check the assembly's test protocol and cell design (docs/assembly.md)",
@@ -234,7 +238,7 @@ def run_cell_test(
         q = discharge["Discharge capacity [A.h]"].entries
         v = discharge["Voltage [V]"].entries
         t = discharge["Time [s]"].entries
-    except Exception:  # a step PyBaMM skipped (EmptySolution) or never reached
+    except (TypeError, IndexError, KeyError):  # a step PyBaMM skipped (an EmptySolution) or never reached
         ended = [str(getattr(step, "termination", "skipped")) for step in steps]
         raise CellTestError(
             f"the cell test did not complete charge, hold and discharge (steps ended: {', '.join(ended) or 'none'})",
