@@ -161,3 +161,15 @@ def test_record_shows_the_cell_its_parts_exposure_and_its_test(run: tuple[str, d
     assert record["electrode"]["cell"]["energy_density_wh_per_l"] == data["cell"]["energy_density_wh_per_l"]
     human = runner.invoke(app, ["record", data["batch"], "--db", db])
     assert human.exit_code == 0 and "patent (stated)" in human.output and "/cell from" in human.output
+
+
+def test_the_html_report_has_the_cell_and_its_discharge_plot(run: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
+    db, data = run
+    out = tmp_path / "cell.html"
+    result = runner.invoke(app, ["record", data["batch"], "--db", db, "--export", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert f"<h2>Cell {data['batch']}/cell</h2>" in html and "patent (stated)" in html
+    assert html.count("<img") >= 2  # the atmospheres, the exposure and the discharge curve
+    record = json.loads(runner.invoke(app, ["record", data["batch"], "--db", db, "--json"]).stdout)
+    assert record["readings"]["cell.voltage_v"]["unit"] == "V"

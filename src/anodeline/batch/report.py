@@ -23,7 +23,7 @@ MEASURED_UNITS = {"o2": "ppm", "h2o": "ppm", "pressure": "Pa", "dew-point": "deg
 #: Unit of a device channel by the end of its name (devices/sim: one convention for every backend).
 SUFFIX_UNITS = (
     (".temperature", "degC"), (".setpoint", "degC"), (".thickness_um", "um"), (".rate_nm_per_s", "nm/s"),
-    (".position", "1 (0 closed, 1 open)"),
+    (".position", "1 (0 closed, 1 open)"), (".voltage_v", "V"),
 )  # fmt: skip
 
 
