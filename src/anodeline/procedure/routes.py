@@ -95,6 +95,10 @@ def packing_atmosphere(recipe: Recipe) -> Atmosphere:
     """What supplied containers are sealed under: the recipe's gas at a tenth of its limits (≤ 1 ppm)."""
     o2 = min(1.0, 0.1 * float(recipe.atmosphere.max_o2.to("ppm").magnitude))
     h2o = min(1.0, 0.1 * float(recipe.atmosphere.max_h2o.to("ppm").magnitude))
+    if recipe.assembly is not None:  # the policy holds every item to the assembly's dew point (policy_for)
+        from anodeline.physics.atmosphere.humidity import frost_point_to_ppmv
+
+        h2o = min(h2o, 0.1 * frost_point_to_ppmv(float(recipe.assembly.dew_point.to("degC").magnitude)))
     if gases.is_dry_air(recipe.atmosphere.gas):
         return inert(recipe.atmosphere.gas, AIR_O2_PPM, h2o)
     return inert(recipe.atmosphere.gas, o2, h2o)

@@ -66,7 +66,7 @@ def fit_violations(recipe: Recipe, line: Line, source_map: SourceMap) -> list[Vi
         try:
             assembly_chamber(line, recipe)
         except AssemblyChamberError as exc:
-            finding = _Finding("assembly.dew_point", f"line {line.line!r}: {exc.message}", exc.hint)
+            finding = _Finding("assembly.dew_point", exc.message, exc.hint)
             return [located(FIT004, finding, source_map)]
     reason = can_run(recipe, line)
     if reason:
