@@ -13,8 +13,8 @@ Parameters (docs/assembly.md): LiCoO2, electrolyte and separator from Ramadass e
 shipped with PyBaMM (``Ramadass2004``), lithium-metal kinetics from Xu et al. (2019)
 (``Xu2019``); geometry and loading from the cell design (cell/design.py: coating thickness,
 47 vol% LiCoO2, separator, area, faces). Estimated (est.): the gel's electrolyte fraction 0.48
-(1 − 0.47 LiCoO2 − 0.05 carbon), Bruggeman exponent 1.5 in the positive electrode (Ramadass's
-4.0 is fitted to an 88 µm electrode and starves a 300 µm one at C/5), the as-assembled lithium
+(1 − 0.47 LiCoO2 − 0.05 carbon), Bruggeman exponent 1.5 in the positive electrode (the classic
+value; Ramadass's 4.0 belongs to an 80 µm electrode and gives 0.6 % less capacity), the as-assembled lithium
 fraction 0.86 (the fit's domain ends near 0.88), a constant-voltage hold to a tenth of the current.
 
 Protocol: charge at the test current to ``charge_to``, hold until a tenth of it, discharge at the
