@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from anodeline import window
-from anodeline.cell.design import ElectrodeStack
+from anodeline.cell.design import EXAMPLE_1_CELL, CellDesign, ElectrodeStack
 from anodeline.cell.model import CellEstimate, estimate_cell
 from anodeline.chemistry.properties import FilmPrediction, predict_film, sigma_at
 from anodeline.errors import ModelDomainError
@@ -204,5 +204,6 @@ def predict_recipe(recipe: Recipe) -> RecipePrediction:
     spec = conductivity_spec_s_per_cm(recipe)
     area = substrate_area_cm2(recipe)
     layers = tuple(predict_layer(layer, spec, area) for layer in recipe.layers)
-    cell = estimate_cell(ElectrodeStack.from_recipe(recipe))
+    design = CellDesign.from_assembly(recipe.assembly) if recipe.assembly is not None else EXAMPLE_1_CELL
+    cell = estimate_cell(ElectrodeStack.from_recipe(recipe), design)
     return RecipePrediction(recipe.recipe, layers, cell, recipe_film_map(recipe), area)

@@ -32,6 +32,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "volumetric_flow": ("m^3/s", "m^3/h", "m**3/h", "L/s", "L/min", "meter ** 3 / second", "meter ** 3 / hour",
                         "liter / second", "liter / minute"),
     "frequency": ("Hz", "1/h", "1/s", "hertz", "1 / hour", "1 / second"),
+    "voltage": ("V", "mV", "volt", "millivolt"),
+    "current": ("A", "mA", "ampere", "milliampere"),
 }  # fmt: skip
 
 
@@ -178,6 +180,14 @@ NAMES: dict[Any, Any] = {
     "hertz": "hertz",
     "1 / hour": "1 / hour",
     "1 / second": "1 / second",
+    "V": "volt",
+    "mV": "millivolt",
+    "volt": "volt",
+    "millivolt": "millivolt",
+    "A": "ampere",
+    "mA": "milliampere",
+    "ampere": "ampere",
+    "milliampere": "milliampere",
 }
 #: pint's name -> dimension
 KINDS: dict[Any, Any] = {
@@ -224,6 +234,10 @@ KINDS: dict[Any, Any] = {
     "hertz": "frequency",
     "1 / hour": "frequency",
     "1 / second": "frequency",
+    "volt": "voltage",
+    "millivolt": "voltage",
+    "ampere": "current",
+    "milliampere": "current",
 }
 #: offset unit -> (scale, offset, reference unit)
 OFFSETS: dict[Any, Any] = {
@@ -383,4 +397,8 @@ FACTORS: dict[Any, Any] = {
     ("1 / second", "hertz"): 1.0,
     ("hertz", "1 / hour"): 3600.0,
     ("hertz", "1 / second"): 1.0,
+    ("millivolt", "volt"): 0.001,
+    ("volt", "millivolt"): 1000.0,
+    ("ampere", "milliampere"): 1000.0,
+    ("milliampere", "ampere"): 0.001,
 }

@@ -35,6 +35,8 @@ DIMENSIONS: dict[str, str] = {
     "volume": "[length] ** 3",
     "volumetric_flow": "[length] ** 3 / [time]",
     "frequency": "1 / [time]",
+    "voltage": "[length] ** 2 * [mass] / [current] / [time] ** 3",
+    "current": "[current]",
 }
 
 #: An example written for each dimension, used in hints.
@@ -50,6 +52,8 @@ EXAMPLES: dict[str, str] = {
     "volume": "72 L",
     "volumetric_flow": "12 m^3/h",
     "frequency": "10 Hz",
+    "voltage": "4.2 V",
+    "current": "100 mA",
 }
 
 
@@ -422,7 +426,7 @@ def parse_quantity(value: Any, kind: str) -> Quantity:
 _SI = {"length": "meter", "temperature": "kelvin", "pressure": "pascal", "time": "second",
        "fraction": "dimensionless", "conductivity": "siemens / meter", "molar_energy": "joule / mole",
        "power": "watt", "volume": "meter ** 3", "volumetric_flow": "meter ** 3 / second",
-       "frequency": "hertz"}  # fmt: skip
+       "frequency": "hertz", "voltage": "volt", "current": "ampere"}  # fmt: skip
 
 
 def si_magnitude(quantity: Any) -> Any:

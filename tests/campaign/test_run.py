@@ -117,3 +117,19 @@ def test_unknown_batches_and_faults_that_alter_the_line_are_refused(sqlite: Stor
     with pytest.raises(FaultError, match="changes the line"):
         run_campaign(campaign, planned, sqlite, faults={planned.problem.batches[0].id: ["impure-gas"]})
     assert sqlite.list_batches() == []
+
+
+def test_a_campaign_of_cells_records_each_cell_with_its_genealogy_and_test(sqlite: Store, tmp_path: Path) -> None:
+    pytest.importorskip("pybamm")
+    from tests.conftest import CELL_EXAMPLE
+
+    path = tmp_path / "cells.yaml"
+    path.write_text(f"campaign: cells\nstart: 2025-03-10T06:00:00+00:00\nlines: [{LINES / 'fig1.yaml'}]\n"
+                    f"orders:\n  - {{recipe: {CELL_EXAMPLE}, count: 2}}\n")  # fmt: skip
+    campaign = load_campaign(path)
+    run = run_campaign(campaign, plan(campaign.problem()), sqlite, seed=1)
+    assert [(b.status, b.verdict) for b in run.batches] == [("complete", "pass")] * 2
+    for b in run.batches:
+        assert f"{b.record}/electrode" in sqlite.genealogy(f"{b.record}/cell").ancestry.ids()
+        curve = sqlite.telemetry(b.record, "cell.voltage_v")
+        assert curve and curve[-1].value == pytest.approx(3.5, abs=1e-3)

@@ -148,3 +148,13 @@ def test_errors_of_loaded_libraries_keep_their_exit_code() -> None:
     assert exit_code_of(FaultError("no fault 'x'")) == 2
     message, _ = describe(OperationalError("SELECT 1", {}, Exception("locked")))
     assert message.startswith("the batch-record store failed")
+
+
+def test_pybamm_is_imported_only_by_the_cell_test(tmp_path: Path) -> None:
+    """PyBaMM (~2 s to import) is for running a recipe with an assembly section, nothing else."""
+    from tests.conftest import CELL_EXAMPLE
+
+    db = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    for args in (("--help",), ("run", "--help"), ("validate", str(CELL_EXAMPLE)), ("plan", str(CELL_EXAMPLE)),
+                 ("run", EX1, "--db", db, "--json")):  # fmt: skip
+        assert "pybamm" not in loaded(*args)["top"], args

@@ -50,6 +50,9 @@ def stable(report: dict[str, Any]) -> dict[str, Any]:
     electrode = data.get("electrode")
     if isinstance(electrode, dict):
         data["electrode"] = {key: value for key, value in electrode.items() if key != "id"}
+    cell = data.get("cell")  # a recipe with an assembly section (example-01-cell)
+    if isinstance(cell, dict):
+        data["cell"] = {key: value for key, value in cell.items() if key != "id"}
     return data
 
 

@@ -12,6 +12,7 @@ from tests.conftest import EXAMPLES
 
 EX1 = (EXAMPLES / "patent" / "example-01.yaml").read_text()
 EX5 = (EXAMPLES / "patent" / "example-05.yaml").read_text()
+CELL = (EXAMPLES / "patent" / "example-01-cell.yaml").read_text()
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,9 @@ CASES = [
         "spec.max_activation_energy",
         "45 kJ/mol",
     ),
+    Case("ASM001", edit(CELL, "dew_point: -60 degC", "dew_point: -59 degC"), "assembly.dew_point", "-59 degC"),
+    Case("ASM002", edit(CELL, "charge_to: 4.2 V", "charge_to: 4.5 V"), "assembly.test.charge_to", "4.5 V"),
+    Case("ASM003", edit(CELL, "coating: 300 um", "coating: 320 um"), "assembly.positive_electrode.coating", "320 um"),
     Case(
         "PHY001",
         edit(edit(EX1, ATM, "atmosphere: {gas: N2, purity: 99.99 %}"), RT, "    substrate_temperature: 120 degC\n"),

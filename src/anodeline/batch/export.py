@@ -176,7 +176,36 @@ def _electrode(electrode: dict[str, Any] | None) -> list[str]:
         ["amorphous", "yes" if electrode.get("amorphous") else "no"],
         ["verdict", electrode.get("verdict", "-")], ["reasons", "; ".join(electrode.get("reasons", [])) or "none"],
     ]  # fmt: skip
-    return ["<h2>Electrode</h2>", _table(["property", "value"], rows)]
+    return ["<h2>Electrode</h2>", _table(["property", "value"], rows), *_cell(electrode.get("cell"))]
+
+
+def _cell(cell: dict[str, Any] | None) -> list[str]:
+    """The cell the electrode went into (claims 7, 23, 39): the twin's test beside the model and the patent."""
+    if not isinstance(cell, dict):
+        return []
+    model, patent, density = cell["volumetric_model"], cell["patent"], "energy_density_wh_per_l"
+
+    def shown(value: float | None, form: str) -> str:
+        return "-" if value is None else format(value, form)
+
+    rows = [
+        ["capacity, Ah", shown(cell["capacity_ah"], ".3f"), shown(model["capacity_ah"], ".3f"),
+         shown(patent["capacity_ah"], ".3g")],
+        ["energy, Wh", shown(cell["energy_wh"], ".3f"), shown(model["energy_wh"], ".3f"), "-"],
+        ["energy density, Wh/L", shown(cell[density], ".0f"), shown(model[density], ".0f"),
+         shown(patent[density], ".0f")],
+    ]  # fmt: skip
+    parts = [f"<h2>Cell {escape(str(cell['id']))}</h2>",
+             _table(["", "measured (twin, PyBaMM)", "volumetric model", "patent (stated)"], rows),
+             f"<p>n/p ratio {cell['n_p_ratio']:.2f}. {escape(cell.get('note') or '')}</p>"]  # fmt: skip
+    test = cell.get("test")
+    if isinstance(test, dict) and test.get("curve"):
+        fig, (ax,) = _figure(1, f"discharge at {test['protocol']['current_a'] * 1000:g} mA")
+        ax.plot([q for q, _ in test["curve"]], [v for _, v in test["curve"]])
+        ax.set_xlabel("discharged [Ah]")
+        ax.set_ylabel("voltage [V]")
+        parts.append(_img(_png(fig)))
+    return parts
 
 
 def _signatures(data: dict[str, Any]) -> list[str]:

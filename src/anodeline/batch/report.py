@@ -23,7 +23,7 @@ MEASURED_UNITS = {"o2": "ppm", "h2o": "ppm", "pressure": "Pa", "dew-point": "deg
 #: Unit of a device channel by the end of its name (devices/sim: one convention for every backend).
 SUFFIX_UNITS = (
     (".temperature", "degC"), (".setpoint", "degC"), (".thickness_um", "um"), (".rate_nm_per_s", "nm/s"),
-    (".position", "1 (0 closed, 1 open)"),
+    (".position", "1 (0 closed, 1 open)"), (".voltage_v", "V"),
 )  # fmt: skip
 
 
@@ -70,6 +70,11 @@ def batch_record(
         family = store.genealogy(electrode_id)
         genealogy = {"electrode": electrode_id, "ancestry": _tree(family.ancestry), "lots": sorted(family.lots())}
         item_ids = family.ancestry.ids()
+        if store.item(f"{batch_id}/cell") is not None:  # claims 7, 23, 39: the cell it went into (batch/cell.py)
+            cell = store.genealogy(f"{batch_id}/cell")
+            genealogy["cell"] = {"id": f"{batch_id}/cell", "ancestry": _tree(cell.ancestry),
+                                 "lots": sorted(cell.lots())}  # fmt: skip
+            item_ids |= cell.ancestry.ids()
     except RecordNotFoundError:
         pass
     exposure = [

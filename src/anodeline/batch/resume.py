@@ -233,7 +233,12 @@ def resume_batch(
             summaries = tuple(summarise(item, ivs) for item, ivs in sorted(exposures.items()))
             judgement = judge(recipe, result.status, electrode, list(summaries))
             reasons = tuple(dict.fromkeys([*result.reasons, *judgement.reasons]))
-            _finish(store, batch_id, result.status, judgement, reasons, journal.last_sim_s, electrode)
+            cell = None
+            if recipe.assembly is not None and result.status == "complete":  # the twin's cell test
+                from anodeline.batch.cell import assess_cell
+
+                cell = assess_cell(store, batch_id, recipe, electrode, journal.last_sim_s, on_twin=equipment is None)
+            _finish(store, batch_id, result.status, judgement, reasons, journal.last_sim_s, electrode, cell)
             head = store.audit_head()
             report = BatchReport(
                 batch=batch_id, status=result.status,
@@ -242,7 +247,7 @@ def resume_batch(
                 steps=state_of.done + result.steps_executed, electrode=electrode, exposure=summaries,
                 reasons=reasons, db=shown(store.url), audit_head=head.hash if head else None, line=line.line,
                 backend=equipment.backend if equipment is not None else "twin",
-                endpoint=equipment.endpoint if equipment is not None else None,
+                endpoint=equipment.endpoint if equipment is not None else None, cell=cell,
             )  # fmt: skip
     return report
 

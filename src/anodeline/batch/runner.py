@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from anodeline.batch.cell import CellOutcome, assess_cell, register_cell
 from anodeline.batch.commands import RecordsCommands
 from anodeline.batch.journal import RecordsJournal
 from anodeline.batch.materials import check_lot_records, check_lot_roles, lot_roles, register_materials
@@ -64,6 +65,7 @@ class BatchReport:
     faults: tuple[str, ...] = field(default_factory=tuple)
     backend: str = "twin"  # or the protocols of the equipment (opcua, modbus, modbus+opcua)
     endpoint: str | None = None
+    cell: CellOutcome | None = None  # a recipe with an assembly section (claims 7, 23, 39)
 
     def to_dict(self) -> dict[str, Any]:
         equipment = {} if self.backend == "twin" else {"backend": self.backend, "endpoint": self.endpoint}
@@ -82,6 +84,7 @@ class BatchReport:
             "db": self.db,
             "audit_head": self.audit_head,
             **equipment,  # a twin run's JSON stays as it was (tests/test_golden.py)
+            **({"cell": self.cell.to_dict()} if self.cell is not None else {}),
         }
 
 
@@ -139,6 +142,10 @@ def run_batch(
         EngineSettings(max_run_s=max_run_s) if equipment is None else equipment.engine_settings(max_run_s=max_run_s)
     )
     recipe = load_recipe(recipe_path)
+    if recipe.assembly is not None and equipment is None:  # the twin tests the cell: PyBaMM must be there
+        from anodeline.cell.cycler import require_pybamm
+
+        require_pybamm()
     check_lot_roles(recipe, lots or {})
     line = load_line(line_path or default_line_path(recipe.route))
     reason = can_run(recipe, line)
@@ -184,6 +191,8 @@ def run_batch(
         )  # fmt: skip
         batch_id = record.batch_id
         materials = register_materials(store, batch_id, recipe, procedure, lots or {})
+        if recipe.assembly is not None:
+            register_cell(store, batch_id, materials.item_ids, materials.electrode_id)
         journal = RecordsJournal(store, batch_id, materials.item_ids)
         # the batch's lease, held (renewed from a thread) until its end is recorded; a killed process
         # stops renewing it and the batch shows as interrupted (records/lease.py)
@@ -242,7 +251,10 @@ def run_batch(
             )  # fmt: skip
         judgement = judge(recipe, result.status, electrode, list(exposures))
         reasons = tuple(dict.fromkeys([*result.reasons, *judgement.reasons]))
-        _finish(store, batch_id, result.status, judgement, reasons, journal.last_sim_s, electrode)
+        cell = None
+        if recipe.assembly is not None and result.status == "complete":
+            cell = assess_cell(store, batch_id, recipe, electrode, journal.last_sim_s, on_twin=equipment is None)
+        _finish(store, batch_id, result.status, judgement, reasons, journal.last_sim_s, electrode, cell)
         head = store.audit_head()
         return BatchReport(
             batch=batch_id, status=result.status, verdict=None if result.status == "held" else judgement.verdict,
@@ -250,7 +262,7 @@ def run_batch(
             electrode=electrode, exposure=exposures, reasons=reasons, db=shown(store.url),
             audit_head=head.hash if head else None, line=line.line, faults=faults,
             backend=equipment.backend if equipment is not None else "twin",
-            endpoint=equipment.endpoint if equipment is not None else None,
+            endpoint=equipment.endpoint if equipment is not None else None, cell=cell,
         )  # fmt: skip
     finally:
         try:
@@ -270,12 +282,15 @@ def _finish(
     reasons: tuple[str, ...],
     sim_s: float,
     electrode: Electrode | None,
+    cell: CellOutcome | None = None,
 ) -> None:
     current = store.get_batch(batch_id).status
     if status == "complete" and current == "running":
         made = None
         if electrode is not None:  # the record keeps the electrode with its verdict and reasons
             made = {**electrode.to_dict(), "verdict": judgement.verdict, "reasons": list(judgement.reasons)}
+            if cell is not None:  # the cell it went into, with its test (batch/cell.py)
+                made["cell"] = cell.to_dict()
         store.finish_batch(batch_id, sim_s=sim_s, verdict=judgement.verdict, reasons=reasons, electrode=made)
     elif status == "held":
         if current == "running":  # the record shows the hold and why, awaiting a person's decision

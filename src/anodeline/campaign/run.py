@@ -433,6 +433,10 @@ class _Floor:
         )  # fmt: skip
         b.record = record.batch_id
         b.materials = register_materials(self.store, b.record, recipe, b.plain, {})
+        if recipe.assembly is not None:  # claims 7, 23, 39: the cell it goes into (batch/cell.py)
+            from anodeline.batch.cell import register_cell
+
+            register_cell(self.store, b.record, b.materials.item_ids, b.materials.electrode_id)
         b.journal = RecordsJournal(self.store, b.record, b.materials.item_ids)
         self.store.start_batch(b.record, sim_s=self.env.now)
         b.started_s = self.env.now
@@ -544,7 +548,13 @@ class _Floor:
                                            summarise(b.materials.workpiece, work))  # fmt: skip
             judgement = judge(recipe, b.status, electrode, exposures)
             reasons = tuple(dict.fromkeys([*b.reasons, *judgement.reasons]))
-            _finish(self.store, b.record, b.status, judgement, reasons, max(journal.last_sim_s, b.ended_s), electrode)
+            ended_s = max(journal.last_sim_s, b.ended_s)
+            cell = None
+            if recipe.assembly is not None and b.status == "complete":  # the twin's cell test (batch/cell.py)
+                from anodeline.batch.cell import assess_cell
+
+                cell = assess_cell(self.store, b.record, recipe, electrode, ended_s, on_twin=True)
+            _finish(self.store, b.record, b.status, judgement, reasons, ended_s, electrode, cell)
             verdict = None if b.status == "held" else judgement.verdict
             b.reasons = list(reasons)
         return BatchRun(b.id, order.recipe, b.line, b.status, verdict, b.record, b.started_s,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from anodeline.errors import ModelInputError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from anodeline.recipe.schema import Recipe
+    from anodeline.recipe.schema import Assembly, Recipe
 
 #: Substrate materials that are themselves lithium (Example 17: two bonded 30 µm Li foils).
 LITHIUM_SUBSTRATES: tuple[str, ...] = ("Li",)
@@ -135,6 +135,16 @@ class CellDesign:
             value = getattr(self, name)
             _require(0.0 < value <= 1.0, f"{name} = {value:g} must be in (0, 1]", name)
         _require(self.layers >= 1, f"layers = {self.layers} must be at least 1", "layers")
+
+    @classmethod
+    def from_assembly(cls, assembly: Assembly) -> CellDesign:
+        """Example 1's design with the cathode, collector and separator a recipe's ``assembly`` states."""
+        cathode = assembly.positive_electrode
+        return cls(
+            cathode_coating_um=float(cathode.coating.to("um").magnitude),
+            cathode_collector_um=float(cathode.collector.to("um").magnitude),
+            separator_um=float(assembly.separator.thickness.to("um").magnitude),
+        )
 
     @property
     def faces(self) -> int:

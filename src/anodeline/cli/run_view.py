@@ -74,6 +74,8 @@ def print_report(report: BatchReport, console: Console | None = None) -> None:
             table.add_row("amorphous", "yes" if e.amorphous else "no")
         table.add_row("Li surface film", f"{e.lithium_surface_film_nm:.3f} nm")
         console.print(table)
+    if report.cell is not None:
+        _print_cell(report.cell.to_dict(), console)
     if report.exposure:
         table = Table(
             "item", "max O2 ppm", "max H2O ppm", "H2O dose ppm·s", title="exposure (unsealed)", title_justify="left"
@@ -86,6 +88,25 @@ def print_report(report: BatchReport, console: Console | None = None) -> None:
     console.print(f"record: batch {report.batch} in {report.db}")
     console.print(f"audit head: {report.audit_head}  (keep it outside the database to detect a rewrite)")
     console.print(f"see it with: anodeline record {report.batch} --db {report.db}")
+
+
+def _print_cell(cell: dict[str, Any], console: Console) -> None:
+    """The twin's cell test beside the volumetric model and the patent's stated values."""
+    table = Table("", "measured (twin, PyBaMM)", "volumetric model", "patent (stated)",
+                  title=f"cell {cell['id']}", title_justify="left")  # fmt: skip
+    model, patent = cell["volumetric_model"], cell["patent"]
+
+    def shown(value: float | None, form: str) -> str:
+        return "—" if value is None else format(value, form)
+
+    table.add_row("capacity, Ah", shown(cell["capacity_ah"], ".3f"), shown(model["capacity_ah"], ".3f"),
+                  shown(patent["capacity_ah"], ".3g"))  # fmt: skip
+    table.add_row("energy, Wh", shown(cell["energy_wh"], ".3f"), shown(model["energy_wh"], ".3f"), "—")
+    density = "energy_density_wh_per_l"
+    table.add_row("energy density, Wh/L", shown(cell[density], ".0f"), shown(model[density], ".0f"),
+                  shown(patent[density], ".0f"))  # fmt: skip
+    console.print(table)
+    console.print(f"n/p ratio {cell['n_p_ratio']:.2f}" + (f"; {cell['note']}" if cell["note"] else ""))
 
 
 def print_record(data: dict[str, Any], console: Console | None = None) -> None:
@@ -109,6 +130,8 @@ def print_record(data: dict[str, Any], console: Console | None = None) -> None:
                 f"Ea {electrode['ea_kj_per_mol']:.1f} kJ/mol, "
                 f"{'amorphous' if electrode['amorphous'] else 'crystalline'}"
             )
+        if isinstance(electrode.get("cell"), dict):  # a recipe with an assembly section (batch/cell.py)
+            _print_cell(electrode["cell"], console)
     steps = Table("#", "action", "start", "end", "outcome", "arguments", title="steps", title_justify="left")
     for s in data["steps"]:
         args = ", ".join(f"{k}={v}" for k, v in s["arguments"].items())
@@ -124,6 +147,9 @@ def print_record(data: dict[str, Any], console: Console | None = None) -> None:
         console.print(f"alarm {alarm['code']} at {_hms(alarm['raised_s'])}: {alarm['message']}")
     if data["genealogy"]:
         console.print(f"genealogy: {data['genealogy']['electrode']} from lots {', '.join(data['genealogy']['lots'])}")
+        cell = data["genealogy"].get("cell")
+        if cell:
+            console.print(f"genealogy: {cell['id']} from {data['genealogy']['electrode']} and the cell parts")
     exposure = Table(
         "item", "space", "from", "to", "max O2", "max H2O", "H2O dose", title="exposure ledger", title_justify="left"
     )

@@ -142,4 +142,8 @@ def policy_for(line: Line, recipe: Recipe | None = None) -> AirPolicy:
         if atmosphere.dew_point is not None and gases.is_dry_air(atmosphere.gas):
             dew = min(float(atmosphere.dew_point.to("degC").magnitude), window.DRY_AIR_DEW_POINT_MAX_DEGC)
             values["dry_air_h2o_max_ppm"] = frost_point_to_ppmv(dew)
+        if recipe.assembly is not None:  # claims 7, 23, 39: the cell is assembled at its dew point or drier
+            cell_ppm = frost_point_to_ppmv(float(recipe.assembly.dew_point.to("degC").magnitude))
+            values["max_h2o_ppm"] = min(values["max_h2o_ppm"], cell_ppm)
+            values["dry_air_h2o_max_ppm"] = min(values["dry_air_h2o_max_ppm"], cell_ppm)
     return AirPolicy(**values)

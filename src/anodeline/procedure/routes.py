@@ -25,6 +25,7 @@ from anodeline.line.machine import Machine
 from anodeline.line.policy import policy_for
 from anodeline.physics.atmosphere.state import AIR_O2_PPM, Atmosphere, inert
 from anodeline.procedure import steps as sb
+from anodeline.procedure.assembly import assembly_chamber, assembly_materials, run_assembly
 from anodeline.procedure.builder import Builder
 from anodeline.procedure.model import ContainerSpec, ItemSpec, Procedure
 from anodeline.recipe.schema import Layer, Recipe
@@ -94,6 +95,10 @@ def packing_atmosphere(recipe: Recipe) -> Atmosphere:
     """What supplied containers are sealed under: the recipe's gas at a tenth of its limits (≤ 1 ppm)."""
     o2 = min(1.0, 0.1 * float(recipe.atmosphere.max_o2.to("ppm").magnitude))
     h2o = min(1.0, 0.1 * float(recipe.atmosphere.max_h2o.to("ppm").magnitude))
+    if recipe.assembly is not None:  # the policy holds every item to the assembly's dew point (policy_for)
+        from anodeline.physics.atmosphere.humidity import frost_point_to_ppmv
+
+        h2o = min(h2o, 0.1 * frost_point_to_ppmv(float(recipe.assembly.dew_point.to("degC").magnitude)))
     if gases.is_dry_air(recipe.atmosphere.gas):
         return inert(recipe.atmosphere.gas, AIR_O2_PPM, h2o)
     return inert(recipe.atmosphere.gas, o2, h2o)
@@ -220,10 +225,20 @@ def _passes(recipe: Recipe, line: Line) -> tuple[list[Pass], list[ContainerSpec]
     return passes, materials
 
 
+def _with_assembly(recipe: Recipe, line: Line) -> tuple[list[Pass], list[ContainerSpec], str]:
+    """The passes and materials, with the cell parts and the assembly chamber when the recipe assembles a cell."""
+    passes, materials = _passes(recipe, line)
+    if recipe.assembly is None:
+        return passes, materials, ""
+    last = line.apparatus[passes[-1].system]
+    chamber = assembly_chamber(line, recipe, prefer=last.outlet)
+    return passes, [*materials, *assembly_materials(recipe, packing_atmosphere(recipe))], chamber
+
+
 def can_run(recipe: Recipe, line: Line) -> str | None:
     """None when ``line`` can run the recipe's route, else why not."""
     try:
-        _passes(recipe, line)
+        _with_assembly(recipe, line)
     except ProcedureError as exc:
         return exc.message
     return None
@@ -231,7 +246,7 @@ def can_run(recipe: Recipe, line: Line) -> str | None:
 
 def compile_procedure(recipe: Recipe, line: Line) -> Procedure:
     """The procedure that makes ``recipe`` on ``line``; raises :class:`ProcedureError` if it cannot."""
-    passes, materials = _passes(recipe, line)
+    passes, materials, chamber = _with_assembly(recipe, line)
     gas = recipe.atmosphere.gas
     machine = Machine(line, policy_for(line, recipe))
     draft = Procedure(recipe.recipe, line.line, recipe.route, machine.policy, tuple(materials), ())
@@ -240,6 +255,8 @@ def compile_procedure(recipe: Recipe, line: Line) -> Procedure:
         app = line.apparatus[p.system]
         reuse_travels = not p.output_is_new and app.inlet != app.outlet
         run_pass(builder, p, gas, reuse_travels)
+    if chamber:  # claims 7, 23, 39: the electrode assembled into a cell
+        run_assembly(builder, recipe, passes[-1].workpiece, chamber)
     same = all(line.apparatus[p.system].inlet == line.apparatus[p.system].outlet for p in passes)
     variant = (("outlet", "same as inlet" if same else "separate"), ("storage", recipe.storage))
     return Procedure(

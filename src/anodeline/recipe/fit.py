@@ -35,7 +35,15 @@ FIT003 = Rule(
     "The procedure compiled for the line fails the air-free verifier at a step.",
     "run 'anodeline verify RECIPE --line LINE' for the step and its atmosphere", _SOURCE,
 )  # fmt: skip
-FIT_RULES = (FIT001, FIT002, FIT003)
+FIT004 = Rule(
+    "FIT004", Severity.ERROR, "the line has no glove chamber to assemble the cell in",
+    "A recipe with an 'assembly' section (claims 7, 23, 39) is assembled in a glove chamber whose gas meets the "
+    "assembly's dew point: one with a load port, a supply of the recipe's gas and an H2O or dew-point meter "
+    "(Example 1: argon, −60 °C or below). The line has none.",
+    "fit a glove chamber with an H2O or dew-point meter and a supply of the recipe's gas, or choose another line "
+    "(--line)", "patent Example 1 (cell assembly under argon at a dew point of −60 °C or below); docs/assembly.md",
+)  # fmt: skip
+FIT_RULES = (FIT001, FIT002, FIT003, FIT004)
 
 #: Where in the recipe an interlock refusal most likely comes from, by the interlock code's prefix.
 _PATH_OF = {"GAS": "atmosphere.gas", "HEAT": "layers", "PMP": "deposition.base_pressure", "DEP": "layers"}
@@ -52,7 +60,14 @@ def fit_violations(recipe: Recipe, line: Line, source_map: SourceMap) -> list[Vi
     """What stops ``recipe`` from running on ``line``, located in the recipe file (empty when it fits)."""
     from anodeline.documents.schema import located
     from anodeline.procedure import can_run, compile_procedure, verify_procedure
+    from anodeline.procedure.assembly import AssemblyChamberError, assembly_chamber
 
+    if recipe.assembly is not None:
+        try:
+            assembly_chamber(line, recipe)
+        except AssemblyChamberError as exc:
+            finding = _Finding("assembly.dew_point", exc.message, exc.hint)
+            return [located(FIT004, finding, source_map)]
     reason = can_run(recipe, line)
     if reason:
         return [located(FIT001, _Finding("route", f"line {line.line!r}: {reason}"), source_map)]

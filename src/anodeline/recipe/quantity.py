@@ -159,3 +159,15 @@ Purity = Annotated[Fraction, AfterValidator(Within("dimensionless", 0.0, 1.0, _P
 StepDuration = Annotated[
     Duration, AfterValidator(Within("s", 0.0, window.STEP_DURATION_S.high, window.STEP_DURATION_S.source))
 ]
+#: A cell voltage: above 0 V, at most 10 V (no lithium cell chemistry charges beyond ~5 V).
+Voltage = Annotated[
+    _Q, BeforeValidator(_parser("voltage")), _FINITE,
+    AfterValidator(Within("V", 0.0, 10.0, "physics (a lithium cell lies between 0 and ~5 V vs Li)", low_open=True)),
+    _TEXT, _schema("voltage"),
+]  # fmt: skip
+#: A test current: 0.1 mA to 100 A (est.: a cycler channel's range for a single assembled cell).
+Current = Annotated[
+    _Q, BeforeValidator(_parser("current")), _FINITE,
+    AfterValidator(Within("A", 1e-4, 100.0, "est. (a cycler channel for a single assembled cell)")),
+    _TEXT, _schema("current"),
+]  # fmt: skip

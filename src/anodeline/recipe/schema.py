@@ -9,12 +9,13 @@ reported with its claim number instead of a generic schema message.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from anodeline.recipe.quantity import (
     Conductivity,
+    Current,
     Fraction,
     Length,
     MolarEnergy,
@@ -23,6 +24,9 @@ from anodeline.recipe.quantity import (
     Purity,
     StepDuration,
     Temperature,
+    Voltage,
+    Volume,
+    Within,
 )
 from anodeline.units import Q_
 
@@ -128,6 +132,70 @@ class Spec(_Model):
     max_thickness_nonuniformity: Fraction | None = None
 
 
+#: A cell component's thickness: above 0, at most 1 mm (est.: thicker coatings, collectors or separators are not
+#: wound or stacked in a lithium cell).
+CellLayer = Annotated[Length, AfterValidator(Within("mm", 0.0, 1.0, "est. (a lithium cell's layers are under 1 mm)",
+                                                    low_open=True))]  # fmt: skip
+
+
+class PositiveElectrode(_Model):
+    """The cathode the electrode is assembled against (Example 1: LiCoO2 + C in a PAN gel, 300 µm on 20 µm Al)."""
+
+    active: Literal["LiCoO2"] = "LiCoO2"
+    coating: CellLayer = Field(default_factory=lambda: Q_(300.0, "um"))
+    collector: CellLayer = Field(default_factory=lambda: Q_(20.0, "um"))
+    collector_material: str = "Al"
+
+
+class Separator(_Model):
+    """The porous polymer film between the electrodes (Example 1 names no thickness: 25 µm est.)."""
+
+    material: str = "porous polymer"
+    thickness: CellLayer = Field(default_factory=lambda: Q_(25.0, "um"))
+
+
+class CellElectrolyte(_Model):
+    """The liquid electrolyte added dropwise (Example 1: LiPF6 in EC + PC)."""
+
+    salt: str = "LiPF6"
+    solvent: str = "EC+PC"
+
+
+class CellContainer(_Model):
+    """What the stack is sealed in (Example 1: a stainless-steel container)."""
+
+    material: str = "stainless steel"
+    #: its gas volume, at most 10 L (est.: a sealed laboratory cell)
+    volume: Annotated[Volume, AfterValidator(Within("L", 0.0, 10.0, "est. (a sealed laboratory cell)"))] = Field(
+        default_factory=lambda: Q_(10.0, "mL")
+    )
+
+
+class CellTest(_Model):
+    """The charge/discharge test (Example 1: charge to 4.2 V, discharge at 100 mA to 3.5 V, 100 cycles)."""
+
+    charge_to: Voltage = Field(default_factory=lambda: Q_(4.2, "V"))
+    discharge_current: Current = Field(default_factory=lambda: Q_(100.0, "mA"))
+    discharge_to: Voltage = Field(default_factory=lambda: Q_(3.5, "V"))
+    cycles: int = Field(default=1, ge=1, le=10_000, strict=True)
+
+
+class Assembly(_Model):
+    """Claims 7, 23, 39: the electrode out of its storage container, assembled into a cell and tested.
+
+    Stacked with the separator and the positive electrode, placed in the container, electrolyte
+    added dropwise, sealed, in a glove chamber whose gas meets ``dew_point`` (Example 1: argon at
+    −60 °C or below, rule ASM001); then charged and discharged as ``test`` states.
+    """
+
+    positive_electrode: PositiveElectrode = Field(default_factory=PositiveElectrode)
+    separator: Separator = Field(default_factory=Separator)
+    electrolyte: CellElectrolyte = Field(default_factory=CellElectrolyte)
+    container: CellContainer = Field(default_factory=CellContainer)
+    dew_point: Temperature = Field(default_factory=lambda: Q_(-60.0, "degC"))
+    test: CellTest = Field(default_factory=CellTest)
+
+
 class Recipe(_Model):
     """What to make: base, films, atmosphere, vacuum, route and acceptance spec."""
 
@@ -140,6 +208,7 @@ class Recipe(_Model):
     deposition: Deposition
     storage: Storage = "new"
     spec: Spec = Spec()
+    assembly: Assembly | None = None
     notes: str = ""
 
     def has_lithium_surface(self) -> bool:

@@ -1,6 +1,7 @@
 """The rule table. Importing this package registers every rule, in code order per topic."""
 
 from anodeline.recipe.rules import (  # noqa: F401 - imported to register their rules
+    assembly,
     atmosphere,
     films,
     geometry,
