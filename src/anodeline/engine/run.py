@@ -18,6 +18,7 @@ from anodeline.engine.result import ExposureSummary, RunResult
 from anodeline.engine.runner import Engine, EngineSettings, Progress
 from anodeline.line.config import Line
 from anodeline.line.state import LineState
+from anodeline.physics.deposition.erosion import Charge
 from anodeline.procedure.model import Procedure
 
 
@@ -34,16 +35,18 @@ def run_procedure(
     commands: Commands | None = None,
     operator: Callable[[Twin], Device] | None = None,
     twin_params: TwinParams | None = None,
+    charges: Mapping[str, Charge] | None = None,
 ) -> RunResult:
     """Run ``procedure`` on the twin of ``line`` (simulated clock unless given); same seed → same result.
 
     ``operator(twin)``, given, replaces the twin's simulated operator (people answering prompts:
     :class:`anodeline.batch.operator.ManualOperator`). ``twin_params`` replaces the twin's estimated
-    device behaviour (``anodeline sensitivity`` varies it).
+    device behaviour (``anodeline sensitivity`` varies it). ``charges``: how worn each source's target or
+    charge is (:func:`anodeline.devices.sim.twin.build_twin`).
     """
     clock = clock or SimClock()
     journal = journal or NullJournal()
-    twin = build_twin(line, procedure, clock=clock, seed=seed, faults=faults, params=twin_params)
+    twin = build_twin(line, procedure, clock=clock, seed=seed, faults=faults, params=twin_params, charges=charges)
     if operator is not None:
         twin.devices[naming.OPERATOR] = operator(twin)
     engine = Engine(
