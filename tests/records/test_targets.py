@@ -88,3 +88,28 @@ def test_a_hand_edited_target_or_usage_row_is_named(store: Store, sql: str, wher
     assert not report.ok and report.chain.ok
     named = [p for p in report.problems if p.code == "AUD002" and p.where.startswith(where)]
     assert named and any(what in p.reason or what in p.where for p in named), report.problems
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT INTO target_usage (target_id, batch_id, layer, amount, seconds) VALUES ('T-1', 'B-1', 'x', -3, 1)",
+        "UPDATE targets SET capacity = 1e300",
+        "UPDATE targets SET capacity = -1",
+    ],
+)
+def test_a_tampered_target_is_not_used_to_plan_a_batch(store: Store, sql: str) -> None:
+    """A hand-edited row that would make the physics refuse (negative use, absurd life) says how to find it."""
+    _history(store)
+    tamper(store, sql)
+    (record,) = store.read(tg.listed)
+    with pytest.raises(RecordsError, match="audit verify"):
+        record.charge()
+    assert not store.verify().ok
+
+
+def test_a_usage_row_of_1e300_kwh_leaves_nothing(store: Store) -> None:
+    _history(store)
+    tamper(store, "UPDATE target_usage SET amount = 1e300")
+    (record,) = store.read(tg.listed)
+    assert record.remaining == 0.0 and record.charge().rate_factor() == pytest.approx(0.8)

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from anodeline.errors import ModelInputError
 from anodeline.physics.deposition.erosion import CHARGE_KINDS, MAX_CAPACITY, UNITS, Charge
 from anodeline.records import audit
 from anodeline.records.errors import RecordInputError, RecordNotFoundError
@@ -57,8 +58,19 @@ class TargetRecord:
         return self.remaining / self.capacity
 
     def charge(self) -> Charge:
-        """The physics' view of it (:class:`~anodeline.physics.deposition.erosion.Charge`)."""
-        return Charge(self.kind, self.capacity, self.used)  # type: ignore[arg-type]
+        """The physics' view of it (:class:`~anodeline.physics.deposition.erosion.Charge`).
+
+        A row edited behind the store's back (a negative use, a life of 1e300 kWh) is refused here
+        with the way to find it, not used to plan a batch.
+        """
+        try:
+            return Charge(self.kind, self.capacity, self.used)  # type: ignore[arg-type]
+        except ModelInputError as exc:
+            raise RecordInputError(
+                f"target {self.target_id!r} on {self.source} is recorded with a life of {self.capacity:g} "
+                f"{self.unit} and a use of {self.used:g} {self.unit}: {exc.message}",
+                hint="a target or usage row was edited: 'anodeline audit verify' names it",
+            ) from None
 
     def to_dict(self) -> dict[str, Any]:
         return {
