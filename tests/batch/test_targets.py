@@ -67,6 +67,8 @@ def test_batches_wear_the_recorded_target_until_it_warns_and_then_refuses(tmp_pa
         assert first.verdict == "pass" and not warned and first.targets[0].code is None
         (use,) = store.read(lambda s: tg.usage(s, "T-1"))
         assert use.batch_id == first.batch and use.amount == pytest.approx(0.21, rel=0.02)
+        bt.record_batch_use(store, first.batch, LINE, store.read(tg.mounted), "resume")  # as a resume would
+        assert len(store.read(lambda s: tg.usage(s, "T-1"))) == 1  # a layer is booked once
         second = run_batch(EX1, db_url=url, store=store, on_warning=warned.append)
         assert warned and warned[0].startswith("TGT001") and second.to_dict()["warnings"] == warned
         batches = len(store.list_batches())

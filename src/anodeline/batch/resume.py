@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from anodeline.batch import targets as batch_targets
 from anodeline.batch.commands import RecordsCommands
 from anodeline.batch.journal import RecordsJournal
 from anodeline.batch.outcome import electrode_from, judge, summarise
@@ -40,6 +41,7 @@ from anodeline.batch.runner import BatchRefusedError, BatchReport, _finish
 from anodeline.errors import AnodelineError
 from anodeline.line import actions as act
 from anodeline.records import Store
+from anodeline.records import targets as records_targets
 from anodeline.records.canonical import mapping_json, parse_json
 from anodeline.records.connection import shown
 from anodeline.records.exposure import ExposureInterval
@@ -168,6 +170,7 @@ def resume_batch(
                               equipment)  # fmt: skip
         else:
             commands = RecordsCommands(store, batch_id)
+            mounted = store.read(records_targets.mounted)  # the targets the rest of the batch wears
             if equipment is not None:
                 result = continue_on_devices(procedure, line, state, state_of.done, equipment.devices, clock,
                                              journal=journal, settings=equipment.engine_settings(),
@@ -176,7 +179,9 @@ def resume_batch(
                 result = continue_on_twin(
                     procedure, line, state, state_of.done, clock=clock,
                     seed=(batch.seed or 0) if seed is None else seed, journal=journal, commands=commands,
+                    charges=batch_targets.charges(mounted),
                 )  # fmt: skip
+            batch_targets.record_batch_use(store, batch_id, line, mounted, actor)  # the layers not yet booked
             exposures = _exposures(store, journal, item_ids)
             electrode = None
             materials_workpiece = _workpiece(procedure)

@@ -242,9 +242,7 @@ def run_batch(
             store.abort_batch(batch_id, sim_s=journal.last_sim_s, reasons=abort_reasons)
             raise
         wall = time.perf_counter() - wall
-        for use in batch_targets.used(store.steps(batch_id), line, mounted):  # what the batch took from its targets
-            store.write(partial(records_targets.record_use, batch_id=batch_id, target_id=use.target_id,
-                                layer=use.layer, amount=use.amount, seconds=use.seconds, actor=actor))  # fmt: skip
+        batch_targets.record_batch_use(store, batch_id, line, mounted, actor)  # what it took from its targets
         exposures = tuple(summarise(item, journal.intervals.get(item, [])) for item in sorted(journal.intervals))
         electrode = None
         if result.status == "complete":

@@ -31,6 +31,7 @@ from anodeline.physics.deposition.erosion import NEAR_END_SHARE, Charge, planned
 from anodeline.physics.deposition.rates import DEFAULT_PARAMS, deposition_rate_nm_per_s, params_for
 from anodeline.procedure.model import Procedure
 from anodeline.recipe.schema import Recipe
+from anodeline.records.store import Store
 from anodeline.records.targets import TargetRecord
 from anodeline.records.values import StepRecord
 
@@ -185,3 +186,19 @@ def violations(
         out.append(Violation(severity, finding.code, path, row, column, finding.message, HINT,
                              "docs/models/deposition.md (target erosion)"))  # fmt: skip
     return out
+
+
+def record_batch_use(store: Store, batch_id: str, line: Line, mounted: Mapping[str, TargetRecord], actor: str) -> None:
+    """Book what ``batch_id``'s recorded depositions took from the mounted targets, once per layer (a resumed
+    batch books the layers its first process did not)."""
+    from functools import partial
+
+    from anodeline.records import targets as records_targets
+
+    booked = store.read(lambda s: records_targets.booked_layers(s, batch_id))
+    for use in used(store.steps(batch_id), line, mounted):
+        if use.layer in booked:
+            continue
+        booked.add(use.layer)
+        store.write(partial(records_targets.record_use, batch_id=batch_id, target_id=use.target_id,
+                            layer=use.layer, amount=use.amount, seconds=use.seconds, actor=actor))  # fmt: skip

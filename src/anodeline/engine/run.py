@@ -67,6 +67,7 @@ def continue_on_twin(
     progress: Progress | None = None,
     settings: EngineSettings | None = None,
     commands: Commands | None = None,
+    charges: Mapping[str, Charge] | None = None,
 ) -> RunResult:
     """Go on with ``procedure`` from step ``first_step`` on a twin rebuilt in ``state`` (a warm restart).
 
@@ -74,7 +75,7 @@ def continue_on_twin(
     the engine believes the same, reads the sensors at its first poll, and checks every step as usual.
     """
     journal = journal or NullJournal()
-    twin = build_twin(line, procedure, clock=clock, seed=seed)
+    twin = build_twin(line, procedure, clock=clock, seed=seed, charges=charges)
     twin.plant.state = state
     engine = Engine(
         procedure, line, twin.devices, clock, journal, progress=progress, settings=settings, commands=commands

@@ -194,3 +194,9 @@ def record_use(
 def usage(session: Session, target_id: str) -> list[UsageRecord]:
     rows = session.execute(select(TargetUsage).where(TargetUsage.target_id == target_id).order_by(TargetUsage.id))
     return [UsageRecord(r.id, r.target_id, r.batch_id, r.layer, r.amount, r.seconds) for r in rows.scalars()]
+
+
+def booked_layers(session: Session, batch_id: str) -> set[str]:
+    """The layers of ``batch_id`` whose use is recorded already (a resumed batch books the rest)."""
+    rows = session.execute(select(TargetUsage.layer).where(TargetUsage.batch_id == batch_id))
+    return {layer for (layer,) in rows}
