@@ -89,3 +89,12 @@ def test_run_warns_before_the_batch_and_records_the_use(db: str) -> None:
     assert "warning: TGT001" in result.stderr
     (target,) = json.loads(runner.invoke(app, ["targets", "list", "--db", db, "--json"]).stdout)["targets"]
     assert target["used"] == pytest.approx(0.222, rel=0.03)
+
+
+def test_run_shows_each_target_in_its_summary(db: str) -> None:
+    assert _install(db, "T-1").exit_code == 0  # the default life, 5 kWh
+    result = runner.invoke(app, ["run", EX1, "--db", db], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "target T-1 on system-1/sputter-gun: 0.201 kWh for layer electrolyte (rate -0.8% over it), 96%" in (
+        result.stdout
+    )
