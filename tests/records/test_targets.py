@@ -50,7 +50,7 @@ def test_installing_a_new_target_removes_the_old_one_from_its_source(store: Stor
 
 @pytest.mark.parametrize("capacity", [-5.0, 0.0, float("nan"), float("inf"), 1e300])
 def test_an_impossible_life_is_refused(store: Store, capacity: float) -> None:
-    with pytest.raises(RecordsError, match="life must be in"):
+    with pytest.raises(RecordsError, match="must be in"):
         _install(store, capacity=capacity)
 
 

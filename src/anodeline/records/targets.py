@@ -114,7 +114,7 @@ def check_capacity(kind: str, capacity: float) -> None:
     unit = UNITS[kind]
     if not (math.isfinite(capacity) and 0.0 < capacity <= MAX_CAPACITY[kind]):
         raise RecordInputError(
-            f"a {kind}'s life must be in (0, {MAX_CAPACITY[kind]:g}] {unit}, got {capacity:g} {unit}",
+            f"the life of a {kind} must be in (0, {MAX_CAPACITY[kind]:g}] {unit}, got {capacity:g} {unit}",
             hint="a 2-inch sputter target lasts ~5 kWh, a lithium crucible charge is ~5 g",
         )
 
