@@ -86,9 +86,15 @@ def _fresh_rate(method: str, material: str, power_w: float) -> float:
     return deposition_rate_nm_per_s(method, material, params_for(power_w))
 
 
-def plan(procedure: Procedure, line: Line, mounted: Mapping[str, TargetRecord]) -> list[TargetFinding]:
-    """The planned use of every mounted target the procedure deposits from, in step order."""
-    charges: dict[str, Charge] = {}
+def plan(
+    procedure: Procedure, line: Line, mounted: Mapping[str, TargetRecord], worn: dict[str, Charge] | None = None
+) -> list[TargetFinding]:
+    """The planned use of every mounted target the procedure deposits from, in step order.
+
+    ``worn`` (source → charge) carries the wear from one procedure to the next when several batches
+    are planned together (a campaign); it is updated in place.
+    """
+    charges: dict[str, Charge] = {} if worn is None else worn
     found: list[TargetFinding] = []
     for deposit in _deposits(procedure):
         source = naming.source_for(line, deposit.space, deposit.method, deposit.material)
