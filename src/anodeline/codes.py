@@ -55,6 +55,9 @@ CHECKERS: dict[str, Checker] = {
                 "with a Modbus bindings file): the endpoint and every bound register", ("equipment/modbus/",)),
         Checker("engine", "Engine alarms", "`anodeline run` (the engine and the batch record)",
                 ("engine/", "batch/runner.py", "batch/resume.py", "batch/operator.py")),
+        Checker("targets", "Targets and evaporation charges", "`anodeline run`, `validate --line LINE --db URL` "
+                "and `anodeline targets`: the life a batch takes from the mounted targets",
+                ("batch/targets.py", "cli/targets.py")),
         Checker("records", "Records, users, signatures and audit", "`users`, `sign`, `run --lot`, `batches`, "
                 "`record` and `audit verify` (the batch-record store)", ("records/", "batch/materials.py", "web/")),
     )
@@ -352,6 +355,20 @@ _TABLE: tuple[Code, ...] = (
     _entry("AUD006", "records", "error", "An anchor line is not signed by the audit key",
            "the anchor log was edited or written without the key: restore it and the database from backups",
            "docs/records.md (anchors signed with Ed25519, RFC 8032)"),
+    # targets and evaporation charges (batch/targets.py, cli/targets.py)
+    _entry("TGT001", "targets", "warning", "A mounted target or charge is near the end of its life",
+           "plan its replacement: less than 10 % of its life would remain after the batch (est. threshold)",
+           "docs/models/deposition.md (target erosion)",
+           "The batch's planned depositions, ended on thickness with the rate falling as the target wears, "
+           "leave less than 10 % of the mounted target's life (kWh) or charge (g)."),
+    _entry("TGT002", "targets", "error", "The planned deposition needs more than the mounted target has left",
+           "mount a new target ('anodeline targets install') before the batch",
+           "docs/models/deposition.md (target erosion)",
+           "The batch does not start: its depositions would use more of the target's life (kWh) or charge (g) "
+           "than remains, and a target worn through sputters its backing plate into the film."),
+    _entry("TGT003", "targets", "error", "The source named is not a worn source of the line",
+           "name a sputtering, evaporation or ion-plating source as APPARATUS/SOURCE ('anodeline targets list' "
+           "shows the line's sources)", "docs/cli.md (targets)"),
     _entry("REC001", "records", "error", "A command that only reads was pointed at a database file that does not exist",
            "check --db and ANODELINE_DB; the default is sqlite:///runs/anodeline.sqlite",
            "docs/cli.md (read commands never create databases)"),

@@ -57,6 +57,10 @@ Composition rules are checked on the nominal composition of the target.
     "modbus": "Checked when the Modbus backend connects, before a batch is recorded (exit 2). Once a batch runs, "
     "trouble with the link holds it instead (alarms LINK, STALE, NO-ACK).\n",
     "engine": "Alarms of `anodeline run`, stored with the batch record.\n",
+    "targets": "The sputter targets and evaporation charges mounted on the sources (`anodeline targets`) against "
+    "what a batch's depositions will take from them (docs/models/deposition.md, target erosion). TGT002 stops "
+    "`run` before the batch is recorded (exit 1) and makes `validate --line LINE --db URL` exit 1; TGT001 is a "
+    "warning; TGT003 is a usage error of `targets install` (exit 2).\n",
     "records": "USR codes are sign-in and roles, SIG signatures and release, LOT the lots a batch is given, AUD the "
     "audit trail (`audit verify`), REC opening a database to read it. Refusals exit 1, except USR001/USR002 "
     "(exit 2, as any failed authentication); errors exit 2, except AUD codes (1: the trail was read and is "

@@ -133,3 +133,29 @@ def test_a_campaign_of_cells_records_each_cell_with_its_genealogy_and_test(sqlit
         assert f"{b.record}/electrode" in sqlite.genealogy(f"{b.record}/cell").ancestry.ids()
         curve = sqlite.telemetry(b.record, "cell.voltage_v")
         assert curve and curve[-1].value == pytest.approx(3.5, abs=1e-3)
+
+
+def test_a_campaign_wears_the_mounted_target_and_books_each_batch(sqlite: Store) -> None:
+    """Issue 14 item 7: three Example 1 batches take ~0.6 kWh from the gun's target, one row each."""
+
+    gun = "system-1/sputter-gun"
+    sqlite.install_target("T-1", source=gun, kind="sputter-target", material="57Li2S", capacity=5.0,
+                                      actor="tech")  # fmt: skip
+    campaign, planned = _planned(3)
+    run = run_campaign(campaign, planned, sqlite, seed=1)
+    assert run.status == "complete"
+    uses = sqlite.target_usage("T-1")
+    assert sorted(u.batch_id for u in uses) == sorted(str(b.record) for b in run.batches)
+    assert sum(u.amount for u in uses) == pytest.approx(0.61, rel=0.03)
+    assert sqlite.verify().ok
+
+
+def test_a_campaign_that_would_wear_a_target_through_is_refused_before_any_record(sqlite: Store) -> None:
+    from anodeline.batch.targets import TargetExhaustedError
+
+    sqlite.install_target("T-1", source="system-1/sputter-gun", kind="sputter-target",
+                                      material="57Li2S", capacity=0.5, actor="tech")  # fmt: skip
+    campaign, planned = _planned(3)
+    with pytest.raises(TargetExhaustedError, match="needs"):
+        run_campaign(campaign, planned, sqlite, seed=1)
+    assert sqlite.list_batches() == []

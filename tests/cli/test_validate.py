@@ -111,6 +111,7 @@ def test_rules_lists_every_code_as_json() -> None:
         "AUD002",
         "CPG009",
         "MBS001",
+        "TGT002",
     ],
 )
 def test_explain_knows_the_codes_of_every_checker(code: str) -> None:
@@ -128,7 +129,7 @@ def test_explain_covers_every_checker() -> None:
     from anodeline.codes import CHECKERS, all_codes
 
     tested = {"AIR001", "DOOR002", "LIN005", "PRC003", "ACT008", "GAS001", "PMP001", "TIMEOUT", "AUD002", "CPG009",
-              "BND008", "MBS001"}  # fmt: skip
+              "BND008", "MBS001", "TGT002"}  # fmt: skip
     assert {entry.checker for entry in all_codes() if entry.code in tested} | {"recipe"} == set(CHECKERS)
 
 

@@ -12,7 +12,7 @@ from anodeline.records.migrate import head_revision, schema_diff
 
 def test_a_migrated_database_matches_the_models(store: Store) -> None:
     assert schema_diff(store.engine) == []
-    assert store.schema_revision() == head_revision() == "0005"
+    assert store.schema_revision() == head_revision() == "0006"
 
 
 def test_migrating_twice_changes_nothing(store: Store) -> None:

@@ -20,7 +20,8 @@ from anodeline.cell.design import CellDesign, ElectrodeStack
 from anodeline.cell.model import estimate_cell
 from anodeline.procedure.assembly import ELECTROLYTE, STACK
 from anodeline.recipe.schema import Recipe
-from anodeline.records import Store, TelemetrySample
+from anodeline.records.core import StoreCore
+from anodeline.records.telemetry import TelemetrySample
 
 #: What the patent states for Example 1's cell (not a result of anodeline): 0.5 Ah from 4.2 V to 3.5 V at
 #: 100 mA, 490 Wh/L, stable for 100 cycles.
@@ -33,7 +34,7 @@ def cell_id(batch_id: str) -> str:
     return f"{batch_id}/cell"
 
 
-def register_cell(store: Store, batch_id: str, item_ids: Mapping[str, str], electrode_id: str) -> str:
+def register_cell(store: StoreCore, batch_id: str, item_ids: Mapping[str, str], electrode_id: str) -> str:
     """Register the cell item and link the electrode and the cell parts into it; returns its id."""
     cell = cell_id(batch_id)
     store.register_item(cell, kind="cell", batch_id=batch_id, air_sensitive=True)
@@ -70,7 +71,7 @@ class CellOutcome:
 
 
 def assess_cell(
-    store: Store, batch_id: str, recipe: Recipe, electrode: Electrode | None, sim_s: float, *, on_twin: bool
+    store: StoreCore, batch_id: str, recipe: Recipe, electrode: Electrode | None, sim_s: float, *, on_twin: bool
 ) -> CellOutcome:
     """Run the twin's cell test on the batch's cell (when it can) and record its discharge curve."""
     from anodeline.cell.cycler import CellTestError, TestProtocol, run_cell_test

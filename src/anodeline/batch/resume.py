@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from anodeline.batch import location
+from anodeline.batch import targets as batch_targets
 from anodeline.batch.commands import RecordsCommands
 from anodeline.batch.journal import RecordsJournal
 from anodeline.batch.operator import OperatorChoice
@@ -165,8 +166,12 @@ def resume_batch(
     store.write(lambda s: prompts.withdraw_open(s, batch_id, actor=actor, reason=why))  # nobody waits for them
     clock = SimClock(start_s=state_of.sim_s) if equipment is None else _wall_clock(equipment, state_of.sim_s)
     twin_seed = (batch.seed or 0) if seed is None else seed
-    twin = None if (cold or why_not or equipment is not None) else rebuild_twin(line, procedure, state, clock=clock,
-                                                                              seed=twin_seed)  # fmt: skip
+    mounted = store.mounted_targets()  # the targets the rest of the batch wears
+    twin = (
+        None
+        if (cold or why_not or equipment is not None)
+        else rebuild_twin(line, procedure, state, clock=clock, seed=twin_seed, charges=batch_targets.charges(mounted))
+    )
     reruns: tuple[Rerun, ...] = ()
     if not (cold or why_not):  # what the sensors no longer confirm of the steps done is done again
         readings = read_line(twin.devices if twin is not None else equipment.devices)
@@ -217,7 +222,9 @@ def resume_batch(
                 result = continue_on_twin(
                     procedure, line, state, state_of.done, clock=clock, seed=twin_seed, journal=journal,
                     commands=commands, twin=twin, reruns=tuple(r.index for r in reruns),
+                    charges=batch_targets.charges(mounted),
                 )  # fmt: skip
+            batch_targets.record_batch_use(store, batch_id, line, mounted, actor)  # the layers not yet booked
             exposures = _exposures(store, journal, item_ids)
             electrode = None
             materials_workpiece = _workpiece(procedure)

@@ -18,12 +18,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from anodeline.batch import targets as batch_targets
 from anodeline.batch.cell import CellOutcome, assess_cell, register_cell
 from anodeline.batch.commands import RecordsCommands
 from anodeline.batch.journal import RecordsJournal
 from anodeline.batch.materials import check_lot_records, check_lot_roles, lot_roles, register_materials
 from anodeline.batch.operator import OperatorChoice
 from anodeline.batch.outcome import Electrode, Exposure, Judgement, electrode_from, judge, summarise
+from anodeline.batch.targets import TargetFinding
 from anodeline.errors import AnodelineError
 from anodeline.line import load_line
 from anodeline.line.load import default_line_path
@@ -66,6 +68,9 @@ class BatchReport:
     backend: str = "twin"  # or the protocols of the equipment (opcua, modbus, modbus+opcua)
     endpoint: str | None = None
     cell: CellOutcome | None = None  # a recipe with an assembly section (claims 7, 23, 39)
+    #: the planned use of each mounted target (:mod:`anodeline.batch.targets`) and the TGT001 warnings
+    targets: tuple[TargetFinding, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
         equipment = {} if self.backend == "twin" else {"backend": self.backend, "endpoint": self.endpoint}
@@ -85,6 +90,8 @@ class BatchReport:
             "audit_head": self.audit_head,
             **equipment,  # a twin run's JSON stays as it was (tests/test_golden.py)
             **({"cell": self.cell.to_dict()} if self.cell is not None else {}),
+            **({"targets": [t.to_dict() for t in self.targets]} if self.targets else {}),
+            **({"warnings": list(self.warnings)} if self.warnings else {}),
         }
 
 
@@ -106,6 +113,7 @@ def run_batch(
     equipment: Any = None,
     clock: Any = None,
     operator: OperatorChoice | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> BatchReport:
     """Make the electrode of ``recipe_path`` on the twin; record it; judge it.
 
@@ -123,7 +131,10 @@ def run_batch(
     its devices on ``clock`` (a wall clock) instead of the twin; the line snapshot of the record
     notes the equipment (backend, endpoints, server certificate thumbprints). ``operator``: who does the
     manual steps (default: the twin's simulated operator; ``manual``: prompts answered by people, which
-    on the twin needs ``speed``: :mod:`anodeline.batch.operator`).
+    on the twin needs ``speed``: :mod:`anodeline.batch.operator`). The targets mounted on the sources
+    (:mod:`anodeline.batch.targets`) are checked before the batch is recorded: one the batch would wear
+    through refuses it (``TGT002``), one near its end of life is a warning passed to ``on_warning``
+    (``TGT001``); the twin wears them from their recorded state and each deposition's use is recorded.
     """
     from anodeline.devices.sim.twin import build_twin
     from anodeline.engine import EngineSettings, SimClock, run_procedure
@@ -184,6 +195,13 @@ def run_batch(
         if authorize is not None:
             actor = authorize(store)
         check_lot_records(store, recipe, lots or {})
+        mounted = store.mounted_targets()
+        findings = tuple(batch_targets.plan(procedure, line, mounted))
+        batch_targets.refuse_exhausted(findings)  # TGT002: the batch must not start
+        warnings = tuple(f"{f.code} {f.message}" for f in findings if f.code is not None)
+        for warning in warnings:
+            if on_warning is not None:
+                on_warning(warning)
         record = store.create_batch(
             recipe_id=recipe.recipe, recipe_snapshot=recipe.model_dump(mode="json"),
             line_snapshot=snapshot, route=recipe.route, seed=seed, actor=actor,
@@ -221,6 +239,7 @@ def run_batch(
                     clock=WallClock(factor=1.0 / speed) if speed is not None else None,
                     commands=RecordsCommands(store, batch_id),
                     operator=None if people is None else lambda twin: people(twin.plant.apply),
+                    charges=batch_targets.charges(mounted),
                 )
             else:
                 from anodeline.engine.run import run_on_devices
@@ -239,6 +258,7 @@ def run_batch(
             store.abort_batch(batch_id, sim_s=journal.last_sim_s, reasons=abort_reasons)
             raise
         wall = time.perf_counter() - wall
+        batch_targets.record_batch_use(store, batch_id, line, mounted, actor)  # what it took from its targets
         exposures = tuple(summarise(item, journal.intervals.get(item, [])) for item in sorted(journal.intervals))
         electrode = None
         if result.status == "complete":
@@ -262,7 +282,8 @@ def run_batch(
             electrode=electrode, exposure=exposures, reasons=reasons, db=shown(store.url),
             audit_head=head.hash if head else None, line=line.line, faults=faults,
             backend=equipment.backend if equipment is not None else "twin",
-            endpoint=equipment.endpoint if equipment is not None else None, cell=cell,
+            endpoint=equipment.endpoint if equipment is not None else None, cell=cell, targets=findings,
+            warnings=warnings,
         )  # fmt: skip
     finally:
         try:

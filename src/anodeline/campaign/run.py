@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from anodeline.batch import targets as batch_targets
 from anodeline.campaign.footprint import Footprint
 from anodeline.campaign.load import Campaign
 from anodeline.campaign.merge import MATERIAL_FIELDS, _materials
@@ -278,6 +279,7 @@ class _Floor:
         self.batches: dict[str, _Batch] = {}
         for b in self.problem.batches:
             self.batches[b.id] = self._batch(b.id, self.schedule.assignment[b.id])
+        self.mounted = self._check_targets()
         self.twins = {}
         self.operators: dict[str, list[Any]] = {}
         for name, model in self.lines.items():
@@ -286,7 +288,7 @@ class _Floor:
             everything = tuple(mat for bb in mine for mat in bb.procedure.materials)
             policy = mine[0].procedure.policy if mine else _policy()
             loaded = Procedure(f"{self.problem.name}@{name}", name, "campaign", policy, everything, ())
-            twin = build_twin(model, loaded, clock=self.clock, seed=seed)
+            twin = build_twin(model, loaded, clock=self.clock, seed=seed, charges=batch_targets.charges(self.mounted))
             self.twins[name] = twin
             units = [twin.operator] + [SimOperator(naming.OPERATOR, twin.plant, seed + 7919 * k)
                                        for k in range(1, self.problem.operators)]  # fmt: skip
@@ -315,6 +317,16 @@ class _Floor:
                                      hint="in a campaign inject faults that strike during a batch: pump-failure, "
                                           "stuck-door, leak, power-loss, operator-absent")  # fmt: skip
                 fault.check_applies(line, self.problem.template(batch, line.line).procedure)
+
+    def _check_targets(self) -> dict[str, Any]:
+        """The mounted targets; the campaign is refused (TGT002, before any record) when its batches,
+        in their planned order, would wear one through (docs/models/deposition.md)."""
+        mounted = self.store.mounted_targets()
+        worn: dict[str, Any] = {}
+        ordered = sorted(self.batches.values(), key=lambda b: self.schedule.batch_span(b.id)[0])
+        for b in ordered:
+            batch_targets.refuse_exhausted(batch_targets.plan(b.plain, self.lines[b.line], mounted, worn))
+        return mounted
 
     def _batch(self, batch: str, line: str) -> _Batch:
         template = self.problem.template(batch, line)
@@ -554,6 +566,7 @@ class _Floor:
                 from anodeline.batch.cell import assess_cell
 
                 cell = assess_cell(self.store, b.record, recipe, electrode, ended_s, on_twin=True)
+            batch_targets.record_batch_use(self.store, b.record, self.lines[b.line], self.mounted, "anodeline")
             _finish(self.store, b.record, b.status, judgement, reasons, ended_s, electrode, cell)
             verdict = None if b.status == "held" else judgement.verdict
             b.reasons = list(reasons)

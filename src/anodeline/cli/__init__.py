@@ -24,6 +24,7 @@ for _module in (
     "commands",
     "prompts",
     "users",
+    "targets",
     "campaign",
     "twin",
     "serve",

@@ -155,6 +155,7 @@ def run(
         "max_hours": max_hours, "speed": speed if equipment is None else None,
         "authorize": authorize if as_user is not None else None,
         "on_close": lambda store: anchor_head(store, "after run", anchor_log), **extra,
+        "on_warning": lambda message: typer.echo(f"warning: {message}", err=True),  # before the batch starts
     }  # fmt: skip
     try:
         if json_output:

@@ -83,6 +83,12 @@ def print_report(report: BatchReport, console: Console | None = None) -> None:
         for x in report.exposure:
             table.add_row(x.item, f"{x.max_o2_ppm:.3g}", f"{x.max_h2o_ppm:.3g}", f"{x.h2o_dose_ppm_s:.4g}")
         console.print(table)
+    for t in report.targets:  # the planned use of each mounted target (docs/models/deposition.md)
+        share = max(t.remaining_after, 0.0) / t.capacity
+        console.print(
+            f"target {t.target_id} on {t.source}: {t.use:.3g} {t.unit} for layer {t.layer} (rate {t.drift:+.1%} over "
+            f"it), {share:.0%} of its life left" + (f" [yellow]{t.code}[/yellow]" if t.code else "")
+        )
     for reason in report.reasons:
         console.print(f"[{colour}]reason:[/{colour}] {reason}")
     console.print(f"record: batch {report.batch} in {report.db}")

@@ -1,7 +1,7 @@
 """``anodeline validate`` and ``anodeline explain``: recipes against the process window."""
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,6 +21,15 @@ def validate(
         typer.Option("--line", help="Also check each recipe against this line (supplies, apparatus, interlocks)."),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            show_default=False,
+            help="Also check the targets mounted on the line's sources in this records database "
+            "(TGT001 near end of life, TGT002 worn through by the recipe); needs --line.",
+        ),
+    ] = None,
 ) -> None:
     """Check recipes against the schema and every process-window rule (and a line with --line).
 
@@ -30,7 +39,10 @@ def validate(
     from anodeline.errors import RecipeError
     from anodeline.recipe.validate import validate_file
 
+    if db is not None and line is None:
+        usage_error("--db checks the targets mounted on a line's sources: give the line too", "add --line LINE.yaml")
     line_model = _load_line(line) if line is not None else None
+    mounted = _mounted_targets(db) if db is not None else None
     reports = []
     for path in recipes:
         try:
@@ -39,6 +51,8 @@ def validate(
             usage_error(f"{exc.location}: {exc.message}" if exc.location else exc.message, exc.hint)
         if line_model is not None and report.valid:
             report = _with_fit(report, path, line_model)
+        if line_model is not None and mounted and report.valid:
+            report = _with_targets(report, path, line_model, mounted)
         reports.append(report)
     if json_output:
         print_json({"recipes": [report.to_dict() for report in reports]})
@@ -76,6 +90,29 @@ def _with_fit(report: "Report", path: Path, line: "Line") -> "Report":
     assert report.recipe is not None
     source_map = read_yaml(read_document(path, "recipe file", RecipeError)).source_map
     found = fit_violations(report.recipe, line, source_map)
+    return replace(report, violations=(*report.violations, *found)) if found else report
+
+
+def _mounted_targets(db: str) -> "dict[str, Any]":
+    """Source → the target mounted on it, from the records database ``db`` (which must exist)."""
+    from anodeline.cli.access import read_store
+
+    with read_store(db) as store:
+        return store.mounted_targets()
+
+
+def _with_targets(report: "Report", path: Path, line: "Line", mounted: "dict[str, Any]") -> "Report":
+    """``report`` with the planned use of the mounted targets (TGT001 warnings, TGT002 errors)."""
+    from dataclasses import replace
+
+    from anodeline.batch.targets import violations
+    from anodeline.documents.files import read_document
+    from anodeline.documents.source import read_yaml
+    from anodeline.errors import RecipeError
+
+    assert report.recipe is not None
+    source_map = read_yaml(read_document(path, "recipe file", RecipeError)).source_map
+    found = violations(report.recipe, line, mounted, source_map)
     return replace(report, violations=(*report.violations, *found)) if found else report
 
 

@@ -18,6 +18,7 @@ from anodeline.engine.result import ExposureSummary, RunResult
 from anodeline.engine.runner import Engine, EngineSettings, Progress
 from anodeline.line.config import Line
 from anodeline.line.state import LineState
+from anodeline.physics.deposition.erosion import Charge
 from anodeline.procedure.model import Procedure
 
 
@@ -34,16 +35,18 @@ def run_procedure(
     commands: Commands | None = None,
     operator: Callable[[Twin], Device] | None = None,
     twin_params: TwinParams | None = None,
+    charges: Mapping[str, Charge] | None = None,
 ) -> RunResult:
     """Run ``procedure`` on the twin of ``line`` (simulated clock unless given); same seed → same result.
 
     ``operator(twin)``, given, replaces the twin's simulated operator (people answering prompts:
     :class:`anodeline.batch.operator.ManualOperator`). ``twin_params`` replaces the twin's estimated
-    device behaviour (``anodeline sensitivity`` varies it).
+    device behaviour (``anodeline sensitivity`` varies it). ``charges``: how worn each source's target or
+    charge is (:func:`anodeline.devices.sim.twin.build_twin`).
     """
     clock = clock or SimClock()
     journal = journal or NullJournal()
-    twin = build_twin(line, procedure, clock=clock, seed=seed, faults=faults, params=twin_params)
+    twin = build_twin(line, procedure, clock=clock, seed=seed, faults=faults, params=twin_params, charges=charges)
     if operator is not None:
         twin.devices[naming.OPERATOR] = operator(twin)
     engine = Engine(
@@ -66,6 +69,7 @@ def continue_on_twin(
     commands: Commands | None = None,
     twin: Twin | None = None,
     reruns: tuple[int, ...] = (),
+    charges: Mapping[str, Charge] | None = None,
 ) -> RunResult:
     """Go on with ``procedure`` from step ``first_step`` on a twin rebuilt in ``state`` (a warm restart).
 
@@ -75,7 +79,7 @@ def continue_on_twin(
     ``reruns``: done steps to run again first (:mod:`anodeline.engine.lasting`).
     """
     journal = journal or NullJournal()
-    twin = twin or rebuild_twin(line, procedure, state, clock=clock, seed=seed)
+    twin = twin or rebuild_twin(line, procedure, state, clock=clock, seed=seed, charges=charges)
     engine = Engine(
         procedure, line, twin.devices, clock, journal, progress=progress, settings=settings, commands=commands
     )
@@ -83,10 +87,18 @@ def continue_on_twin(
     return _run(engine, clock, journal, seed, (), twin.true_state)
 
 
-def rebuild_twin(line: Line, procedure: Procedure, state: LineState, *, clock: Clock, seed: int = 0) -> Twin:
+def rebuild_twin(
+    line: Line,
+    procedure: Procedure,
+    state: LineState,
+    *,
+    clock: Clock,
+    seed: int = 0,
+    charges: Mapping[str, Charge] | None = None,
+) -> Twin:
     """A fresh twin whose plant is in ``state`` (every pump, valve, source and heater off: they died with the
-    process that ran them)."""
-    twin = build_twin(line, procedure, clock=clock, seed=seed)
+    process that ran them); ``charges``: the mounted targets' wear (:mod:`anodeline.batch.targets`)."""
+    twin = build_twin(line, procedure, clock=clock, seed=seed, charges=charges)
     twin.plant.state = state
     return twin
 

@@ -34,6 +34,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "sign:release": frozenset({"qa"}),
     "users": frozenset({"admin"}),
     "anchor": frozenset({"qa", "admin"}),
+    "targets": frozenset({"operator", "engineer"}),  # mount a sputter target or evaporation charge
 }
 #: Shortest password accepted (NIST SP 800-63B §5.1.1.2: at least 8 characters).
 MIN_PASSWORD_LENGTH: Final = 8

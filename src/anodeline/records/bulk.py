@@ -109,6 +109,29 @@ class Statements:
         self.exposure_insert = (
             f"INSERT INTO exposures ({', '.join(_EXPOSURE_COLUMNS)}) VALUES ({_values(p, len(_EXPOSURE_COLUMNS))})"
         )
+        # ---- targets and their use (revision 0006, records/targets.py)
+        target_columns = "id, source, kind, material, capacity, unit, installed_at, removed_at, note"
+        self.target_row = f"SELECT {target_columns} FROM targets WHERE id = {p}"
+        self.targets_all = f"SELECT {target_columns} FROM targets ORDER BY source, installed_at"
+        self.targets_mounted = (
+            f"SELECT {target_columns} FROM targets WHERE removed_at IS NULL ORDER BY source, installed_at"
+        )
+        self.targets_on_source = f"SELECT id FROM targets WHERE source = {p} AND removed_at IS NULL"
+        self.target_remove = f"UPDATE targets SET removed_at = {p} WHERE id = {p}"
+        self.target_insert = (
+            "INSERT INTO targets (id, source, kind, material, capacity, unit, installed_at, removed_at, note) "
+            f"VALUES ({_values(p, 7)}, NULL, {p})"
+        )
+        self.target_used = "SELECT target_id, SUM(amount) FROM target_usage GROUP BY target_id"
+        self.target_usage_insert = (
+            f"INSERT INTO target_usage (target_id, batch_id, layer, amount, seconds) VALUES ({_values(p, 5)})"
+            + (" RETURNING id" if pg else "")
+        )
+        self.target_usage_of = (
+            f"SELECT id, target_id, batch_id, layer, amount, seconds FROM target_usage WHERE target_id = {p} "
+            "ORDER BY id"
+        )
+        self.target_layers_of = f"SELECT layer FROM target_usage WHERE batch_id = {p}"
         # ---- what a batch did (read back)
         self.steps_of = (
             'SELECT batch_id, "index", action, arguments, manual, started_sim_s, ended_sim_s, outcome, readings '

@@ -18,10 +18,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from anodeline.records import batches, bulk, commands, execution, genealogy, lease, stepjournal
+from anodeline.records import targets as target_rows
 from anodeline.records.bulk import Tx
 from anodeline.records.chain import AuditHead, ChainMovedError, Tip
 from anodeline.records.exposure import ExposureInterval
@@ -346,6 +348,51 @@ class StoreCore:
 
     def exposures(self, item_id: str) -> list[ExposureRecord]:
         return self._query(lambda tx: genealogy.exposures(tx, item_id))
+
+    # ---- sputter targets and evaporation charges (records/targets.py) ---------------------------
+
+    def install_target(
+        self,
+        target_id: str,
+        *,
+        source: str,
+        kind: str,
+        material: str,
+        capacity: float,
+        note: str = "",
+        actor: str = ACTOR,
+        now: datetime | None = None,
+    ) -> target_rows.TargetRecord:
+        """Mount ``target_id`` on ``source`` (the one mounted there before is removed)."""
+        return self._write_tx(
+            lambda tx, tip: target_rows.install(
+                tx, tip, target_id, source=source, kind=kind, material=material, capacity=capacity, note=note,
+                actor=actor, now=now,
+            )
+        )  # fmt: skip
+
+    def targets(self, *, mounted_only: bool = False) -> list[target_rows.TargetRecord]:
+        return self._query(lambda tx: target_rows.listed(tx, mounted_only=mounted_only))
+
+    def mounted_targets(self) -> dict[str, target_rows.TargetRecord]:
+        """Source device → the target mounted on it."""
+        return self._query(target_rows.mounted)
+
+    def record_target_use(
+        self, batch_id: str, target_id: str, *, layer: str, amount: float, seconds: float, actor: str = ACTOR
+    ) -> target_rows.UsageRecord:
+        return self._write_tx(
+            lambda tx, tip: target_rows.record_use(
+                tx, tip, batch_id, target_id, layer=layer, amount=amount, seconds=seconds, actor=actor
+            )
+        )
+
+    def target_usage(self, target_id: str) -> list[target_rows.UsageRecord]:
+        return self._query(lambda tx: target_rows.usage(tx, target_id))
+
+    def booked_layers(self, batch_id: str) -> set[str]:
+        """The layers of ``batch_id`` whose target use is recorded already."""
+        return self._query(lambda tx: target_rows.booked_layers(tx, batch_id))
 
     # ---- audit --------------------------------------------------------------------------------
 

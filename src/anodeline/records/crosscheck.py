@@ -4,10 +4,10 @@ The chain proves the audit log is intact (:func:`anodeline.records.audit.verify_
 proves the tables still say what the log says. The log is replayed in sequence order into the
 state each table should hold — a batch's status, verdict, reasons and electrode after its last
 status entry; each step's fields; the SHA-256 of each telemetry write over its rows; lots,
-items, genealogy links, exposures, alarms, users, signatures, commands and prompts — and every row is compared
-with it. A row edited, deleted or inserted behind the store's back is named with its table,
-its key and the field that differs. Only an edit of the table *and* a matching forged audit
-entry escapes this, and that breaks the chain or, appended at its end, an anchor
+items, genealogy links, exposures, alarms, users, signatures, commands, prompts, targets and their
+usage — and every row is compared with it. A row edited, deleted or inserted behind the store's
+back is named with its table, its key and the field that differs. Only an edit of the table
+*and* a matching forged audit entry escapes this, and that breaks the chain or, appended at its end, an anchor
 (:mod:`anodeline.records.anchors`).
 
 Telemetry rows are not keyed to their audit entry: a batch's rows, in id order, are the
@@ -45,6 +45,8 @@ from anodeline.records.models import (
     Prompt,
     Signature,
     Step,
+    Target,
+    TargetUsage,
     Telemetry,
     User,
 )
@@ -82,6 +84,8 @@ class _Expected:
     signatures: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     commands: dict[int, list[Any]] = field(default_factory=dict)
     prompts: dict[int, list[Any]] = field(default_factory=dict)
+    targets: dict[str, list[Any]] = field(default_factory=dict)
+    target_usage: dict[int, tuple[Any, ...]] = field(default_factory=dict)
 
 
 def _batch_create(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> None:
@@ -194,13 +198,29 @@ def _prompt_answer(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> Non
         prompt[7:] = [p["answered_at"], p["answer"], p["user"], p["reason"]]
 
 
+def _target_install(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> None:
+    e.targets[p["target_id"]] = [p["source"], p["kind"], p["material"], p["capacity"], p["unit"], p["installed_at"],
+                                 None, p["note"]]  # fmt: skip
+
+
+def _target_remove(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> None:
+    target = e.targets.get(p["target_id"])
+    if target is not None:
+        target[6] = p["removed_at"]
+
+
+def _target_use(e: _Expected, batch_id: str | None, p: dict[str, Any]) -> None:
+    e.target_usage[p["usage_id"]] = (p["target_id"], batch_id, p["layer"], p["amount"], p["seconds"])
+
+
 _REPLAY: dict[str, Callable[[_Expected, str | None, dict[str, Any]], None]] = {
     "batch.create": _batch_create, "batch.start": _batch_start, "batch.status": _batch_status,
     "batch.finish": _batch_finish, "step": _step, "telemetry": _telemetry, "lot.register": _lot,
     "item.register": _item, "item.link": _link, "exposure": _exposure, "alarm.raise": _alarm_raise,
     "alarm.clear": _alarm_clear, "user.add": _user_add, "user.disable": _user_disable, "batch.sign": _sign,
     "batch.command": _command, "batch.command.taken": _command_taken, "prompt.open": _prompt_open,
-    "prompt.answer": _prompt_answer,
+    "prompt.answer": _prompt_answer, "target.install": _target_install, "target.remove": _target_remove,
+    "target.use": _target_use,
 }  # fmt: skip
 
 
@@ -232,6 +252,8 @@ def cross_check(session: Session) -> list[RowProblem]:
         _signed,
         _commands,
         _prompts,
+        _targets,
+        _target_usage,
     ):
         for problem in check(session, expected):
             problems.append(problem)
@@ -453,6 +475,23 @@ def _prompts(session: Session, e: _Expected) -> Iterator[RowProblem]:
     names = ("batch_id", "step", "item", "kind", "instructions", "opened_at", "deadline", "answered_at", "answer",
              "user_name", "reason")  # fmt: skip
     return _keyed("prompts", rows, e.prompts, names)
+
+
+def _targets(session: Session, e: _Expected) -> Iterator[RowProblem]:
+    rows = session.execute(
+        select(Target.id, Target.source, Target.kind, Target.material, Target.capacity, Target.unit,
+               Target.installed_at, Target.removed_at, Target.note)
+    )  # fmt: skip
+    names = ("source", "kind", "material", "capacity", "unit", "installed_at", "removed_at", "note")
+    return _keyed("targets", rows, e.targets, names)
+
+
+def _target_usage(session: Session, e: _Expected) -> Iterator[RowProblem]:
+    rows = session.execute(
+        select(TargetUsage.id, TargetUsage.target_id, TargetUsage.batch_id, TargetUsage.layer, TargetUsage.amount,
+               TargetUsage.seconds)
+    )  # fmt: skip
+    return _keyed("target_usage", rows, e.target_usage, ("target_id", "batch_id", "layer", "amount", "seconds"))
 
 
 def _keyed(

@@ -31,7 +31,7 @@ from anodeline.records.errors import RecordsError, driver_error, first_line
 from anodeline.records.urls import SqliteURL, plain_sqlite_file, shown
 
 #: The newest revision in ``anodeline/records/migrations/versions`` (Alembic's head).
-HEAD_REVISION: Final = "0005"
+HEAD_REVISION: Final = "0006"
 #: sqlite3's busy timeout: a writer waits this long for another's transaction (both stores).
 SQLITE_TIMEOUT_S: Final = 30
 

@@ -46,6 +46,8 @@ LENGTHS: Final[dict[str, dict[str, int]]] = {
     "steps": {"batch_id": 64, "action": 64, "outcome": 16},
     "telemetry": {"batch_id": 64, "channel": 128},
     "exposures": {"item_id": 64, "batch_id": 64, "space": 64},
+    "targets": {"id": 64, "source": 128, "kind": 32, "material": 128, "unit": 8, "installed_at": 40, "removed_at": 40},
+    "target_usage": {"target_id": 64, "batch_id": 64, "layer": 64},
     "item_links": {"parent_id": 64, "child_id": 64, "batch_id": 64},
 }
 

@@ -299,3 +299,34 @@ class Prompt(Base):
     answer: Mapped[str | None] = mapped_column(String(16))  # confirmed | refused | timeout
     user_name: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Target(Base):
+    """A sputter target or evaporation charge mounted on a source (revision 0006): its identity, the
+    source device it sits on, what it is, its life (kWh of target power or grams of charge) and when it
+    was installed and removed (wall-clock UTC, ISO 8601). What it has used is the sum of its usage rows."""
+
+    __tablename__ = "targets"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    source: Mapped[str] = mapped_column(String(128), index=True)  # device name, e.g. system-1/sputter-gun
+    kind: Mapped[str] = mapped_column(String(32))  # sputter-target | evaporation-charge
+    material: Mapped[str] = mapped_column(String(128))
+    capacity: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(8))  # kWh | g
+    installed_at: Mapped[str] = mapped_column(String(40))
+    removed_at: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class TargetUsage(Base):
+    """What one batch's deposition took from a target (revision 0006): kWh or g, over how many seconds."""
+
+    __tablename__ = "target_usage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    target_id: Mapped[str] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"), index=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id", ondelete="RESTRICT"), index=True)
+    layer: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[float] = mapped_column(Float)
+    seconds: Mapped[float] = mapped_column(Float)

@@ -20,7 +20,8 @@ from anodeline.devices.sim.plant import Plant
 from anodeline.line import actions as act
 from anodeline.physics.atmosphere.errors import AtmosphereError
 from anodeline.physics.atmosphere.humidity import ppmv_to_frost_point
-from anodeline.physics.deposition.rates import deposition_rate_nm_per_s, params_for
+from anodeline.physics.deposition.erosion import use_rate_per_s
+from anodeline.physics.deposition.rates import DEFAULT_PARAMS, deposition_rate_nm_per_s, params_for
 
 Hook = Callable[[Any], None]
 #: ``Reading(value, t)`` without the named tuple's Python-level ``__new__`` (a poll makes some forty).
@@ -245,7 +246,8 @@ class SimHeater(SimDevice):
 
 
 class SimSource(SimDevice):
-    """A deposition source with its quartz-crystal thickness monitor (rate from the rates model)."""
+    """A deposition source with its quartz-crystal thickness monitor (rate from the rates model, falling as
+    the plant's charge of this source wears: :mod:`anodeline.physics.deposition.erosion`)."""
 
     def __init__(self, name: str, plant: Plant, method: str, seed: int = 0) -> None:
         super().__init__(name, plant, seed)
@@ -254,10 +256,14 @@ class SimSource(SimDevice):
 
     def _command(self, value: Any) -> None:
         deposit = value.deposit if isinstance(value, SourceCommand) else None
-        rate = 0.0
+        rate, use = 0.0, 0.0
         if deposit is not None:
             rate = deposition_rate_nm_per_s(self.method, deposit.material, params_for(deposit.power_w))
-        self.plant.set_source(self._name, rate, deposit)
+            charge = self.plant.charges.get(self._name)
+            if charge is not None:
+                power = deposit.power_w or DEFAULT_PARAMS.sputtering.power_w
+                use = use_rate_per_s(charge, deposit.material, power, rate)
+        self.plant.set_source(self._name, rate, deposit, use)
 
     def read(self) -> dict[str, Reading]:
         self.plant.advance()
@@ -265,7 +271,10 @@ class SimSource(SimDevice):
         on = bool(run and run.on and self.plant.powered)
         thickness = run.thickness_um * self.tooling if run else 0.0
         qcm = max(thickness + self.rng.gauss(0.0, self.plant.params.qcm_noise_um), 0.0) if run else 0.0
-        rate = run.rate_nm_per_s * self.tooling if on and run else 0.0
+        rate = 0.0
+        if on and run:  # the rate now: the fresh rate less the wear so far
+            charge = self.plant.charges.get(self._name)
+            rate = run.rate_nm_per_s * self.tooling * (charge.rate_factor() if charge is not None else 1.0)
         return {
             f"{self._name}.on": self._reading(1.0 if on else 0.0),
             f"{self._name}.thickness_um": self._reading(qcm),

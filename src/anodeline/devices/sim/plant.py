@@ -41,6 +41,7 @@ from anodeline.line.machine import Machine
 from anodeline.line.state import LineState
 from anodeline.physics.atmosphere import glovebox, mixing
 from anodeline.physics.atmosphere.state import STANDARD_PRESSURE_PA, Atmosphere
+from anodeline.physics.deposition.erosion import Charge, film_nm
 
 #: Below this share of an atmosphere a glove chamber is not at working pressure (no box controller).
 WORKING_PRESSURE_SHARE = 0.5
@@ -55,12 +56,14 @@ class _Fill:
 
 @dataclass
 class SourceRun:
-    """A deposition source: whether it runs, its true rate and the film grown since switched on."""
+    """A deposition source: whether it runs, its rate on a fresh consumable, the film grown since switched
+    on, and how fast it wears its target or charge (kWh/s or g/s; the rate drifts down with the wear)."""
 
     rate_nm_per_s: float = 0.0
     on: bool = False
     thickness_um: float = 0.0
     deposit: act.Deposit | None = None
+    use_per_s: float = 0.0
 
 
 @dataclass
@@ -87,6 +90,8 @@ class Plant:
     leak_per_h: dict[str, float] = field(default_factory=dict)  # glove chamber → hourly leak rate
     heaters: dict[str, HeaterState] = field(default_factory=dict)  # apparatus space → heater
     sources: dict[str, SourceRun] = field(default_factory=dict)  # device name → run
+    #: device name → its sputter target or evaporation charge (:mod:`anodeline.physics.deposition.erosion`)
+    charges: dict[str, Charge] = field(default_factory=dict)
     t: float = 0.0
 
     def __post_init__(self) -> None:
@@ -136,9 +141,14 @@ class Plant:
         for heater in self.heaters.values():
             decay = math.exp(-dt / tau)
             heater.temperature_degc = heater.setpoint_degc + (heater.temperature_degc - heater.setpoint_degc) * decay
-        for run in self.sources.values():
+        for name, run in self.sources.items():
             if run.on and self.powered:
-                run.thickness_um += run.rate_nm_per_s * dt / 1000.0
+                charge = self.charges.get(name)
+                if charge is None:
+                    run.thickness_um += run.rate_nm_per_s * dt / 1000.0
+                else:  # the rate drifts down as the target erodes / the charge empties
+                    run.thickness_um += film_nm(charge, run.rate_nm_per_s, run.use_per_s, dt) / 1000.0
+                    self.charges[name] = charge.after(run.use_per_s * dt)
         self.t = t
 
     # --- atmosphere physics ----------------------------------------------------------------
@@ -267,12 +277,15 @@ class Plant:
         if self.powered:
             self.state = self.state.with_heater(space, degc)
 
-    def set_source(self, device: str, rate_nm_per_s: float, deposit: act.Deposit | None) -> None:
-        """Switch a source on (with the film it grows) or off (``deposit`` None); a finished film is applied."""
+    def set_source(
+        self, device: str, rate_nm_per_s: float, deposit: act.Deposit | None, use_per_s: float = 0.0
+    ) -> None:
+        """Switch a source on (with the film it grows at ``rate_nm_per_s`` on a fresh consumable, wearing it
+        at ``use_per_s``) or off (``deposit`` None); a finished film is applied."""
         self.advance()
         run = self.sources.setdefault(device, SourceRun())
         if deposit is not None and self.powered:
-            self.sources[device] = SourceRun(rate_nm_per_s, True, 0.0, deposit)
+            self.sources[device] = SourceRun(rate_nm_per_s, True, 0.0, deposit, use_per_s)
             self._plasma(deposit)
             return
         if run.on and run.deposit is not None and self.powered:

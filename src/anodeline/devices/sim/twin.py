@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol
@@ -29,6 +29,7 @@ from anodeline.devices.sim.plant import Plant
 from anodeline.line.config import Line
 from anodeline.line.machine import Machine
 from anodeline.line.state import LineState
+from anodeline.physics.deposition.erosion import Charge, default_capacity, kind_for
 from anodeline.procedure.model import Procedure
 
 
@@ -82,8 +83,14 @@ def build_twin(
     seed: int = 0,
     faults: Iterable[str | Fault] = (),
     params: TwinParams | None = None,
+    charges: Mapping[str, Charge] | None = None,
 ) -> Twin:
-    """The twin of ``line`` loaded with ``procedure``'s materials, with ``faults`` installed."""
+    """The twin of ``line`` loaded with ``procedure``'s materials, with ``faults`` installed.
+
+    ``charges`` (source device → its sputter target or evaporation charge, e.g. from the records'
+    mounted targets) set how worn each source is; a tracked source not named gets a fresh one of
+    the estimated default capacity (:mod:`anodeline.physics.deposition.erosion`).
+    """
     parsed = tuple(parse_fault(f) for f in faults)
     real = line
     for fault in parsed:
@@ -112,6 +119,11 @@ def build_twin(
             device = naming.source(app_name, src.name)
             devices[device] = SimSource(device, plant, src.method, seed)
             sources.append(device)
+            kind = kind_for(src.method)
+            if charges is not None and device in charges:
+                plant.charges[device] = charges[device]
+            elif kind is not None:
+                plant.charges[device] = Charge(kind, default_capacity(kind, src.materials[0]))
     operator = SimOperator(naming.OPERATOR, plant, seed)
     devices[naming.OPERATOR] = operator
     devices[naming.MAINS] = Mains(naming.MAINS, plant, seed)
