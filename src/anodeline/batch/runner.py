@@ -16,10 +16,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anodeline.batch import targets as batch_targets
-from anodeline.batch.cell import CellOutcome, assess_cell, register_cell
 from anodeline.batch.commands import RecordsCommands
 from anodeline.batch.journal import RecordsJournal
 from anodeline.batch.materials import check_lot_records, check_lot_roles, lot_roles, register_materials
@@ -38,6 +37,9 @@ from anodeline.records.errors import RecordsError
 from anodeline.records.lease import LeaseKeeper
 from anodeline.records.lengths import check_batch_strings
 from anodeline.records.urls import make_default_folder, shown
+
+if TYPE_CHECKING:  # pragma: no cover  (batch/cell.py is imported by a recipe with an assembly only)
+    from anodeline.batch.cell import CellOutcome
 
 Progress = Callable[[float, int, int, Any], None]
 
@@ -210,6 +212,8 @@ def run_batch(
         batch_id = record.batch_id
         materials = register_materials(store, batch_id, recipe, procedure, lots or {})
         if recipe.assembly is not None:
+            from anodeline.batch.cell import register_cell
+
             register_cell(store, batch_id, materials.item_ids, materials.electrode_id)
         journal = RecordsJournal(store, batch_id, materials.item_ids)
         # the batch's lease, held (renewed from a thread) until its end is recorded; a killed process
@@ -273,6 +277,8 @@ def run_batch(
         reasons = tuple(dict.fromkeys([*result.reasons, *judgement.reasons]))
         cell = None
         if recipe.assembly is not None and result.status == "complete":
+            from anodeline.batch.cell import assess_cell
+
             cell = assess_cell(store, batch_id, recipe, electrode, journal.last_sim_s, on_twin=equipment is None)
         _finish(store, batch_id, result.status, judgement, reasons, journal.last_sim_s, electrode, cell)
         head = store.audit_head()

@@ -38,6 +38,7 @@ from anodeline.line.config import Line
 from anodeline.line.errors import InterlockError
 from anodeline.line.machine import Machine
 from anodeline.line.state import LineState
+from anodeline.line.transitions import NOT_PHYSICAL
 from anodeline.procedure.model import Procedure
 from anodeline.records.exposure import ExposureLedger
 
@@ -430,7 +431,7 @@ class Engine:
         """A resumed pump-down whose space is already at its target but whose pump is not confirmed running:
         run it again — pump on, wait for the gauge — checked as a pump-down to the pressure read now
         (the Machine refuses one *up* to the target, ACT005). Other refusals stand."""
-        if not isinstance(action, act.Evacuate) or refusal.rule != "ACT005":
+        if not isinstance(action, act.Evacuate) or refusal.rule != NOT_PHYSICAL:
             return refusal, predicted
         pressure = observed.atmospheres[action.space].pressure_pa
         if not 0.0 < pressure <= action.pressure_pa:

@@ -34,6 +34,8 @@ MAX_FILM_UM = window.FILM_THICKNESS_UM.high
 MAX_FILL_PA = window.GAS_PRESSURE_PA.high
 #: The longest single wait a step may ask for (window.STEP_DURATION_S, 48 h).
 MAX_STEP_S = window.STEP_DURATION_MAX_S
+#: The rule of an action whose numbers cannot be (not finite, beyond physics, a pump-down *up* to its target).
+NOT_PHYSICAL = "ACT005"
 
 
 def check_numbers(a: act.Action) -> None:
