@@ -57,9 +57,9 @@ def read_store(url: str | None) -> Store:
 
 def write_store(url: str | None, *, create: bool = True) -> Store:
     """The store for a command that writes, migrated; ``create=False`` refuses a missing SQLite file."""
-    from anodeline.records import open_store
     from anodeline.records.connection import make_default_folder
     from anodeline.records.readonly import DatabaseMissingError, sqlite_path
+    from anodeline.records.store import open_migrated
 
     resolved = db_url(url)
     if create:
@@ -68,13 +68,7 @@ def write_store(url: str | None, *, create: bool = True) -> Store:
         path = sqlite_path(resolved)
         if path is not None and not path.is_file():
             raise DatabaseMissingError(str(path))
-    store = open_store(resolved)
-    try:
-        store.migrate()
-    except BaseException:
-        store.close()
-        raise
-    return store
+    return open_migrated(resolved)
 
 
 def password_for(user: str) -> str:

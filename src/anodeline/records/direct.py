@@ -139,12 +139,6 @@ def open_run_store(url: str | None, *, direct: bool = True) -> StoreCore:
     found = open_direct(url) if direct else None
     if found is not None:
         return found
-    from anodeline.records.store import open_store
+    from anodeline.records.store import open_migrated
 
-    store = open_store(url)
-    try:
-        store.migrate()
-    except BaseException:
-        store.close()
-        raise
-    return store
+    return open_migrated(url)

@@ -42,6 +42,17 @@ def open_store(url: str | None = None, *, echo: bool = False) -> Store:
         return Store(parsed, make_engine(parsed, echo=echo))
 
 
+def open_migrated(url: str | None = None) -> Store:
+    """:func:`open_store`, migrated to the schema's head (created when new); closed again if that fails."""
+    store = open_store(url)
+    try:
+        store.migrate()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
 class Store(StoreCore):
     """Repository of batch records on one database (SQLite file or PostgreSQL), through SQLAlchemy.
 
