@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from anodeline.chemistry.calibration import calibrate, keep_unchanged
-from anodeline.chemistry.conductivity import fitted_parameters
+from anodeline.chemistry.conductivity import fitted_parameters, leave_one_out
+from anodeline.chemistry.dataset import fit_samples
+from anodeline.chemistry.properties import compensation_residual_sd, predict_film
 
 
 def test_loo_median_relative_error_of_sigma25_is_at_most_10_percent() -> None:
@@ -17,6 +19,28 @@ def test_loo_median_relative_error_of_sigma25_is_at_most_10_percent() -> None:
 def test_loo_ea_beats_the_training_mean_baseline() -> None:
     result = calibrate(None)
     assert result.loo_ea_mae_kj_per_mol < result.ea_mean_baseline_mae_kj_per_mol
+
+
+def test_the_ea_interval_holds_85_to_95_percent_of_held_out_films() -> None:
+    """Issue 14 item 3: Ea's 90 % interval (bootstrap refits, the film's σ25 scatter, the compensation line's
+    scatter: properties.ea_sd) is checked on leave-one-out predictions of every film with a measured Ea."""
+    by_id = {s.id: s for s in fit_samples()}
+    inside = []
+    for row in leave_one_out():
+        if row.ea_measured is None:
+            continue
+        s = by_id[row.id]
+        film = predict_film(s.target, s.method, s.deposition_temperature_degc, s.anneal_temperature_degc)
+        inside.append(abs(row.ea_predicted - row.ea_measured) <= 1.645 * film.ea_uncertainty_kj_per_mol)
+    assert len(inside) == 47
+    assert 0.85 <= sum(inside) / len(inside) <= 0.95
+
+
+def test_the_ea_band_is_wider_where_the_data_are_thin() -> None:
+    plateau = predict_film("57Li2S-38SiS2-5P2O5", "vacuum-evaporation", 120.0)
+    cold = predict_film("57Li2S-38SiS2-5P2O5", "vacuum-evaporation", 25.0)  # three films carry 25 °C
+    assert cold.ea_uncertainty_kj_per_mol > 1.5 * plateau.ea_uncertainty_kj_per_mol
+    assert plateau.ea_uncertainty_kj_per_mol >= compensation_residual_sd()
 
 
 def test_fitted_relaxation_is_physical() -> None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from anodeline.chemistry import shipped
@@ -129,6 +129,33 @@ def loo_uncertainties() -> tuple[float, float]:
     return float(bands["ln_sigma25_rms"]), float(bands["ea_rms_kj_per_mol"])
 
 
+def ea_sd(refit_eas: Sequence[float], slope: float, ln_sd: float, residual_sd: float) -> float:
+    """1-σ of a film's Ea, conditional on its inputs (issue 14 item 3)::
+
+        σ_Ea² = var_b(Ea_b) + (b·σ_ln)² + s_c²
+
+    var_b: the spread of the bootstrap refits' Ea at this film (each refit's compensation line at
+    its own ln σ25 centre: parameter uncertainty, large where the data are thin); (b·σ_ln)²: the
+    film's own σ25 scatter carried through the compensation line Ea = a + b·ln σ25 (b the glass's
+    slope times its uncrystallised share); s_c²: the measured films' scatter of Ea about that line.
+    Replaces the fixed leave-one-out band; validated by leave-one-out coverage
+    (tests/chemistry/test_calibration.py).
+    """
+    mean = sum(refit_eas) / len(refit_eas)
+    spread = sum((e - mean) ** 2 for e in refit_eas) / len(refit_eas)
+    return math.sqrt(spread + (slope * ln_sd) ** 2 + residual_sd**2)
+
+
+@cache
+def compensation_residual_sd() -> float:
+    """s_c: RMS scatter of the patent's measured Ea about the shipped compensation line at their measured
+    σ25 (n − 2 degrees of freedom)."""
+    p = fitted_parameters()
+    rows = [(math.log(x.sigma25_s_per_cm), x.ea_kj_per_mol) for x in fit_samples() if x.ea_kj_per_mol is not None]
+    squares = sum((ea - activation_energy_kj_per_mol(ln, p)) ** 2 for ln, ea in rows)
+    return math.sqrt(squares / (len(rows) - 2))
+
+
 def _holds(
     deposition_degc: float, anneal_degc: float | None, deposition_s: float | None, anneal_s: float | None
 ) -> tuple[Hold, ...]:
@@ -193,7 +220,11 @@ def predict_film(
     crystal = mix(phase, fraction, glass.ln_sigma25, ea_of)
     centres = tuple(mix(phase, fraction, c, ea_of).ln_sigma25 for c in glass.centres)
     distribution = LnSigmaDistribution(centres, math.hypot(glass.sd, crystal.ln_sd))
-    _, ea_unc = loo_uncertainties()
+    refit_eas = [
+        mix(phase, fraction, c, partial(activation_energy_kj_per_mol, p=r)).ea_kj_per_mol
+        for c, r in zip(glass.centres, calibration.bootstrap.refits, strict=True)
+    ]
+    ea_unc = ea_sd(refit_eas, p.ea_slope_kj_per_mol * (1.0 - fraction), distribution.sd, compensation_residual_sd())
     if not glass.in_domain:
         ea_unc *= OUT_OF_DOMAIN_WIDENING
     sigma25 = math.exp(crystal.ln_sigma25)
