@@ -162,6 +162,35 @@ def test_killed_mid_move_a_person_confirms_where_the_item_is_and_the_batch_goes_
     assert (asked["answer"], asked["user"], asked["reason"]) == ("confirmed", "erin", "seen on the tray")
 
 
+def test_resumed_with_speed_a_person_confirms_the_location_and_every_later_manual_step(tmp_path: Path) -> None:
+    """resume --operator manual --speed N on a twin batch: the rest runs on the wall clock and its glove work and
+    manual steps are prompts a person answers (without --speed only the location question is asked)."""
+    db = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    _users(db)
+    batch = killed_before_step(db, MOVE, in_flight=True)
+    env = {"ANODELINE_PASSWORD": PASSWORDS["erin"], "ANODELINE_ANCHOR_LOG": ""}
+    for hostile in (["--speed", "0"], ["--speed", "nan"], ["--speed", "-5"]):
+        refused = runner.invoke(app, ["resume", batch, "--as", "erin", "--db", db, *hostile], env=env)
+        assert refused.exit_code == 2 and "error:" in refused.output and "Traceback" not in refused.output
+    child = _resume_in_a_process(db, batch, "--speed", "5000", "--prompt-timeout", "120")
+    answered: list[dict[str, Any]] = []
+    end = time.monotonic() + 180.0
+    while time.monotonic() < end and child.poll() is None:
+        listed = runner.invoke(app, ["prompts", "--db", db, "--json"])
+        for prompt in json.loads(listed.stdout)["prompts"] if listed.exit_code == 0 else []:
+            done = runner.invoke(app, ["confirm", batch, str(prompt["step"]), "--as", "erin", "--db", db], env=env)
+            if done.exit_code == 0:
+                answered.append(prompt)
+        time.sleep(0.05)
+    out, err = child.communicate(timeout=60)
+    report = json.loads(out)
+    assert (report["status"], report["verdict"]) == ("complete", "pass"), (report["reasons"], err[-1500:])
+    assert answered[0]["kind"] == "confirm-location" and len(answered) > 1
+    shown = runner.invoke(app, ["record", batch, "--db", db, "--json"])
+    later = [p for p in json.loads(shown.stdout)["prompts"] if p["kind"] != "confirm-location"]
+    assert later and all(p["answer"] == "confirmed" and p["user"] == "erin" and p["step"] >= MOVE for p in later)
+
+
 def test_killed_mid_move_a_refused_location_abandons_the_batch_with_a_recorded_decision(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'records.sqlite'}"
     _users(db)

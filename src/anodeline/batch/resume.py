@@ -45,6 +45,7 @@ from anodeline.batch.journal import RecordsJournal
 from anodeline.batch.operator import OperatorChoice
 from anodeline.batch.outcome import electrode_from, judge, summarise
 from anodeline.batch.runner import BatchRefusedError, BatchReport, _finish
+from anodeline.devices import naming
 from anodeline.errors import AnodelineError
 from anodeline.line import actions as act
 from anodeline.records import Store
@@ -106,6 +107,7 @@ def resume_batch(
     seed: int | None = None,
     equipment: Any = None,
     operator: OperatorChoice | None = None,
+    speed: float | None = None,
 ) -> BatchReport:
     """Resume (or, ``cold``, abandon) the interrupted ``batch_id`` on a twin rebuilt from its journal.
 
@@ -113,7 +115,10 @@ def resume_batch(
     and goes on there; required for such a batch, refused for a twin batch or another server.
     ``operator``: who confirms where the item of a step in flight that moved one is
     (:mod:`anodeline.batch.location`): the twin's ground truth (simulated, the default) or a person
-    (``manual``: a prompt, waited for on the wall clock).
+    (``manual``: a prompt, waited for on the wall clock). ``speed`` (a twin batch): the rebuilt twin goes on
+    on the wall clock at that many simulated seconds per second, and with ``manual`` the rest's glove
+    work and manual steps are put to people as prompts (as ``run --operator manual --speed N``);
+    without it the twin goes on on simulated time and only the location question is asked.
     """
     from anodeline.engine import SimClock
     from anodeline.engine.commands import remaining_refusal
@@ -164,7 +169,10 @@ def resume_batch(
 
     why = f"the process that asked died; the batch was resumed by {actor}" + (" (cold)" if cold else "")
     store.write(lambda s: prompts.withdraw_open(s, batch_id, actor=actor, reason=why))  # nobody waits for them
-    clock = SimClock(start_s=state_of.sim_s) if equipment is None else _wall_clock(equipment, state_of.sim_s)
+    if equipment is not None:
+        clock = _wall_clock(equipment.speed, state_of.sim_s)
+    else:
+        clock = SimClock(start_s=state_of.sim_s) if speed is None else _wall_clock(speed, state_of.sim_s)
     twin_seed = (batch.seed or 0) if seed is None else seed
     mounted = store.mounted_targets()  # the targets the rest of the batch wears
     twin = (
@@ -214,6 +222,11 @@ def resume_batch(
                               equipment)  # fmt: skip
         else:
             commands = RecordsCommands(store, batch_id)
+            if operator.manual and equipment is None and twin is not None and speed is not None:
+                # the rest's glove work and manual steps go to people too, on the wall clock (as run --speed)
+                twin.devices[naming.OPERATOR] = operator.build(
+                    store, batch_id, lambda: journal.current_step, twin.plant.apply
+                )
             if equipment is not None:
                 result = continue_on_devices(procedure, line, state, state_of.done, equipment.devices, clock,
                                              journal=journal, settings=equipment.engine_settings(),
@@ -259,11 +272,12 @@ def resume_batch(
     return report
 
 
-def _wall_clock(equipment: Any, start_s: float) -> Any:
-    """The wall clock of a batch on equipment, at its speed, going on from where the journal stopped."""
+def _wall_clock(speed: float, start_s: float) -> Any:
+    """The wall clock at ``speed`` (equipment's, or a twin's run on the wall clock), going on from where the
+    journal stopped."""
     from anodeline.engine.clock import WallClock
 
-    return WallClock(1.0 / equipment.speed, start_s=start_s)
+    return WallClock(1.0 / speed, start_s=start_s)
 
 
 def _workpiece(procedure: Any) -> str:

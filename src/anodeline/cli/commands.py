@@ -80,6 +80,13 @@ def abort(batch: _BATCH, as_user: _AS, reason: _REASON, db: DB = None, json_outp
     _send("abort", batch, as_user, reason, db, json_output, anchor_log)
 
 
+def _twin_speed(speed: float | None) -> float | None:
+    """``resume --speed`` for a twin batch: a positive factor (the rest on the wall clock), or None."""
+    if speed is not None and not 0.0 < speed <= 100_000.0:
+        usage_error(f"--speed {speed:g} is not a positive factor", "e.g. --speed 600 (an hour in 6 s)")
+    return speed
+
+
 @app.command(rich_help_panel=BATCHES)
 def resume(
     batch: _BATCH,
@@ -115,7 +122,9 @@ def resume(
             "--speed",
             show_default="the recorded speed",
             rich_help_panel="Equipment",
-            help="Clock seconds per wall second of the equipment (a twin server's --speed; 1 on hardware).",
+            help="Clock seconds per wall second of the equipment (a twin server's --speed; 1 on hardware); for a "
+            "twin batch, run the rest on the wall clock at N x real time (with --operator manual its manual steps "
+            "become prompts).",
         ),
     ] = None,
     operator: Annotated[
@@ -154,11 +163,13 @@ def resume(
             equipment = reconnect_equipment(line_data, recorded, devices, bindings or [], speed, certs, user)
         elif devices or bindings:
             usage_error(f"batch {batch} ran on the in-process twin", "leave out --devices and --bindings")
-        # only the location question is put to people on resume, on the wall clock itself: no --speed needed
+        # a twin batch: --speed runs the rest on the wall clock, and with --operator manual puts its manual
+        # steps to people too; without it only the location question is asked (on the wall clock itself)
         people = _operator_choice(operator, prompt_timeout, 1.0, recorded is not None)
+        twin_speed = None if recorded is not None else _twin_speed(speed)
         try:
             report = resume_batch(
-                store, batch, cold=cold, equipment=equipment, operator=people,
+                store, batch, cold=cold, equipment=equipment, operator=people, speed=twin_speed,
                 authorize=lambda s: acting_user(s, as_user, "resume", batch_id=batch, anchor_log=anchor_log).name,
             )  # fmt: skip
         finally:
