@@ -222,13 +222,18 @@ def resume_batch(
                               equipment)  # fmt: skip
         else:
             commands = RecordsCommands(store, batch_id)
-            if operator.manual and equipment is None and twin is not None and speed is not None:
+            devices = dict(equipment.devices) if equipment is not None else {}
+            if operator.manual and equipment is not None:  # prompts in the records, told to the PLC's operator too
+                devices[naming.OPERATOR] = operator.build(
+                    store, batch_id, lambda: journal.current_step, None, devices.get(naming.OPERATOR)
+                )
+            elif operator.manual and twin is not None and speed is not None:
                 # the rest's glove work and manual steps go to people too, on the wall clock (as run --speed)
                 twin.devices[naming.OPERATOR] = operator.build(
                     store, batch_id, lambda: journal.current_step, twin.plant.apply
                 )
             if equipment is not None:
-                result = continue_on_devices(procedure, line, state, state_of.done, equipment.devices, clock,
+                result = continue_on_devices(procedure, line, state, state_of.done, devices, clock,
                                              journal=journal, settings=equipment.engine_settings(),
                                              commands=commands, reruns=tuple(r.index for r in reruns))  # fmt: skip
             else:

@@ -92,6 +92,7 @@ def test_killed_mid_pump_down_the_batch_resumes_on_the_equipment_complete(peer: 
     _users(db)
     err = tmp_path / "run.err"
     batch = _kill_during(db, _run(peer, db, err), "evacuate", "apparatus-1", err)
+    before = len(_prompts(db, batch))
     code, report = _resume(peer, db, batch)
     assert (code, report["status"], report["verdict"]) == (0, "complete", "pass"), report["reasons"]
     assert all(e["max_o2_ppm"] <= 10.0 and e["max_h2o_ppm"] <= 10.0 for e in report["exposure"])
@@ -99,6 +100,14 @@ def test_killed_mid_pump_down_the_batch_resumes_on_the_equipment_complete(peer: 
     with open_store(db) as store:
         assert any(a.code == "RESUMED" and "erin" in a.message for a in store.alarms(batch))
         assert store.verify_chain().ok
+    later = _prompts(db, batch)[before:]  # the resumed batch's manual steps are prompts too (--operator manual,
+    assert later and all(p["answer"] == "confirmed" for p in later)  # the default), answered at the equipment
+
+
+def _prompts(db: str, batch: str) -> list[dict[str, Any]]:
+    shown = runner.invoke(app, ["record", batch, "--db", db, "--json"])
+    assert shown.exit_code in (0, 1), shown.output
+    return list(json.loads(shown.stdout)["prompts"])
 
 
 def test_killed_mid_deposition_the_items_are_quarantined_on_the_equipment(peer: Peer, tmp_path: Path) -> None:
