@@ -16,6 +16,7 @@ Every method is one transaction: it commits with its audit entry, or rolls back 
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
@@ -47,7 +48,7 @@ ACTOR = "anodeline"
 _WRITE_ATTEMPTS = 8
 
 
-class StoreCore:
+class StoreCore(ABC):
     """A batch-record store's common part; see the module's text."""
 
     url: StoreURL
@@ -71,22 +72,22 @@ class StoreCore:
 
     # ---- what a subclass provides -------------------------------------------------------------
 
+    @abstractmethod
     def close(self) -> None:
         """Release the store's connections."""
-        raise NotImplementedError
 
+    @abstractmethod
     def migrate(self) -> None:
         """Bring the database to the schema's head (nothing to do for a store opened at head)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _tx(self, durable: bool) -> AbstractContextManager[Tx]:
         """One transaction (commit on success, rollback on error); ``durable``: committed with SQLite
         ``synchronous=FULL`` / PostgreSQL ``synchronous_commit=on``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _translated(self) -> AbstractContextManager[None]:
         """Driver errors inside as :class:`~anodeline.records.errors.RecordsError` s naming the store."""
-        raise NotImplementedError
 
     # ---- batches ------------------------------------------------------------------------------
 
