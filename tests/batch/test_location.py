@@ -29,11 +29,7 @@ def example_1(fig1: Line) -> Procedure:
 
 
 def _before(procedure: Procedure, line: Line, step: int) -> LineState:
-    machine = Machine(line, procedure.policy)
-    state = procedure.initial_state(machine)
-    for action in procedure.steps[:step]:
-        state = machine.apply(state, action)
-    return state
+    return procedure.state_after(Machine(line, procedure.policy), step)
 
 
 @pytest.mark.parametrize(

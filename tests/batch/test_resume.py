@@ -162,6 +162,16 @@ def test_killed_mid_move_a_person_confirms_where_the_item_is_and_the_batch_goes_
     assert (asked["answer"], asked["user"], asked["reason"]) == ("confirmed", "erin", "seen on the tray")
 
 
+def _refused_and_still_interrupted(db: str, batch: str, *hostiles: list[str]) -> None:
+    """Each hostile option set: one error line, exit 2, no traceback; the batch still interrupted, nothing raised."""
+    env = {"ANODELINE_PASSWORD": PASSWORDS["erin"], "ANODELINE_ANCHOR_LOG": ""}
+    for hostile in hostiles:
+        refused = runner.invoke(app, ["resume", batch, "--as", "erin", "--db", db, *hostile], env=env)
+        assert refused.exit_code == 2 and "error:" in refused.output and "Traceback" not in refused.output
+    with open_store(db) as store:
+        assert store.shown_status(store.get_batch(batch)) == "interrupted" and not store.alarms(batch)
+
+
 def test_resumed_with_speed_a_person_confirms_the_location_and_every_later_manual_step(tmp_path: Path) -> None:
     """resume --operator manual --speed N on a twin batch: the rest runs on the wall clock and its glove work and
     manual steps are prompts a person answers (without --speed only the location question is asked)."""
@@ -169,9 +179,7 @@ def test_resumed_with_speed_a_person_confirms_the_location_and_every_later_manua
     _users(db)
     batch = killed_before_step(db, MOVE, in_flight=True)
     env = {"ANODELINE_PASSWORD": PASSWORDS["erin"], "ANODELINE_ANCHOR_LOG": ""}
-    for hostile in (["--speed", "0"], ["--speed", "nan"], ["--speed", "-5"]):
-        refused = runner.invoke(app, ["resume", batch, "--as", "erin", "--db", db, *hostile], env=env)
-        assert refused.exit_code == 2 and "error:" in refused.output and "Traceback" not in refused.output
+    _refused_and_still_interrupted(db, batch, ["--speed", "0"], ["--speed", "nan"], ["--speed", "-5"])
     child = _resume_in_a_process(db, batch, "--speed", "5000", "--prompt-timeout", "120")
     answered: list[dict[str, Any]] = []
     end = time.monotonic() + 180.0
@@ -211,12 +219,8 @@ def test_a_location_not_answered_in_time_abandons_the_batch(tmp_path: Path) -> N
     db = f"sqlite:///{tmp_path / 'records.sqlite'}"
     _users(db)
     batch = killed_before_step(db, MOVE, in_flight=True)
-    env = {"ANODELINE_PASSWORD": PASSWORDS["erin"], "ANODELINE_ANCHOR_LOG": ""}
-    for hostile in (["--prompt-timeout", "nan"], ["--prompt-timeout", "-1"], ["--operator", "robot"]):
-        refused = runner.invoke(app, ["resume", batch, "--as", "erin", "--db", db, *hostile], env=env)
-        assert refused.exit_code == 2 and "error:" in refused.output and "Traceback" not in refused.output
-    with open_store(db) as store:
-        assert store.shown_status(store.get_batch(batch)) == "interrupted" and not store.alarms(batch)
+    _refused_and_still_interrupted(db, batch, ["--prompt-timeout", "nan"], ["--prompt-timeout", "-1"],
+                                   ["--operator", "robot"])  # fmt: skip
     child = _resume_in_a_process(db, batch, "--prompt-timeout", "1")
     out, _err = child.communicate(timeout=120)
     report = json.loads(out)

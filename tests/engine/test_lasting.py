@@ -23,11 +23,7 @@ PUMP_DOWN = 13  # Example 1 on Fig. 1: evacuate apparatus-1 to 1e-4 Pa (then 14 
 
 
 def _after(procedure: Procedure, line: Line, done: int) -> LineState:
-    machine = Machine(line, procedure.policy)
-    state = procedure.initial_state(machine)
-    for action in procedure.steps[:done]:
-        state = machine.apply(state, action)
-    return state
+    return procedure.state_after(Machine(line, procedure.policy), done)
 
 
 @pytest.mark.parametrize(("done", "expected"), [(13, []), (14, [13]), (15, [13]), (16, []), (3, [2]), (4, [])])

@@ -150,9 +150,7 @@ def resume_batch(
                                  hint="abandon it with --cold")  # fmt: skip
     state_of = reconcile(store.step_journal(batch_id))
     machine = Machine(line, procedure.policy)
-    state = procedure.initial_state(machine)
-    for action in procedure.steps[: state_of.done]:
-        state = machine.apply(state, action)
+    state = procedure.state_after(machine, state_of.done)
     apparatus = {name for name, space in line.spaces.items() if space.kind == "apparatus"}
     item_ids = {it.name: f"{batch_id}/{it.name}" for c in procedure.materials for it in c.items}
     flying = procedure.steps[state_of.flying.index] if state_of.flying is not None else None

@@ -116,6 +116,13 @@ class Procedure:
                 items[it.name] = Item(it.name, it.kind, it.is_sensitive, spec.name, it.layers, it.lithium)
         return LineState(state.atmospheres, state.doors, frozen(containers), frozen(items), state.heaters)
 
+    def state_after(self, machine: Machine, done: int) -> LineState:
+        """The state the Machine predicts once the first ``done`` steps have run (a resume's starting point)."""
+        state = self.initial_state(machine)
+        for action in self.steps[:done]:
+            state = machine.apply(state, action)
+        return state
+
     def to_dict(self) -> dict[str, Any]:
         steps = []
         for index, action in enumerate(self.steps):
