@@ -48,7 +48,10 @@ def test_a_door_opened_after_a_pump_down_ends_what_the_pump_held(fig1: Line) -> 
         ({"gauge-1": 0.9e-4}, "pump turbo-1 not read"),
         ({"turbo-1.running": 1.0}, "gauge gauge-1 not read"),
         ({"turbo-1.running": 1.0, "gauge-1": 2e-4}, "gauge gauge-1 reads 0.0002 Pa, above the step's 0.0001 Pa"),
-        ({"turbo-1.running": 1.0, "gauge-1": float("nan")}, None),  # NaN is not above: the pump runs, noted below
+        # a faulted sensor's NaN compares false with everything: it must not read as a held vacuum
+        ({"turbo-1.running": 1.0, "gauge-1": float("nan")}, "gauge gauge-1 reads nan"),
+        ({"turbo-1.running": float("nan"), "gauge-1": 0.9e-4}, "pump turbo-1 reads nan"),
+        ({"turbo-1.running": 1.0, "gauge-1": float("-inf")}, "gauge gauge-1 reads -inf"),
     ],
 )
 def test_a_pump_down_is_confirmed_only_by_its_running_pump_and_its_gauge(

@@ -16,6 +16,7 @@ not listed here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -61,7 +62,8 @@ def not_confirmed(line: Line, steps: Sequence[act.Action], indices: Sequence[int
     """The steps of ``indices`` whose effect ``readings`` (one poll of every device) do not confirm.
 
     A pump-down is confirmed when its pump reads running and the space's gauge (if it has one)
-    reads at or below the step's target; a missing reading confirms nothing.
+    reads at or below the step's target; a missing or non-finite reading (NaN from a faulted sensor
+    compares false with everything) confirms nothing.
     """
     found: list[Rerun] = []
     for index in indices:
@@ -72,12 +74,12 @@ def not_confirmed(line: Line, steps: Sequence[act.Action], indices: Sequence[int
         running = readings.get(f"{pump}.running")
         gauge = naming.sensors_in(line, action.space).get("pressure")
         pressure = readings.get(gauge) if gauge is not None else None
-        if running is None:
-            why = f"pump {pump} not read"
+        if running is None or not math.isfinite(running):
+            why = f"pump {pump} not read" if running is None else f"pump {pump} reads {running!r}"
         elif running < 0.5:
             why = f"pump {pump} reads stopped: nothing holds the vacuum"
-        elif gauge is not None and pressure is None:
-            why = f"gauge {gauge} not read"
+        elif gauge is not None and (pressure is None or not math.isfinite(pressure)):
+            why = f"gauge {gauge} not read" if pressure is None else f"gauge {gauge} reads {pressure!r}"
         elif pressure is not None and pressure > action.pressure_pa:
             why = f"gauge {gauge} reads {pressure:.3g} Pa, above the step's {action.pressure_pa:g} Pa"
         else:
